@@ -1,0 +1,53 @@
+using System;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.Identity.Client;
+
+namespace GraphSecurity.Engine.Authentication
+{
+    /// <summary>
+    /// A sign-in that did not work, told in one message: what the identity platform said (its AADSTS
+    /// code and first sentence, without stack traces or inner exceptions) and what to do about it.
+    /// </summary>
+    public sealed class AuthenticationFailedException : Exception
+    {
+        public AuthenticationFailedException(string message, string recommendedAction, string errorCode = null, string traceId = null)
+            : base(message)
+        {
+            RecommendedAction = recommendedAction;
+            ErrorCode = errorCode;
+            TraceId = traceId;
+        }
+
+        public string RecommendedAction { get; }
+        /// <summary>The OAuth error, e.g. invalid_client.</summary>
+        public string ErrorCode { get; }
+        public string TraceId { get; }
+
+        private static readonly Regex AadstsCode = new Regex(@"AADSTS(\d+)", RegexOptions.Compiled);
+
+        internal static AuthenticationFailedException From(MsalException ex)
+        {
+            var description = FirstLine(ex.Message);
+            var code = AadstsCode.Match(ex.Message);
+            var traceId = (ex as MsalServiceException)?.CorrelationId;
+            string action;
+            switch (code.Success ? code.Groups[1].Value : "")
+            {
+                case "7000215": action = "Check the client secret: use the secret's value, not its ID, and make sure it has not expired."; break;
+                case "700016": action = "Check -ClientId and -TenantId: the application was not found in that tenant."; break;
+                case "90002": action = "Check -TenantId: use the tenant's GUID or a verified domain."; break;
+                case "700027": action = "The certificate's signature was rejected: upload this certificate's public key to the app registration."; break;
+                case "70011": action = "The requested scope is not valid for this flow; app-only flows use the resource's .default scope."; break;
+                default: action = "Check the tenant, client id and credential, then run Connect-GsTenant again."; break;
+            }
+            return new AuthenticationFailedException($"Authentication failed: {description}", action, ex.ErrorCode, traceId);
+        }
+
+        private static string FirstLine(string message)
+        {
+            var line = (message ?? "").Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+            return line.Trim();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GraphSecurity.Engine.Authentication
+{
+    /// <summary>An access token and when it stops being valid.</summary>
+    public sealed class AccessToken
+    {
+        public AccessToken(string value, DateTimeOffset? expiresOn) { Value = value; ExpiresOn = expiresOn; }
+        public string Value { get; }
+        public DateTimeOffset? ExpiresOn { get; }
+        /// <summary>Never the token itself, so a stray format call cannot print it.</summary>
+        public override string ToString() => $"AccessToken (expires {ExpiresOn:u})";
+    }
+
+    /// <summary>Supplies access tokens for one connection (MSAL for real flows, or a token given by the user).</summary>
+    public interface ITokenSource
+    {
+        Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken);
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Text;
+using System.Text.Json;
+
+namespace GraphSecurity.Engine.Authentication
+{
+    /// <summary>Reads claims from a JWT's payload without validating it (the service validates; we only want the expiry).</summary>
+    internal static class JwtClaims
+    {
+        public static DateTimeOffset? TryReadExpiry(string jwt)
+        {
+            try
+            {
+                var parts = (jwt ?? "").Split('.');
+                if (parts.Length < 2) return null;
+                using (var payload = JsonDocument.Parse(Base64UrlDecode(parts[1])))
+                {
+                    return payload.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
+                        ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                        : (DateTimeOffset?)null;
+                }
+            }
+            catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        private static byte[] Base64UrlDecode(string text)
+        {
+            var s = text.Replace('-', '+').Replace('_', '/');
+            switch (s.Length % 4) { case 2: s += "=="; break; case 3: s += "="; break; }
+            return Convert.FromBase64String(s);
+        }
+    }
+}

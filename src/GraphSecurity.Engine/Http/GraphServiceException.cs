@@ -1,0 +1,43 @@
+using System;
+using System.Net;
+
+namespace GraphSecurity.Engine.Http
+{
+    /// <summary>An error answer from Graph, with what the service said and how to find the request again.</summary>
+    public sealed class GraphServiceException : Exception
+    {
+        public GraphServiceException(HttpStatusCode statusCode, string code, string serviceMessage, string requestId,
+            string clientRequestId, string date, TimeSpan? retryAfter, string method, Uri requestUri)
+            : base(Compose(statusCode, code, serviceMessage, requestId))
+        {
+            StatusCode = statusCode;
+            Code = code;
+            ServiceMessage = serviceMessage;
+            RequestId = requestId;
+            ClientRequestId = clientRequestId;
+            Date = date;
+            RetryAfter = retryAfter;
+            Method = method;
+            RequestUri = requestUri;
+        }
+
+        public HttpStatusCode StatusCode { get; }
+        public string Code { get; }
+        public string ServiceMessage { get; }
+        public string RequestId { get; }
+        public string ClientRequestId { get; }
+        public string Date { get; }
+        public TimeSpan? RetryAfter { get; }
+        public string Method { get; }
+        public Uri RequestUri { get; }
+
+        private static string Compose(HttpStatusCode status, string code, string message, string requestId)
+        {
+            var text = $"Graph returned {(int)status} {status}";
+            if (!string.IsNullOrEmpty(code)) text += $" ({code})";
+            text += string.IsNullOrEmpty(message) ? "." : $": {message}";
+            if (!string.IsNullOrEmpty(requestId)) text += $" request-id: {requestId}";
+            return text;
+        }
+    }
+}

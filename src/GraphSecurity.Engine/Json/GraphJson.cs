@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GraphSecurity.Engine.Json
+{
+    /// <summary>The serializer settings for Graph payloads and the wire form of enum values.</summary>
+    public static class GraphJson
+    {
+        public static readonly JsonSerializerOptions Options = Create();
+
+        private static JsonSerializerOptions Create()
+        {
+            var options = new JsonSerializerOptions
+            {
+                PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+                PropertyNameCaseInsensitive = true,
+                NumberHandling = JsonNumberHandling.AllowReadingFromString,
+                DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            };
+            options.Converters.Add(new TolerantEnumConverterFactory());
+            options.Converters.Add(new ValueListConverterFactory());
+            options.Converters.Add(new AlertEvidenceConverter());
+            return options;
+        }
+
+        /// <summary>The service's spelling of an enum member: the member name in camelCase.</summary>
+        public static string ToWire(Enum value) => CamelCase(value.ToString());
+
+        internal static string CamelCase(string name) =>
+            string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+    }
+
+    /// <summary>
+    /// Reads enum strings case-insensitively; a value this module does not know (the service adds
+    /// members over time) becomes UnknownFutureValue, or the default member, instead of failing the page.
+    /// </summary>
+    internal sealed class TolerantEnumConverterFactory : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(TolerantEnumConverter<>).MakeGenericType(typeToConvert));
+
+        private sealed class TolerantEnumConverter<T> : JsonConverter<T> where T : struct, Enum
+        {
+            private static readonly T Fallback = Enum.TryParse("UnknownFutureValue", out T f) ? f : default;
+
+            public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+            {
+                if (reader.TokenType == JsonTokenType.String && Enum.TryParse(reader.GetString(), true, out T value))
+                    return value;
+                return Fallback;
+            }
+
+            public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+                writer.WriteStringValue(GraphJson.ToWire(value));
+        }
+    }
+
+    /// <summary>Reads JSON arrays (or null) into <see cref="ValueList{T}"/>.</summary>
+    internal sealed class ValueListConverterFactory : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) =>
+            typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(ValueList<>);
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(ValueListConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]));
+
+        private sealed class ValueListConverter<T> : JsonConverter<ValueList<T>>
+        {
+            public override bool HandleNull => true;
+
+            public override ValueList<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+            {
+                if (reader.TokenType == JsonTokenType.Null) return ValueList<T>.Empty;
+                var items = JsonSerializer.Deserialize<List<T>>(ref reader, options);
+                return items == null || items.Count == 0 ? ValueList<T>.Empty : new ValueList<T>(items);
+            }
+
+            public override void Write(Utf8JsonWriter writer, ValueList<T> value, JsonSerializerOptions options) =>
+                JsonSerializer.Serialize(writer, (IEnumerable<T>)value ?? new T[0], options);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using GraphSecurity.Engine.Http;
+
+namespace GraphSecurity.Engine
+{
+    /// <summary>What a paged read ended with.</summary>
+    public sealed class PageReadResult
+    {
+        public long ItemsDelivered { get; set; }
+        public int Pages { get; set; }
+        public long? TotalCount { get; set; }
+        /// <summary>True when the service had more items than were read.</summary>
+        public bool MoreAvailable { get; set; }
+    }
+
+    /// <summary>
+    /// Follows @odata.nextLink page by page and hands each page to a consumer as it arrives; nothing
+    /// accumulates. The consumer's task decides when the next request may go out, which is how the
+    /// cmdlet layer makes the first object reach the pipeline before the second page is asked for.
+    /// </summary>
+    public sealed class PageReader<T>
+    {
+        private readonly GraphClient _graph;
+        private readonly Uri _firstPage;
+
+        public PageReader(GraphClient graph, Uri firstPage)
+        {
+            _graph = graph;
+            _firstPage = firstPage;
+        }
+
+        public Uri FirstPage => _firstPage;
+
+        /// <param name="maxItems">Stop after this many items (null: no limit).</param>
+        /// <param name="followNextLinks">False reads the first page only.</param>
+        /// <param name="onPage">Receives each page's items (trimmed to maxItems) and the total count when known;
+        /// the next page is requested once the returned task completes.</param>
+        public async Task<PageReadResult> ReadAsync(long? maxItems, bool followNextLinks,
+            Func<IReadOnlyList<T>, long?, Task> onPage, CancellationToken cancellationToken)
+        {
+            var result = new PageReadResult();
+            var url = _firstPage;
+            while (url != null)
+            {
+                var page = await _graph.GetPageAsync<T>(url, cancellationToken).ConfigureAwait(false);
+                result.Pages++;
+                if (page.Count.HasValue) result.TotalCount = page.Count;
+
+                IReadOnlyList<T> items = page.Value;
+                var remaining = maxItems.HasValue ? maxItems.Value - result.ItemsDelivered : long.MaxValue;
+                var trimmed = items.Count > remaining;
+                if (trimmed) items = page.Value.GetRange(0, (int)remaining);
+                result.ItemsDelivered += items.Count;
+
+                var hasNext = !string.IsNullOrEmpty(page.NextLink);
+                var limitReached = maxItems.HasValue && result.ItemsDelivered >= maxItems.Value;
+                if (items.Count > 0 || page.Count.HasValue)
+                    await onPage(items, page.Count).ConfigureAwait(false);
+
+                if (limitReached || !followNextLinks || !hasNext)
+                {
+                    result.MoreAvailable = trimmed || hasNext;
+                    break;
+                }
+                url = new Uri(page.NextLink);
+            }
+            return result;
+        }
+    }
+}
