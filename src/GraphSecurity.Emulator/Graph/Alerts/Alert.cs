@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+
+namespace GraphSecurity.Emulator.Graph.Alerts;
+
+/// <summary>
+/// A <c>microsoft.graph.security.alert</c>. Instances are treated as immutable once published in an
+/// <see cref="AlertStore"/>: updates clone, modify and swap (copy-on-write), so readers never lock.
+/// Enum-typed properties hold canonical camelCase member names.
+/// </summary>
+public sealed class Alert
+{
+    public string Id { get; set; }
+    public string ActorDisplayName { get; set; }
+    public JsonObject AdditionalData { get; set; }
+    public string AlertPolicyId { get; set; }
+    public string AlertWebUrl { get; set; }
+    public string AssignedTo { get; set; }
+    public List<string> Categories { get; set; } = new();
+    public string Category { get; set; }
+    public string Classification { get; set; }
+    public List<AlertComment> Comments { get; set; } = new();
+    public DateTimeOffset CreatedDateTime { get; set; }
+    public JsonObject CustomDetails { get; set; }
+    public string Description { get; set; }
+    public string DetectionSource { get; set; }
+    public string DetectorId { get; set; }
+    public string Determination { get; set; }
+    public List<JsonObject> Evidence { get; set; } = new();
+    public DateTimeOffset? FirstActivityDateTime { get; set; }
+    public string IncidentId { get; set; }
+    public string IncidentWebUrl { get; set; }
+    public string InvestigationState { get; set; }
+    public DateTimeOffset? LastActivityDateTime { get; set; }
+    public DateTimeOffset? LastUpdateDateTime { get; set; }
+    public List<string> MitreTechniques { get; set; } = new();
+    public string ProductName { get; set; }
+    public string ProviderAlertId { get; set; }
+    public string RecommendedActions { get; set; }
+    public DateTimeOffset? ResolvedDateTime { get; set; }
+    public string ServiceSource { get; set; }
+    public string Severity { get; set; }
+    public string Status { get; set; }
+    public List<string> SystemTags { get; set; } = new();
+    public string TenantId { get; set; }
+    public string ThreatDisplayName { get; set; }
+    public string ThreatFamilyName { get; set; }
+    public string Title { get; set; }
+
+    /// <summary>A copy whose mutable collections (comments) are new lists.</summary>
+    public Alert Clone()
+    {
+        var c = (Alert)MemberwiseClone();
+        c.Comments = new List<AlertComment>(Comments);
+        return c;
+    }
+}
+
+public sealed record AlertComment(string Comment, string CreatedByDisplayName, DateTimeOffset CreatedDateTime);

@@ -1,0 +1,380 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Graph.Alerts;
+using Microsoft.OData;
+using Microsoft.OData.UriParser;
+
+namespace GraphSecurity.Emulator.Graph.Query;
+
+/// <summary>Evaluation state for one alert (plus lambda range variables bound to evidence items).</summary>
+public sealed class FilterContext
+{
+    public Alert Alert;
+    public bool IncludeUnknownMembers;
+    public Dictionary<string, JsonNode> Variables = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Compiles an OData <c>$filter</c> for alerts_v2 into a predicate. Parsing is done by
+/// Microsoft.OData.Core's syntactic parser (<see cref="UriQueryExpressionParser"/>, which yields a
+/// QueryToken tree without needing an EDM model); binding, type checking and evaluation are ours.
+/// </summary>
+public static class FilterCompiler
+{
+    private enum VType { Bool, String, DateTime, Enum, Null, Number, Dynamic }
+
+    private sealed class Node
+    {
+        public VType Type;
+        public EnumDef Enum;
+        public bool IsConstant;
+        public object Constant;
+        public Func<FilterContext, object> Eval;
+    }
+
+    private const string EvidenceTypePrefix = "microsoft.graph.security.";
+
+    public static Func<FilterContext, bool> Compile(string filter)
+    {
+        QueryToken token;
+        try
+        {
+            token = new UriQueryExpressionParser(100).ParseFilter(filter);
+        }
+        catch (ODataException e)
+        {
+            throw Invalid(e.Message);
+        }
+        var node = Bind(token, new List<string>());
+        if (node.Type != VType.Bool && node.Type != VType.Dynamic)
+            throw Invalid("The $filter expression must evaluate to a single boolean value.");
+        var eval = node.Eval;
+        return ctx => eval(ctx) is true;
+    }
+
+    private static GraphError Invalid(string message) => GraphError.BadRequest("Invalid filter clause: " + message);
+
+    private static Node Const(VType type, object value, EnumDef e = null) =>
+        new() { Type = type, IsConstant = true, Constant = value, Enum = e, Eval = _ => value };
+
+    private static Node Bind(QueryToken token, List<string> scope)
+    {
+        switch (token)
+        {
+            case LiteralToken lit:
+                return BindLiteral(lit);
+            case BinaryOperatorToken bin:
+                return BindBinary(bin, scope);
+            case UnaryOperatorToken un:
+                if (un.OperatorKind != UnaryOperatorKind.Not)
+                    throw Invalid($"The unary operator '{un.OperatorKind}' is not supported.");
+                var operand = Bind(un.Operand, scope);
+                RequireBool(operand, "not");
+                return new Node { Type = VType.Bool, Eval = c => operand.Eval(c) is bool b ? !b : (object)null };
+            case LambdaToken lambda:
+                return BindLambda(lambda, scope);
+            case DottedIdentifierToken dotted when dotted.NextToken == null && dotted.Identifier.Contains('\''):
+                return BindEnumLiteral(dotted.Identifier);
+            case EndPathToken end when end.NextToken == null && !scope.Contains(end.Identifier):
+                return BindProperty(end.Identifier);
+            case PathToken path:
+                return BindEvidencePath(path, scope);
+            case FunctionCallToken f:
+                throw Invalid($"The function '{f.Name}' is not supported in $filter on alerts_v2.");
+            case InToken:
+                throw Invalid("The 'in' operator is not supported in $filter on alerts_v2; use 'or'.");
+            default:
+                throw Invalid($"Unsupported expression of kind '{token.Kind}'.");
+        }
+    }
+
+    private static Node BindLiteral(LiteralToken lit)
+    {
+        switch (lit.Value)
+        {
+            case null: return Const(VType.Null, null);
+            case string s: return Const(VType.String, s);
+            case bool b: return Const(VType.Bool, b);
+            case DateTimeOffset d: return Const(VType.DateTime, d.ToUniversalTime());
+#pragma warning disable CS0618 // Edm.Date is what ODL 8 produces for date literals
+            case Microsoft.OData.Edm.Date d:
+#pragma warning restore CS0618
+                return Const(VType.DateTime, new DateTimeOffset(d.Year, d.Month, d.Day, 0, 0, 0, TimeSpan.Zero));
+            case Guid g: return Const(VType.String, g.ToString());
+            case int or long or short or byte or sbyte or decimal or double or float:
+                return Const(VType.Number, Convert.ToDouble(lit.Value, CultureInfo.InvariantCulture));
+            default:
+                throw Invalid($"Literals of type '{lit.Value.GetType().Name}' are not supported.");
+        }
+    }
+
+    private static Node BindEnumLiteral(string text)
+    {
+        // microsoft.graph.security.alertSeverity'high'
+        var q = text.IndexOf('\'');
+        var typeName = text[..q];
+        var member = text[(q + 1)..].TrimEnd('\'');
+        var def = AlertSchema.Properties.Where(p => p.Enum != null).Select(p => p.Enum)
+            .FirstOrDefault(e => string.Equals(e.FullName, typeName, StringComparison.OrdinalIgnoreCase));
+        if (def == null) throw Invalid($"The enum type '{typeName}' is not known.");
+        var canonical = def.Parse(member) ?? throw Invalid($"The string '{member}' is not a valid enumerated type constant.");
+        return Const(VType.Enum, canonical, def);
+    }
+
+    private static Node BindProperty(string name)
+    {
+        var p = AlertSchema.Find(name);
+        if (p == null)
+            throw Invalid($"Could not find a property named '{name}' on type '{AlertSchema.TypeName}'.");
+        if (!p.Filterable)
+            throw Invalid($"The property '{name}' is not supported in $filter on alerts_v2. Filterable properties: {string.Join(", ", AlertSchema.FilterableNames)}, and evidence/any(...) lambdas.");
+        return p.Kind switch
+        {
+            PropertyKind.String => new Node { Type = VType.String, Eval = c => p.Get(c.Alert) },
+            PropertyKind.DateTime => new Node { Type = VType.DateTime, Eval = c => p.Get(c.Alert) },
+            PropertyKind.Enum => new Node { Type = VType.Enum, Enum = p.Enum, Eval = c => p.Enum.Visible((string)p.Get(c.Alert), c.IncludeUnknownMembers) },
+            _ => throw Invalid($"The property '{name}' cannot be used in a comparison."),
+        };
+    }
+
+    private static Node BindLambda(LambdaToken lambda, List<string> scope)
+    {
+        var parentName = lambda.Parent switch
+        {
+            InnerPathToken ip when ip.NextToken == null => ip.Identifier,
+            EndPathToken ep when ep.NextToken == null => ep.Identifier,
+            _ => null,
+        };
+        if (parentName != "evidence")
+            throw Invalid("Lambda operators (any/all) are only supported on the 'evidence' collection.");
+        var isAll = lambda is AllToken;
+        if (lambda.Expression == null)
+        {
+            if (isAll) throw Invalid("'all' requires a lambda expression.");
+            return new Node { Type = VType.Bool, Eval = c => c.Alert.Evidence.Count > 0 };
+        }
+        var variable = lambda.Parameter;
+        if (scope.Contains(variable)) throw Invalid($"The range variable '{variable}' is already in use.");
+        var inner = Bind(lambda.Expression, new List<string>(scope) { variable });
+        RequireBool(inner, isAll ? "all" : "any");
+        return new Node
+        {
+            Type = VType.Bool,
+            Eval = c =>
+            {
+                var saved = c.Variables.TryGetValue(variable, out var old) ? old : null;
+                try
+                {
+                    foreach (var item in c.Alert.Evidence)
+                    {
+                        c.Variables[variable] = item;
+                        var r = inner.Eval(c) is true;
+                        if (isAll && !r) return false;
+                        if (!isAll && r) return true;
+                    }
+                    return isAll;
+                }
+                finally
+                {
+                    if (saved != null) c.Variables[variable] = saved; else c.Variables.Remove(variable);
+                }
+            },
+        };
+    }
+
+    /// <summary>
+    /// A path rooted at a lambda variable, e.g. e/microsoft.graph.security.userEvidence/userAccount/userPrincipalName.
+    /// The parser chains segments from last to first through NextToken.
+    /// </summary>
+    private static Node BindEvidencePath(PathToken path, List<string> scope)
+    {
+        var segments = new List<QueryToken>();
+        QueryToken t = path;
+        while (t != null)
+        {
+            segments.Add(t);
+            t = t switch
+            {
+                PathToken p => p.NextToken,
+                _ => null,
+            };
+        }
+        segments.Reverse();
+        string root = segments[0] switch
+        {
+            RangeVariableToken r => r.Name,
+            EndPathToken e => e.Identifier,
+            InnerPathToken i => i.Identifier,
+            _ => null,
+        };
+        if (root == null || !scope.Contains(root))
+        {
+            var first = segments[0] is PathToken ps ? ps.Identifier : segments[0].Kind.ToString();
+            if (AlertSchema.Find(first) != null)
+                throw Invalid($"Navigating into '{first}' is only supported inside evidence/any(...) or evidence/all(...).");
+            throw Invalid($"Could not find a property named '{first}' on type '{AlertSchema.TypeName}'.");
+        }
+        var steps = new List<Func<JsonNode, JsonNode>>();
+        foreach (var seg in segments.Skip(1))
+        {
+            switch (seg)
+            {
+                case DottedIdentifierToken d:
+                    if (!d.Identifier.StartsWith(EvidenceTypePrefix, StringComparison.Ordinal))
+                        throw Invalid($"The type cast '{d.Identifier}' is not a microsoft.graph.security evidence type.");
+                    var odataType = "#" + d.Identifier;
+                    steps.Add(n => n is JsonObject o && (string)o["@odata.type"] == odataType ? n : null);
+                    break;
+                case PathToken s:
+                    var name = s.Identifier;
+                    steps.Add(n => n is JsonObject o ? o[name] : null);
+                    break;
+                default:
+                    throw Invalid($"Unsupported path segment '{seg.Kind}'.");
+            }
+        }
+        return new Node
+        {
+            Type = VType.Dynamic,
+            Eval = c =>
+            {
+                JsonNode n = c.Variables.TryGetValue(root, out var v) ? v : null;
+                foreach (var step in steps)
+                {
+                    if (n == null) return null;
+                    n = step(n);
+                }
+                return FromJson(n);
+            },
+        };
+    }
+
+    private static object FromJson(JsonNode n)
+    {
+        if (n is not JsonValue v) return n == null ? null : n; // objects/arrays compare unequal to literals
+        if (v.TryGetValue(out string s)) return s;
+        if (v.TryGetValue(out bool b)) return b;
+        if (v.TryGetValue(out long l)) return (double)l;
+        if (v.TryGetValue(out int i)) return (double)i;
+        if (v.TryGetValue(out double d)) return d;
+        return v.ToJsonString();
+    }
+
+    private static void RequireBool(Node n, string op)
+    {
+        if (n.Type != VType.Bool && n.Type != VType.Dynamic)
+            throw Invalid($"The operand of '{op}' must be a boolean expression, not '{TypeName(n)}'.");
+    }
+
+    private static string TypeName(Node n) => n.Type switch
+    {
+        VType.Bool => "Edm.Boolean",
+        VType.String => "Edm.String",
+        VType.DateTime => "Edm.DateTimeOffset",
+        VType.Enum => n.Enum.FullName,
+        VType.Null => "null",
+        VType.Number => "Edm.Double",
+        _ => "Edm.Untyped",
+    };
+
+    private static Node BindBinary(BinaryOperatorToken bin, List<string> scope)
+    {
+        var left = Bind(bin.Left, scope);
+        var right = Bind(bin.Right, scope);
+        var kind = bin.OperatorKind;
+        if (kind is BinaryOperatorKind.And or BinaryOperatorKind.Or)
+        {
+            RequireBool(left, kind == BinaryOperatorKind.And ? "and" : "or");
+            RequireBool(right, kind == BinaryOperatorKind.And ? "and" : "or");
+            if (kind == BinaryOperatorKind.And)
+                return new Node { Type = VType.Bool, Eval = c => left.Eval(c) is true && right.Eval(c) is true };
+            return new Node { Type = VType.Bool, Eval = c => left.Eval(c) is true || right.Eval(c) is true };
+        }
+        if (kind is not (BinaryOperatorKind.Equal or BinaryOperatorKind.NotEqual or BinaryOperatorKind.GreaterThan
+            or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual))
+            throw Invalid($"The operator '{kind}' is not supported; use eq, ne, gt, ge, lt, le, and, or, not.");
+
+        // An enum compared with a string literal: the literal must name a member (case-insensitive).
+        left = CoerceEnum(left, right);
+        right = CoerceEnum(right, left);
+        if (!Compatible(left, right))
+            throw Invalid($"A binary operator with incompatible types was detected. Found operand types '{TypeName(left)}' and '{TypeName(right)}' for operator kind '{kind}'.");
+        var enumDef = left.Enum ?? right.Enum;
+        return new Node
+        {
+            Type = VType.Bool,
+            Eval = c =>
+            {
+                var a = left.Eval(c);
+                var b = right.Eval(c);
+                if (a == null || b == null)
+                {
+                    return kind switch
+                    {
+                        BinaryOperatorKind.Equal => a == null && b == null,
+                        BinaryOperatorKind.NotEqual => !(a == null && b == null),
+                        _ => false,
+                    };
+                }
+                var cmp = CompareValues(a, b, enumDef, out var comparable);
+                if (!comparable)
+                    return kind == BinaryOperatorKind.NotEqual;
+                return kind switch
+                {
+                    BinaryOperatorKind.Equal => cmp == 0,
+                    BinaryOperatorKind.NotEqual => cmp != 0,
+                    BinaryOperatorKind.GreaterThan => cmp > 0,
+                    BinaryOperatorKind.GreaterThanOrEqual => cmp >= 0,
+                    BinaryOperatorKind.LessThan => cmp < 0,
+                    _ => cmp <= 0,
+                };
+            },
+        };
+    }
+
+    private static Node CoerceEnum(Node n, Node other)
+    {
+        if (other.Type != VType.Enum || n.Type != VType.String || !n.IsConstant) return n;
+        var s = (string)n.Constant;
+        var canonical = other.Enum.Parse(s)
+            ?? throw Invalid($"The string '{s}' is not a valid enumerated type constant for '{other.Enum.FullName}'. Valid values: {string.Join(", ", other.Enum.Members)}.");
+        return Const(VType.Enum, canonical, other.Enum);
+    }
+
+    private static bool Compatible(Node a, Node b)
+    {
+        if (a.Type == VType.Null || b.Type == VType.Null || a.Type == VType.Dynamic || b.Type == VType.Dynamic) return true;
+        if (a.Type == VType.Enum && b.Type == VType.Enum) return a.Enum == b.Enum;
+        return a.Type == b.Type;
+    }
+
+    private static int CompareValues(object a, object b, EnumDef enumDef, out bool comparable)
+    {
+        comparable = true;
+        switch (a)
+        {
+            case string sa when b is string sb:
+                if (enumDef != null && enumDef.Ordinal(sa) >= 0 && enumDef.Ordinal(sb) >= 0)
+                    return enumDef.Ordinal(sa).CompareTo(enumDef.Ordinal(sb));
+                return string.Compare(sa, sb, StringComparison.OrdinalIgnoreCase);
+            case DateTimeOffset da when b is DateTimeOffset db:
+                return da.CompareTo(db);
+            case double na when b is double nb:
+                return na.CompareTo(nb);
+            case bool ba when b is bool bb:
+                return ba.CompareTo(bb);
+            case string sa2 when b is double nb2 && double.TryParse(sa2, NumberStyles.Float, CultureInfo.InvariantCulture, out var na2):
+                return na2.CompareTo(nb2);
+            case double na3 when b is string sb3 && double.TryParse(sb3, NumberStyles.Float, CultureInfo.InvariantCulture, out var nb3):
+                return na3.CompareTo(nb3);
+            case string sa4 when b is DateTimeOffset db4 && DateTimeOffset.TryParse(sa4, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var da4):
+                return da4.CompareTo(db4);
+            case DateTimeOffset da5 when b is string sb5 && DateTimeOffset.TryParse(sb5, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var db5):
+                return da5.CompareTo(db5);
+            default:
+                comparable = false;
+                return 0;
+        }
+    }
+}

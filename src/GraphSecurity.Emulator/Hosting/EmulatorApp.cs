@@ -1,0 +1,82 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using GraphSecurity.Emulator.Data;
+using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Graph.Alerts;
+using GraphSecurity.Emulator.Identity;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace GraphSecurity.Emulator.Hosting;
+
+/// <summary>Builds the emulator web application: services, seeded data and routes.</summary>
+public static class EmulatorApp
+{
+    /// <summary>
+    /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
+    /// <paramref name="configureBuilder"/> lets tests swap the server (e.g. TestServer).
+    /// </summary>
+    public static WebApplication Build(EmulatorOptions options, X509Certificate2 certificate = null, Action<WebApplicationBuilder> configureBuilder = null)
+    {
+        options.Directory ??= TenantDirectory.CreateDefault(options.AlertCount);
+        if (options.Now == default) options.Finish();
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(EmulatorApp).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddRoutingCore();
+
+        if (certificate != null)
+        {
+            builder.WebHost.UseKestrelCore();
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                k.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate));
+            });
+        }
+
+        var repository = new AlertRepository();
+        foreach (var tenant in options.Directory.Tenants)
+        {
+            var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
+            repository.Add(new AlertStore(tenant.Id, alerts));
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Directory);
+        builder.Services.AddSingleton(repository);
+        builder.Services.AddSingleton(new EmulatorClock(options.Now));
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<TokenEndpoint>();
+        configureBuilder?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<GraphErrorMiddleware>();
+        app.UseRouting();
+
+        app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
+        app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
+        DiscoveryEndpoints.Map(app);
+        foreach (var version in new[] { "v1.0", "beta" })
+        {
+            AlertsEndpoints.Map(app, version);
+            app.Map($"/{version}/{{**rest}}", (string rest) =>
+            {
+                var segment = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? version;
+                throw GraphError.BadRequest($"Resource not found for the segment '{segment}'.");
+            });
+        }
+        return app;
+    }
+
+    /// <summary>The base URL Kestrel actually bound (resolves port 0).</summary>
+    public static (string Url, int Port) BoundAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var uri = new Uri(addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+        return ($"https://127.0.0.1:{uri.Port}", uri.Port);
+    }
+}
