@@ -24,7 +24,7 @@ namespace GraphSecurity.Engine.Alerts
             if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
             if (Classification.HasValue) body["classification"] = GraphJson.ToWire(Classification.Value);
             if (Determination.HasValue) body["determination"] = GraphJson.ToWire(Determination.Value);
-            if (AssignedTo != null) body["assignedTo"] = AssignedTo;
+            if (AssignedTo != null) body["assignedTo"] = AssignedTo.Length == 0 ? null : AssignedTo; // "" clears the owner
             return body;
         }
     }

@@ -33,12 +33,16 @@ namespace GraphSecurity.Engine.Http
         private readonly HttpClient _http;
 
         public GraphClient(Uri graphEndpoint, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
+            : this(graphEndpoint, tokens, transport.CreateHandler(), onToken) { }
+
+        /// <param name="transport">The handler that puts requests on the wire (a test double in unit tests).</param>
+        internal GraphClient(Uri graphEndpoint, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken)
         {
             GraphEndpoint = graphEndpoint;
             var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions());
             handlers.Add(new AuthenticationHandler(tokens, onToken));
             handlers.Add(new RequestLogHandler());
-            _http = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, transport.CreateHandler(), true);
+            _http = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, transport, true);
             _http.Timeout = TimeSpan.FromSeconds(100);
         }
 

@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'GraphSecurity.dll'
+    # The build replaces this with <ModuleVersion> from Directory.Build.props.
+    ModuleVersion        = '0.0.0'
+    GUID                 = '3c9f6f0e-4a1d-4d7b-9b0e-6f1c2a7d5e84'
+    Author               = 'GraphSecurity contributors'
+    CompanyName          = 'GraphSecurity'
+    Copyright            = '(c) GraphSecurity contributors. MIT License.'
+    Description          = 'Microsoft Graph Security API from PowerShell: alerts, incidents, secure score, threat indicators, security actions and hunting, with typed objects, streaming reads and a local emulator.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    FormatsToProcess     = @('GraphSecurity.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
+        'Get-GsAlert', 'Set-GsAlert',
+        'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Security', 'MicrosoftGraph', 'Defender', 'Alerts', 'Incidents', 'SecureScore', 'ThreatIntelligence', 'PSEdition_Core', 'PSEdition_Desktop')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,144 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the GraphSecurity module.
+
+.DESCRIPTION
+    Tasks:
+      Build  compiles the solution and assembles the importable module in out/GraphSecurity
+             (manifest, assemblies, format file, and the emulator in out/GraphSecurity/Emulator).
+      Test   Build, then the xunit projects and the Pester suite (in a child pwsh, against
+             out/GraphSecurity and a running emulator). Ends with "N passed, N failed" and a
+             non-zero exit code when anything failed.
+      Demo   Build, then the triage walkthrough of docs/demo.ps1 against a local emulator.
+      Clean  removes out/ and the projects' bin/obj folders.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'GraphSecurity'
+$ResultsDir = Join-Path $Out 'test-results'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    $version = $props.Project.PropertyGroup | ForEach-Object { $_.ModuleVersion } | Where-Object { $_ } | Select-Object -First 1
+    if (-not $version) { throw 'Directory.Build.props has no <ModuleVersion>.' }
+    $version
+}
+
+function Invoke-Build {
+    Invoke-Dotnet build (Join-Path $Root 'GraphSecurity.sln') -c $Configuration --nologo -v:minimal
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity/GraphSecurity.csproj') -c $Configuration --no-build -o $ModuleOut --nologo -v:quiet
+    Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity.Emulator/GraphSecurity.Emulator.csproj') -c $Configuration --no-build -o (Join-Path $ModuleOut 'Emulator') --nologo -v:quiet
+
+    # The host supplies System.Management.Automation; shipping a copy would break loading.
+    Remove-Item (Join-Path $ModuleOut 'System.Management.Automation.dll') -ErrorAction Ignore
+    Copy-Item (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Format.ps1xml') $ModuleOut
+    $manifest = Get-Content -Raw (Join-Path $Root 'GraphSecurity.psd1')
+    $manifest = $manifest -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$(Get-ModuleVersion)'"
+    Set-Content -Path (Join-Path $ModuleOut 'GraphSecurity.psd1') -Value $manifest -Encoding utf8
+    Write-Host "Module assembled in $ModuleOut"
+}
+
+function Get-PesterModulePath {
+    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/PesterPackage.csproj') --nologo -v:quiet
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester was not restored to $path." }
+    $path
+}
+
+function Invoke-XunitTests {
+    $totals = @{ Passed = 0; Failed = 0 }
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
+        $trx = "$($project.BaseName).trx"
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo -v:quiet `
+            --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
+        $counters = ([xml](Get-Content -Raw (Join-Path $ResultsDir $trx))).TestRun.ResultSummary.Counters
+        $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        if ($LASTEXITCODE -ne 0 -and $failed -eq 0) { $failed = 1 }   # the run itself broke
+        Write-Host "xunit $($project.BaseName): $($counters.passed) passed, $failed failed"
+        $totals.Passed += [int]$counters.passed
+        $totals.Failed += $failed
+    }
+    $totals
+}
+
+function Invoke-PesterTests {
+    $pester = Get-PesterModulePath
+    $resultFile = Join-Path $ResultsDir 'pester.json'
+    Remove-Item $resultFile -ErrorAction Ignore
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Module/Invoke-ModuleTests.ps1') `
+            -ModulePath (Join-Path $ModuleOut 'GraphSecurity.psd1') -PesterPath $pester -ResultFile $resultFile
+    }
+    finally { Pop-Location }
+    if (-not (Test-Path $resultFile)) {
+        Write-Host 'Pester: the run ended without results.'
+        return @{ Passed = 0; Failed = 1 }
+    }
+    $result = Get-Content -Raw $resultFile | ConvertFrom-Json
+    Write-Host "Pester: $($result.Passed) passed, $($result.Failed) failed"
+    @{ Passed = [int]$result.Passed; Failed = [int]$result.Failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    New-Item -ItemType Directory -Force $ResultsDir | Out-Null
+    Get-ChildItem $ResultsDir -File | Remove-Item -Force
+    $xunit = Invoke-XunitTests
+    $pester = Invoke-PesterTests
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    if ($passed -eq 0) { $failed = [Math]::Max($failed, 1) }
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/demo.ps1') -ModulePath (Join-Path $ModuleOut 'GraphSecurity.psd1')
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
+    }
+    finally { Pop-Location }
+}
+
+function Invoke-Clean {
+    if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+    Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj |
+        Remove-Item -Recurse -Force
+}
+
+foreach ($name in $Task) {
+    switch ($name) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Clean' { Invoke-Clean }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Alerts;
+
+namespace GraphSecurity.Commands.Alerts
+{
+    /// <summary>
+    /// <para type="synopsis">Gets alerts (alerts_v2): by id, or filtered by typed parameters, streamed page by page.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GsAlert", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(Alert))]
+    public sealed class GetGsAlertCommand : GsConnectedCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("AlertId")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public AlertSeverity[] Severity { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public AlertStatus[] Status { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public ServiceSource[] ServiceSource { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public AlertClassification[] Classification { get; set; }
+
+        /// <summary>Alerts assigned to any of these (an empty string: unassigned alerts).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [AllowEmptyString]
+        public string[] AssignedTo { get; set; }
+
+        /// <summary>Alerts created at or after this time (local time unless it says otherwise).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime Since { get; set; }
+
+        /// <summary>Alerts created before this time.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime Until { get; set; }
+
+        /// <summary>A raw OData filter, combined with the typed filters by "and".</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string Filter { get; set; }
+
+        /// <summary>Page size: alerts per request (1–2000).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, 2000)]
+        public int Top { get; set; }
+
+        /// <summary>Follow every page until the last.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter All { get; set; }
+
+        private bool _cutOffWarned;
+
+        protected override void ProcessRecord()
+        {
+            var alerts = new AlertService(GraphConnection.Graph);
+            if (ParameterSetName == IdSet)
+            {
+                foreach (var id in Id)
+                {
+                    try { WriteObject(Run(token => alerts.GetAsync(id, token))); }
+                    catch (PipelineStoppedException) { throw; }
+                    catch (Exception ex) { WriteErrorFor(ex, id); }
+                }
+                return;
+            }
+
+            var query = BuildQuery();
+            var first = PagingParameters.First;
+            var limited = first != ulong.MaxValue;
+            long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
+            if (limited && first == 0) return;
+            if (limited && !MyInvocation.BoundParameters.ContainsKey(nameof(Top)) && first <= 2000) query.PageSize = (int)first;
+
+            var reader = alerts.List(query);
+            try
+            {
+                var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
+                    StreamPages<Alert>(WriteObject, total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
+                if (result.MoreAvailable && !All && !limited && !_cutOffWarned)
+                {
+                    _cutOffWarned = true;
+                    WriteWarning($"More alerts match than the {result.ItemsDelivered} returned. Use -All to get every page, or -First N to choose how many.");
+                }
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception ex) { WriteErrorFor(ex, query.BuildFilter()); }
+        }
+
+        private AlertQuery BuildQuery()
+        {
+            var bound = MyInvocation.BoundParameters;
+            return new AlertQuery
+            {
+                Severity = Severity ?? new AlertSeverity[0],
+                Status = Status ?? new AlertStatus[0],
+                ServiceSource = ServiceSource ?? new ServiceSource[0],
+                Classification = Classification ?? new AlertClassification[0],
+                AssignedTo = AssignedTo ?? new string[0],
+                Since = bound.ContainsKey(nameof(Since)) ? new DateTimeOffset(Since) : (DateTimeOffset?)null,
+                Until = bound.ContainsKey(nameof(Until)) ? new DateTimeOffset(Until) : (DateTimeOffset?)null,
+                Filter = Filter,
+                PageSize = bound.ContainsKey(nameof(Top)) ? Top : (int?)null,
+                Skip = (long)PagingParameters.Skip,
+                IncludeCount = PagingParameters.IncludeTotalCount,
+            };
+        }
+    }
+}

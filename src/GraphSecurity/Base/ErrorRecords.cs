@@ -1,0 +1,93 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Http;
+using System.Text.RegularExpressions;
+using GraphSecurity.Engine.Authentication;
+using GraphSecurity.Engine.Http;
+
+namespace GraphSecurity.Commands.Base
+{
+    /// <summary>
+    /// Turns engine exceptions into ErrorRecords with a stable id, a real category, the service's
+    /// message and request-id, and what to do next. Never includes a token or secret: the engine's
+    /// messages are built without them.
+    /// </summary>
+    internal static class ErrorRecords
+    {
+        private static readonly Regex RequiredRoles = new Regex(@"API required (?:roles|scopes): (.+?),? (?:application roles|scopes):", RegexOptions.Compiled);
+
+        public static ErrorRecord From(Exception exception, object target)
+        {
+            switch (exception)
+            {
+                case GraphServiceException graph: return FromGraph(graph, target);
+                case AuthenticationFailedException auth:
+                    return Record(auth, "AuthenticationFailed", ErrorCategory.AuthenticationError, target, auth.Message, auth.RecommendedAction);
+                case HttpRequestException http:
+                    var reason = http.InnerException?.Message ?? http.Message;
+                    return Record(http, "GraphUnreachable", ErrorCategory.ConnectionError, target,
+                        $"Could not reach the service: {reason}",
+                        "Check the network path to the Graph and login endpoints (proxy, firewall), or that the emulator is running.");
+                case TimeoutException timeout:
+                    return Record(timeout, "OperationTimedOut", ErrorCategory.OperationTimeout, target, timeout.Message, null);
+                case FileNotFoundException missing:
+                    return Record(missing, "FileNotFound", ErrorCategory.ObjectNotFound, target, missing.Message, null);
+                case ArgumentException argument:
+                    return Record(argument, "InvalidArgument", ErrorCategory.InvalidArgument, target, argument.Message, null);
+                default:
+                    return Record(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target, exception.Message, null);
+            }
+        }
+
+        private static ErrorRecord FromGraph(GraphServiceException ex, object target)
+        {
+            string id;
+            ErrorCategory category;
+            string action;
+            switch ((int)ex.StatusCode)
+            {
+                case 400:
+                    id = "GraphBadRequest"; category = ErrorCategory.InvalidArgument;
+                    action = "Check the parameter values and any -Filter expression against the service's message.";
+                    break;
+                case 401:
+                    id = "GraphUnauthenticated"; category = ErrorCategory.AuthenticationError;
+                    action = "The token was refused. Run Connect-GsTenant again.";
+                    break;
+                case 403:
+                    id = "GraphForbidden"; category = ErrorCategory.PermissionDenied;
+                    var roles = RequiredRoles.Match(ex.ServiceMessage ?? "");
+                    action = roles.Success
+                        ? $"Grant the application one of these Microsoft Graph permissions and give admin consent, then connect again: {roles.Groups[1].Value.Replace(",", ", ")}."
+                        : "Grant the application the Microsoft Graph permission this operation needs, give admin consent, then connect again.";
+                    break;
+                case 404:
+                    id = "GraphNotFound"; category = ErrorCategory.ObjectNotFound;
+                    action = "Check the id; the object may have been deleted or belong to another tenant.";
+                    break;
+                case 429:
+                    id = "GraphThrottled"; category = ErrorCategory.LimitsExceeded;
+                    action = $"The service is throttling requests{(ex.RetryAfter.HasValue ? $"; retry after {ex.RetryAfter.Value.TotalSeconds:0} s" : "")}. Lower the request rate.";
+                    break;
+                default:
+                    id = ex.StatusCode >= HttpStatusCode.InternalServerError ? "GraphServiceError" : "GraphRequestFailed";
+                    category = ex.StatusCode >= HttpStatusCode.InternalServerError ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidOperation;
+                    action = "Try again later; if it persists, quote the request-id to Microsoft support.";
+                    break;
+            }
+            return Record(ex, id, category, target, ex.Message, action);
+        }
+
+        private static ErrorRecord Record(Exception exception, string id, ErrorCategory category, object target, string message, string action)
+        {
+            var record = new ErrorRecord(exception, id, category, target)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            };
+            if (!string.IsNullOrEmpty(action)) record.ErrorDetails.RecommendedAction = action;
+            return record;
+        }
+    }
+}

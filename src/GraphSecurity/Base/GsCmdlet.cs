@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using GraphSecurity.Engine;
+
+namespace GraphSecurity.Commands.Base
+{
+    /// <summary>
+    /// Base of every cmdlet: a cancellation token that Ctrl+C cancels, a pump for async work, and
+    /// error records built the same way everywhere.
+    /// </summary>
+    public abstract class GsCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private PipelinePump _pump;
+
+        protected CancellationToken CancellationToken => _cancellation.Token;
+
+        protected override void StopProcessing() => _cancellation.Cancel();
+
+        /// <summary>The log the engine writes to while <see cref="Run{T}"/> executes.</summary>
+        internal IEngineLog Log => (IEngineLog)_pump ?? NullEngineLog.Instance;
+
+        /// <summary>
+        /// Runs async work and returns its result, executing whatever it posts on this (the pipeline)
+        /// thread meanwhile. Ctrl+C cancels the work and stops the pipeline quietly.
+        /// </summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var outer = _pump;
+            _pump = new PipelinePump(this);
+            try
+            {
+                return _pump.Run(work, _cancellation);
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                _pump = outer;
+            }
+        }
+
+        protected void Run(Func<CancellationToken, Task> work) =>
+            Run<bool>(async token => { await work(token).ConfigureAwait(false); return true; });
+
+        /// <summary>Queues an action for the pipeline thread (from inside <see cref="Run{T}"/>).</summary>
+        protected void Post(Action action)
+        {
+            if (_pump == null) action(); else _pump.Post(action);
+        }
+
+        /// <summary>
+        /// A page consumer for <see cref="PageReader{T}"/>: the page's items are written on the pipeline
+        /// thread, and the returned task completes when the first of them has been written, so the next
+        /// page is requested only then (and is fetched while the rest of this page is written).
+        /// </summary>
+        protected Func<IReadOnlyList<T>, long?, Task> StreamPages<T>(Action<T> write, Action<long> onTotalCount = null)
+        {
+            return (items, totalCount) =>
+            {
+                var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var registration = CancellationToken.Register(() => started.TrySetCanceled());
+                Post(() =>
+                {
+                    try
+                    {
+                        if (totalCount.HasValue && onTotalCount != null) { onTotalCount(totalCount.Value); onTotalCount = null; }
+                        foreach (var item in items)
+                        {
+                            write(item);
+                            started.TrySetResult(true);
+                        }
+                    }
+                    finally
+                    {
+                        started.TrySetResult(true);
+                        registration.Dispose();
+                    }
+                });
+                return started.Task;
+            };
+        }
+
+        protected void WriteErrorFor(Exception exception, object target) => WriteError(ErrorRecords.From(exception, target));
+
+        protected void ThrowTerminatingFor(Exception exception, object target) => ThrowTerminatingError(ErrorRecords.From(exception, target));
+    }
+}

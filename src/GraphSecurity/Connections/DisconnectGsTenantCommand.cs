@@ -1,0 +1,49 @@
+using System;
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Connections;
+
+namespace GraphSecurity.Commands.Connections
+{
+    /// <summary>
+    /// <para type="synopsis">Forgets a connection and its cached tokens.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "GsTenant", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+    public sealed class DisconnectGsTenantCommand : GsCmdlet
+    {
+        /// <summary>The connection to remove (default: the current one).</summary>
+        [Parameter(Position = 0, ParameterSetName = "Name", ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        public string Name { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = "All")]
+        public SwitchParameter All { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (All)
+            {
+                foreach (var connection in ConnectionStore.All()) Disconnect(connection.Name);
+                return;
+            }
+            var name = Name ?? CurrentConnection.Name;
+            if (name == null || ConnectionStore.Get(name) == null)
+            {
+                var message = name == null ? "Not connected." : $"There is no connection named '{name}'.";
+                WriteError(new ErrorRecord(new InvalidOperationException(message), "ConnectionNotFound", ErrorCategory.ObjectNotFound, name)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Get-GsConnection lists the connections." },
+                });
+                return;
+            }
+            Disconnect(name);
+        }
+
+        private void Disconnect(string name)
+        {
+            if (!ShouldProcess(name, "Disconnect")) return;
+            ConnectionStore.Remove(name);
+            if (string.Equals(CurrentConnection.Name, name, StringComparison.OrdinalIgnoreCase)) CurrentConnection.Name = null;
+        }
+    }
+}

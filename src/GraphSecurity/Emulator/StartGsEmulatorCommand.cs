@@ -1,0 +1,104 @@
+using System;
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Emulator;
+
+namespace GraphSecurity.Commands.Emulator
+{
+    /// <summary>
+    /// <para type="synopsis">Starts the local Graph Security emulator (HTTPS on 127.0.0.1), or returns the one already running.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "GsEmulator", SupportsShouldProcess = true)]
+    [OutputType(typeof(EmulatorInfo))]
+    public sealed class StartGsEmulatorCommand : GsCmdlet
+    {
+        /// <summary>TCP port on 127.0.0.1; 0 (default) picks a free one.</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>Random seed of the generated data; the same seed gives the same alerts.</summary>
+        [Parameter]
+        public int? Seed { get; set; }
+
+        /// <summary>Number of alerts generated in the default tenant.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public int? AlertCount { get; set; }
+
+        /// <summary>A JSON file with tenants, apps (secrets, certificates, roles) and data settings.</summary>
+        [Parameter]
+        public string ConfigPath { get; set; }
+
+        /// <summary>Where the emulator writes its URL and certificate thumbprint (default: ~/.graphsecurity/emulator.json).</summary>
+        [Parameter]
+        public string InfoPath { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var running = EmulatorManager.Find(InfoPath);
+            if (running != null)
+            {
+                WriteWarning($"An emulator is already running at {running.Url} (pid {running.Pid}); returning it. Stop-GsEmulator stops it.");
+                WriteObject(running);
+                return;
+            }
+            if (!ShouldProcess("127.0.0.1" + (Port > 0 ? ":" + Port : ""), "Start the GraphSecurity emulator")) return;
+            var options = new EmulatorStartOptions
+            {
+                Port = Port,
+                Seed = Seed,
+                AlertCount = AlertCount,
+                ConfigPath = ConfigPath == null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
+                InfoPath = InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath),
+            };
+            try
+            {
+                WriteObject(Run(token => EmulatorManager.StartAsync(options, Log, token)));
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception ex) { ThrowTerminatingFor(ex, options.InfoPath); }
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Stops the local emulator started by Start-GsEmulator or Connect-GsTenant -Emulator.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Stop, "GsEmulator", SupportsShouldProcess = true)]
+    public sealed class StopGsEmulatorCommand : GsCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string InfoPath { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var path = InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath);
+            var info = EmulatorManager.Find(path);
+            if (info == null)
+            {
+                WriteVerbose($"No emulator is running (info file: {path ?? EmulatorManager.DefaultInfoPath}).");
+                return;
+            }
+            if (!ShouldProcess($"{info.Url} (pid {info.Pid})", "Stop the GraphSecurity emulator")) return;
+            EmulatorManager.Stop(info);
+            WriteVerbose($"Stopped the emulator at {info.Url}.");
+        }
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Shows the running local emulator, if any.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GsEmulator")]
+    [OutputType(typeof(EmulatorInfo))]
+    public sealed class GetGsEmulatorCommand : GsCmdlet
+    {
+        [Parameter]
+        public string InfoPath { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var info = EmulatorManager.Find(InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath));
+            if (info != null) WriteObject(info);
+        }
+    }
+}
