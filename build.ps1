@@ -33,10 +33,10 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'GraphSecurity'
 $ResultsDir = Join-Path $Out 'test-results'
 
+# A plain function on purpose: an advanced one would take "--verbosity minimal" for its own -Verbose.
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+    & dotnet @args | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Get-ModuleVersion {
@@ -47,11 +47,11 @@ function Get-ModuleVersion {
 }
 
 function Invoke-Build {
-    Invoke-Dotnet build (Join-Path $Root 'GraphSecurity.sln') -c $Configuration --nologo -v:minimal
+    Invoke-Dotnet build (Join-Path $Root 'GraphSecurity.sln') -c $Configuration --nologo --verbosity minimal
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
-    Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity/GraphSecurity.csproj') -c $Configuration --no-build -o $ModuleOut --nologo -v:quiet
-    Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity.Emulator/GraphSecurity.Emulator.csproj') -c $Configuration --no-build -o (Join-Path $ModuleOut 'Emulator') --nologo -v:quiet
+    Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity/GraphSecurity.csproj') -c $Configuration --no-build -o $ModuleOut --nologo --verbosity quiet
+    Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity.Emulator/GraphSecurity.Emulator.csproj') -c $Configuration --no-build -o (Join-Path $ModuleOut 'Emulator') --nologo --verbosity quiet
 
     # The host supplies System.Management.Automation; shipping a copy would break loading.
     Remove-Item (Join-Path $ModuleOut 'System.Management.Automation.dll') -ErrorAction Ignore
@@ -63,7 +63,7 @@ function Invoke-Build {
 }
 
 function Get-PesterModulePath {
-    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/PesterPackage.csproj') --nologo -v:quiet
+    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/PesterPackage.csproj') --nologo --verbosity quiet
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $path = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $path)) { throw "Pester was not restored to $path." }
@@ -74,13 +74,20 @@ function Invoke-XunitTests {
     $totals = @{ Passed = 0; Failed = 0 }
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
         $trx = "$($project.BaseName).trx"
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo -v:quiet `
-            --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
-        $counters = ([xml](Get-Content -Raw (Join-Path $ResultsDir $trx))).TestRun.ResultSummary.Counters
-        $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        if ($LASTEXITCODE -ne 0 -and $failed -eq 0) { $failed = 1 }   # the run itself broke
-        Write-Host "xunit $($project.BaseName): $($counters.passed) passed, $failed failed"
-        $totals.Passed += [int]$counters.passed
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --verbosity quiet `
+            --logger "trx;LogFileName=$trx" --results-directory $ResultsDir | Out-Host
+        $exitCode = $LASTEXITCODE
+        $trxPath = Join-Path $ResultsDir $trx
+        $passed = 0
+        $failed = 0
+        if (Test-Path $trxPath) {
+            $counters = ([xml](Get-Content -Raw $trxPath)).TestRun.ResultSummary.Counters
+            $passed = [int]$counters.passed
+            $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        }
+        if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }   # the run itself broke
+        Write-Host "xunit $($project.BaseName): $passed passed, $failed failed"
+        $totals.Passed += $passed
         $totals.Failed += $failed
     }
     $totals
@@ -93,7 +100,7 @@ function Invoke-PesterTests {
     Push-Location $Root
     try {
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Module/Invoke-ModuleTests.ps1') `
-            -ModulePath (Join-Path $ModuleOut 'GraphSecurity.psd1') -PesterPath $pester -ResultFile $resultFile
+            -ModulePath (Join-Path $ModuleOut 'GraphSecurity.psd1') -PesterPath $pester -ResultFile $resultFile | Out-Host
     }
     finally { Pop-Location }
     if (-not (Test-Path $resultFile)) {

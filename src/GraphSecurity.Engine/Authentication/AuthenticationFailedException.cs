@@ -28,7 +28,7 @@ namespace GraphSecurity.Engine.Authentication
 
         internal static AuthenticationFailedException From(MsalException ex)
         {
-            var description = FirstLine(ex.Message);
+            var description = ServiceSentence(ex.Message);
             var code = AadstsCode.Match(ex.Message);
             var traceId = (ex as MsalServiceException)?.CorrelationId;
             string action;
@@ -44,10 +44,16 @@ namespace GraphSecurity.Engine.Authentication
             return new AuthenticationFailedException($"Authentication failed: {description}", action, ex.ErrorCode, traceId);
         }
 
-        private static string FirstLine(string message)
+        /// <summary>
+        /// The identity platform's own sentence ("AADSTS7000215: Invalid client secret provided. …"):
+        /// MSAL puts advice of its own before it, and trace lines after it.
+        /// </summary>
+        private static string ServiceSentence(string message)
         {
-            var line = (message ?? "").Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
-            return line.Trim();
+            message = message ?? "";
+            var start = message.IndexOf("AADSTS", StringComparison.Ordinal);
+            var text = start >= 0 ? message.Substring(start) : message;
+            return (text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "").Trim();
         }
     }
 }

@@ -1,0 +1,46 @@
+<#
+.SYNOPSIS
+    The product's main job in two minutes: triage the new high-severity alerts of the last week.
+
+.DESCRIPTION
+    Starts a local emulator, connects to it, lists the new high-severity alerts of the last 7 days,
+    triages a few (take ownership, mark in progress or resolve, leave a comment), prints a summary
+    and stops the emulator. Run it with:  dotnet pwsh ./build.ps1 demo
+#>
+param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/GraphSecurity/GraphSecurity.psd1'))
+
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+
+# A private info file, so the demo never touches an emulator you already run.
+$env:GRAPHSECURITY_EMULATOR_INFO = Join-Path ([IO.Path]::GetTempPath()) "graphsecurity-demo-$PID/emulator.json"
+$emulator = Start-GsEmulator
+try {
+    Write-Host "Emulator running at $($emulator.Url)`n"
+    Connect-GsTenant -Emulator
+
+    Write-Host 'New high-severity alerts of the last 7 days:' -ForegroundColor Cyan
+    $alerts = Get-GsAlert -Severity High -Status New -Since (Get-Date).AddDays(-7) -All
+    $alerts | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+    # Triage: the analyst takes the three newest, starts on the first two and closes the third.
+    $triage = $alerts | Select-Object -First 3
+    $triage | Select-Object -First 2 |
+        Set-GsAlert -Status InProgress -AssignedTo 'soc.analyst1@contoso.example' -Comment 'Investigating: isolating the device.'
+    $triage | Select-Object -Skip 2 |
+        Set-GsAlert -Status Resolved -Classification FalsePositive -Determination SecurityTesting `
+            -AssignedTo 'soc.analyst1@contoso.example' -Comment 'Red-team exercise, confirmed with the owner.'
+
+    Write-Host 'After triage:' -ForegroundColor Cyan
+    $triage | Get-GsAlert | Format-Table Severity, Status, Classification, AssignedTo, Title -AutoSize | Out-String -Width 200 | Write-Host
+
+    $open = Get-GsAlert -Severity High -Status New -Since (Get-Date).AddDays(-7) -All
+    $byDevice = $open | ForEach-Object DeviceNames | Group-Object | Sort-Object Count -Descending | Select-Object -First 3
+    Write-Host 'Summary:' -ForegroundColor Cyan
+    Write-Host ("  {0} new high-severity alerts in the last 7 days; {1} triaged; {2} still new." -f $alerts.Count, $triage.Count, $open.Count)
+    if ($byDevice) { Write-Host ('  Devices with the most open alerts: ' + (($byDevice | ForEach-Object { "$($_.Name) ($($_.Count))" }) -join ', ')) }
+}
+finally {
+    Disconnect-GsTenant -All
+    Stop-GsEmulator
+}

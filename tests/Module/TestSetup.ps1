@@ -1,0 +1,82 @@
+# Test fixtures shared by the runner and the test files. Nothing here uses the module under test
+# for its answers: the raw helpers talk to the emulator with Invoke-RestMethod, so they can be
+# used to check what the cmdlets return.
+
+$script:DefaultTenantId = 'b6f1f2a4-2c3e-4f5a-8b7c-9d0e1f2a3b4c'
+$script:DefaultClientId = '6a7f3c1e-52d4-4b8e-9f0a-3e5d7c9b1a20'
+$script:DefaultSecret = 'gs-emulator-default-secret'
+$script:ReaderClientId = '0b8e4d2f-7a61-4c3b-8e95-1d2c3b4a5f60'
+$script:ReaderSecret = 'gs-emulator-reader-secret'
+$script:NoRolesClientId = '9c2d1e0f-3b4a-4c5d-8e6f-7a8b9c0d1e2f'
+$script:NoRolesSecret = 'gs-emulator-noroles-secret'
+$script:CertificateClientId = '4e7a2b19-8c3d-4f6e-a1b2-c3d4e5f6a7b8'
+
+function New-TestCertificate {
+    param([string] $Subject = 'CN=GraphSecurity Test App')
+    $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+    $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+        $Subject, $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256,
+        [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $now = [DateTimeOffset]::UtcNow
+    $request.CreateSelfSigned($now.AddDays(-1), $now.AddDays(30))
+}
+
+function New-TestContext {
+    param([Parameter(Mandatory)] [string] $WorkFolder)
+    $certificate = New-TestCertificate
+    $cerPath = Join-Path $WorkFolder 'test-app.cer'
+    [IO.File]::WriteAllBytes($cerPath, $certificate.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert))
+    # The private key stays in a password-protected PFX for the tests that load it.
+    $password = [Guid]::NewGuid().ToString('N')
+    [IO.File]::WriteAllBytes((Join-Path $WorkFolder 'test-app.pfx'),
+        $certificate.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pfx, $password))
+    Set-Content -Path (Join-Path $WorkFolder 'test-app.pfx.password') -Value $password -NoNewline
+
+    $config = @{
+        tenants = @(@{
+                id   = $script:DefaultTenantId
+                apps = @(@{
+                        clientId     = $script:CertificateClientId
+                        displayName  = 'GraphSecurity Certificate Test App'
+                        certificates = @($cerPath)
+                        roles        = @('SecurityAlert.ReadWrite.All')
+                    })
+            })
+    }
+    $configPath = Join-Path $WorkFolder 'emulator-config.json'
+    $config | ConvertTo-Json -Depth 6 | Set-Content -Path $configPath
+    [pscustomobject]@{ InfoPath = (Join-Path $WorkFolder 'emulator.json'); ConfigPath = $configPath }
+}
+
+function Get-TestCertificate {
+    $folder = $env:GS_TEST_WORK
+    $password = Get-Content -Raw (Join-Path $folder 'test-app.pfx.password')
+    [System.Security.Cryptography.X509Certificates.X509Certificate2]::new(
+        (Join-Path $folder 'test-app.pfx'), $password,
+        [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable)
+}
+
+function Get-TestEmulator { Get-Content -Raw $env:GRAPHSECURITY_EMULATOR_INFO | ConvertFrom-Json }
+
+function ConvertTo-TestSecureString([string] $Text) { ConvertTo-SecureString -String $Text -AsPlainText -Force }
+
+# A token straight from the emulator's token endpoint, for the raw reference queries.
+function Get-RawToken {
+    param([string] $ClientId = $script:DefaultClientId, [string] $Secret = $script:DefaultSecret)
+    $emulator = Get-TestEmulator
+    $body = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret; scope = 'https://graph.microsoft.com/.default' }
+    (Invoke-RestMethod -Method Post -Uri "$($emulator.url)/$($script:DefaultTenantId)/oauth2/v2.0/token" -Body $body -SkipCertificateCheck).access_token
+}
+
+# Every alert of the default tenant, read page by page with Invoke-RestMethod.
+function Get-RawAlert {
+    param([string] $Query = '')
+    $emulator = Get-TestEmulator
+    $headers = @{ Authorization = "Bearer $(Get-RawToken)"; Prefer = 'include-unknown-enum-members' }
+    $url = "$($emulator.url)/v1.0/security/alerts_v2?`$top=2000$Query"
+    while ($url) {
+        $page = Invoke-RestMethod -Uri $url -Headers $headers -SkipCertificateCheck
+        $page.value
+        $url = $page.'@odata.nextLink'
+    }
+}
