@@ -167,6 +167,19 @@ public class QueryOptionTests : IClassFixture<EmulatorFixture>
             beta.GetProperty("value").EnumerateArray().Select(a => a.GetProperty("id").GetString()));
     }
 
+    [Theory]
+    [InlineData("DELETE", "/v1.0/security/alerts_v2/abc")]
+    [InlineData("POST", "/v1.0/security/alerts_v2")]
+    [InlineData("GET", "/beta/security/alerts_v2/abc/comments")]
+    public async Task Unsupported_method_is_405(string method, string url)
+    {
+        var response = await _f.SendAsync(new HttpMethod(method), url, json: method == "GET" ? null : "{}");
+        var (status, body) = await EmulatorFixture.ReadAsync(response);
+        Assert.Equal(405, status);
+        Assert.Equal("Request_BadRequest", body.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("Specified HTTP method is not allowed for the request target.", body.GetProperty("error").GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Unknown_graph_segment_is_400()
     {

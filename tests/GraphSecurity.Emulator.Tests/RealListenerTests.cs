@@ -147,6 +147,15 @@ public class RealListenerTests
             request2.Headers.Authorization = new AuthenticationHeaderValue("Bearer", certResult.AccessToken);
             Assert.Equal(200, (int)(await http.SendAsync(request2)).StatusCode);
 
+            // With instance discovery left on, MSAL asks the emulator's /common/discovery/instance.
+            var discoveringApp = ConfidentialClientApplicationBuilder.Create(TenantDirectory.ReaderClientId)
+                .WithAuthority($"{url}/{TenantDirectory.DefaultTenantId}")
+                .WithHttpClientFactory(new PinnedHttpClientFactory(thumbprint))
+                .WithClientSecret(TenantDirectory.ReaderClientSecret)
+                .Build();
+            var discovered = await discoveringApp.AcquireTokenForClient(new[] { "https://graph.microsoft.com/.default" }).ExecuteAsync();
+            Assert.False(string.IsNullOrEmpty(discovered.AccessToken));
+
             // MSAL surfaces the AAD error for a wrong secret.
             var badApp = ConfidentialClientApplicationBuilder.Create(TenantDirectory.DefaultClientId)
                 .WithAuthority($"{url}/{TenantDirectory.DefaultTenantId}")

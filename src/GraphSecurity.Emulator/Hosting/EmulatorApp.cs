@@ -12,6 +12,9 @@ namespace GraphSecurity.Emulator.Hosting;
 /// <summary>Builds the emulator web application: services, seeded data and routes.</summary>
 public static class EmulatorApp
 {
+    /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
+    public static readonly List<string> KnownResources = new() { "security/alerts_v2" };
+
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
     /// <paramref name="configureBuilder"/> lets tests swap the server (e.g. TestServer).
@@ -65,7 +68,12 @@ public static class EmulatorApp
             AlertsEndpoints.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
-                var segment = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? version;
+                var segments = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+                // A known resource path reached with a method it does not support.
+                if (segments.Length is >= 2 and <= 4 && KnownResources.Contains(segments[0] + "/" + segments[1], StringComparer.OrdinalIgnoreCase)
+                    && (segments.Length < 4 || string.Equals(segments[3], "comments", StringComparison.OrdinalIgnoreCase)))
+                    throw GraphError.MethodNotAllowed();
+                var segment = segments.LastOrDefault() ?? version;
                 throw GraphError.BadRequest($"Resource not found for the segment '{segment}'.");
             });
         }
