@@ -20,7 +20,15 @@ public static class Program
 
         using var certificate = TlsCertificate.Create();
         await using var app = EmulatorApp.Build(options, certificate);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"GraphSecurity emulator: cannot listen on 127.0.0.1:{options.Port}: {e.Message}");
+            return 1;
+        }
         var (url, port) = EmulatorApp.BoundAddress(app);
         InfoFile.Write(options.InfoFile, InfoFile.Describe(url, port, certificate.Thumbprint, options, DateTimeOffset.UtcNow));
         app.Lifetime.ApplicationStopping.Register(() => InfoFile.DeleteIfOurs(options.InfoFile));
