@@ -60,7 +60,7 @@ public class SeedTests
                   "apps": [ { "clientId": "6a7f3c1e-52d4-4b8e-9f0a-3e5d7c9b1a20", "roles": ["SecurityAlert.Read.All"] },
                             { "clientId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "displayName": "Extra", "secret": "s3", "roles": [] } ] },
                 { "id": "12345678-1234-4234-8234-123456789012", "domain": "northwind.example", "alertCount": 3,
-                  "apps": [ { "clientId": "87654321-4321-4321-8321-210987654321", "secret": "nw" } ] }
+                  "apps": [ { "clientId": "87654321-4321-4321-8321-210987654321", "secret": "nw", "roles": "SecurityAlert.Read.All" } ] }
               ]
             }
             """);
@@ -77,6 +77,7 @@ public class SeedTests
             Assert.Equal(4, contoso.Apps.Count);
             var nw = o.Directory.Find("northwind.example");
             Assert.Equal(3, nw.AlertCount);
+            Assert.Equal(new[] { "SecurityAlert.Read.All" }, nw.Apps.Single().Roles);
             Assert.Equal(3, o.Directory.Tenants.Count);
             Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--bogus" }));
             Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--port", "70000" }));

@@ -168,8 +168,31 @@ public sealed class EmulatorConfigFile
         public string ClientId { get; set; }
         public string DisplayName { get; set; }
         public string Secret { get; set; }
+        [System.Text.Json.Serialization.JsonConverter(typeof(StringOrListConverter))]
         public List<string> Certificates { get; set; }
+        [System.Text.Json.Serialization.JsonConverter(typeof(StringOrListConverter))]
         public List<string> Roles { get; set; }
+    }
+
+    /// <summary>Accepts a single string where a list is expected (PowerShell's ConvertTo-Json unrolls one-item arrays).</summary>
+    public sealed class StringOrListConverter : System.Text.Json.Serialization.JsonConverter<List<string>>
+    {
+        public override List<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return null;
+            if (reader.TokenType == JsonTokenType.String) return new List<string> { reader.GetString() };
+            if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("Expected a string or an array of strings.");
+            var list = new List<string>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.String) throw new JsonException("Expected an array of strings.");
+                list.Add(reader.GetString());
+            }
+            return list;
+        }
+
+        public override void Write(Utf8JsonWriter writer, List<string> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value, options);
     }
 
     public static EmulatorConfigFile Load(string path)
