@@ -194,3 +194,15 @@ Describe 'Get-GsAlert errors and output' {
         $text | Should -Match 'Severity\s+Status\s+Title\s+Created\s+ServiceSource\s+AssignedTo'
     }
 }
+
+Describe 'Get-GsAlert input checks' {
+    It 'rejects -Since later than -Until before sending anything' {
+        $err = { Get-GsAlert -Since (Get-Date) -Until (Get-Date).AddDays(-1) -Verbose 4>&1 } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidTimeRange*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'rejects a page size above the service maximum' {
+        { Get-GsAlert -Top 5000 } | Should -Throw -ExpectedMessage '*5000*'
+    }
+}

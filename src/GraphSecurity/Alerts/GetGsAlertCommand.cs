@@ -62,6 +62,19 @@ namespace GraphSecurity.Commands.Alerts
 
         private bool _cutOffWarned;
 
+        protected override void BeginProcessing()
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Since)) && bound.ContainsKey(nameof(Until)) && Since >= Until)
+            {
+                var message = $"-Since ({Since:u}) must be earlier than -Until ({Until:u}).";
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidTimeRange", ErrorCategory.InvalidArgument, Since)
+                {
+                    ErrorDetails = new ErrorDetails(message),
+                });
+            }
+        }
+
         protected override void ProcessRecord()
         {
             var alerts = new AlertService(GraphConnection.Graph);

@@ -60,45 +60,4 @@ namespace GraphSecurity.Commands.Emulator
             catch (Exception ex) { ThrowTerminatingFor(ex, options.InfoPath); }
         }
     }
-
-    /// <summary>
-    /// <para type="synopsis">Stops the local emulator started by Start-GsEmulator or Connect-GsTenant -Emulator.</para>
-    /// </summary>
-    [Cmdlet(VerbsLifecycle.Stop, "GsEmulator", SupportsShouldProcess = true)]
-    public sealed class StopGsEmulatorCommand : GsCmdlet
-    {
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string InfoPath { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            var path = InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath);
-            var info = EmulatorManager.Find(path);
-            if (info == null)
-            {
-                WriteVerbose($"No emulator is running (info file: {path ?? EmulatorManager.DefaultInfoPath}).");
-                return;
-            }
-            if (!ShouldProcess($"{info.Url} (pid {info.Pid})", "Stop the GraphSecurity emulator")) return;
-            EmulatorManager.Stop(info);
-            WriteVerbose($"Stopped the emulator at {info.Url}.");
-        }
-    }
-
-    /// <summary>
-    /// <para type="synopsis">Shows the running local emulator, if any.</para>
-    /// </summary>
-    [Cmdlet(VerbsCommon.Get, "GsEmulator")]
-    [OutputType(typeof(EmulatorInfo))]
-    public sealed class GetGsEmulatorCommand : GsCmdlet
-    {
-        [Parameter]
-        public string InfoPath { get; set; }
-
-        protected override void EndProcessing()
-        {
-            var info = EmulatorManager.Find(InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath));
-            if (info != null) WriteObject(info);
-        }
-    }
 }
