@@ -139,7 +139,43 @@ public static class AlertsEndpoints
         return GraphResponse.WriteAsync(ctx, 200, w => AlertSchema.Write(w, alert, select, includeUnknown, context));
     }
 
+    private static string ParseComment(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object) throw GraphError.BadRequest("Each comment must be a JSON object.");
+        string comment = null;
+        foreach (var prop in item.EnumerateObject())
+        {
+            switch (prop.Name)
+            {
+                case "@odata.type":
+                    var t = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString().TrimStart('#') : null;
+                    if (!string.Equals(t, "microsoft.graph.security.alertComment", StringComparison.OrdinalIgnoreCase))
+                        throw GraphError.BadRequest($"The @odata.type '{prop.Value}' does not match the type 'microsoft.graph.security.alertComment'.");
+                    break;
+                case "comment":
+                    if (prop.Value.ValueKind != JsonValueKind.String) throw GraphError.BadRequest("The property 'comment' must be a string.");
+                    comment = prop.Value.GetString();
+                    break;
+                case "createdByDisplayName":
+                case "createdDateTime":
+                    break; // server-assigned; ignored when a client sends them (the SDK may send null)
+                default:
+                    throw GraphError.BadRequest($"The property '{prop.Name}' does not exist on type 'microsoft.graph.security.alertComment'. Make sure to only use property names that are defined by the type.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(comment))
+            throw GraphError.BadRequest("The property 'comment' is required and must not be empty.");
+        return comment;
+    }
+
     private static async Task<JsonElement> ReadJsonObjectAsync(HttpContext ctx)
+    {
+        var root = await ReadJsonAsync(ctx);
+        if (root.ValueKind != JsonValueKind.Object) throw GraphError.BadRequest("The request body must be a JSON object.");
+        return root;
+    }
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpContext ctx)
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();
@@ -147,8 +183,7 @@ public static class AlertsEndpoints
         JsonDocument doc;
         try { doc = JsonDocument.Parse(text); }
         catch (JsonException e) { throw GraphError.BadRequest("The request body is not valid JSON: " + e.Message); }
-        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw GraphError.BadRequest("The request body must be a JSON object.");
-        return doc.RootElement.Clone();
+        using (doc) return doc.RootElement.Clone();
     }
 
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
@@ -221,32 +256,16 @@ public static class AlertsEndpoints
         principal.Require(GraphPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
-        var body = await ReadJsonObjectAsync(ctx);
-        string comment = null;
-        foreach (var prop in body.EnumerateObject())
-        {
-            switch (prop.Name)
-            {
-                case "@odata.type":
-                    var t = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString().TrimStart('#') : null;
-                    if (!string.Equals(t, "microsoft.graph.security.alertComment", StringComparison.OrdinalIgnoreCase))
-                        throw GraphError.BadRequest($"The @odata.type '{prop.Value}' does not match the type 'microsoft.graph.security.alertComment'.");
-                    break;
-                case "comment":
-                    if (prop.Value.ValueKind != JsonValueKind.String) throw GraphError.BadRequest("The property 'comment' must be a string.");
-                    comment = prop.Value.GetString();
-                    break;
-                default:
-                    throw GraphError.BadRequest($"The property '{prop.Name}' does not exist on type 'microsoft.graph.security.alertComment'. Make sure to only use property names that are defined by the type.");
-            }
-        }
-        if (string.IsNullOrWhiteSpace(comment))
-            throw GraphError.BadRequest("The property 'comment' is required and must not be empty.");
+        // The documented body is one alertComment object; the Graph SDKs send a JSON array of them.
+        var body = await ReadJsonAsync(ctx);
+        var items = body.ValueKind == JsonValueKind.Array ? body.EnumerateArray().ToList() : new List<JsonElement> { body };
+        if (items.Count == 0) throw GraphError.BadRequest("The property 'comment' is required and must not be empty.");
+        var comments = items.Select(ParseComment).ToList();
 
         var updated = store.Update(id, a =>
         {
             var now = clock.UtcNow;
-            a.Comments.Add(new AlertComment(comment, principal.AppDisplayName, now));
+            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.AppDisplayName, now));
             a.LastUpdateDateTime = now;
         });
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
