@@ -24,6 +24,25 @@ namespace GraphSecurity.Engine.Authentication
                 "Import the certificate (with its private key) into one of those stores, or pass it with -Certificate.");
         }
 
+        /// <summary>Loads a PFX (PKCS#12) file with its private key.</summary>
+        public static X509Certificate2 LoadFile(string path, System.Security.SecureString password)
+        {
+            if (!System.IO.File.Exists(path))
+                throw new AuthenticationFailedException($"The certificate file '{path}' does not exist.", "Check the path to the PFX file.");
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = new X509Certificate2(System.IO.File.ReadAllBytes(path), password, X509KeyStorageFlags.DefaultKeySet);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                throw new AuthenticationFailedException($"The certificate file '{path}' could not be opened: {ex.Message.Trim()}",
+                    "Check that it is a PFX (PKCS#12) file and that the password is right.");
+            }
+            RequirePrivateKey(certificate, path);
+            return certificate;
+        }
+
         public static void RequirePrivateKey(X509Certificate2 certificate, string where)
         {
             if (!certificate.HasPrivateKey)

@@ -20,6 +20,15 @@ namespace GraphSecurity.Engine.Authentication
         /// <summary>The resource whose ".default" scope app-only flows ask for.</summary>
         public string GraphResource { get; }
         public string DefaultScope => GraphResource.TrimEnd('/') + "/.default";
+        public bool IsEmulator => Name == "Emulator";
+        /// <summary>Clouds that are not one of Microsoft's (emulator, custom endpoints) are assumed to serve every API.</summary>
+        public bool IsMicrosoftCloud => Named.ContainsKey(Name);
+
+        /// <summary>Endpoints given by the caller, e.g. for a proxy or a sovereign cloud this module does not list.</summary>
+        public static CloudEnvironment Custom(Uri loginEndpoint, Uri graphEndpoint, string graphResource) =>
+            new CloudEnvironment("Custom", WithSlash(loginEndpoint), WithSlash(graphEndpoint), graphResource ?? graphEndpoint.GetLeftPart(UriPartial.Authority));
+
+        private static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith("/") ? uri : new Uri(uri.AbsoluteUri + "/");
 
         public static readonly CloudEnvironment Global = new CloudEnvironment("Global",
             new Uri("https://login.microsoftonline.com/"), new Uri("https://graph.microsoft.com/"), "https://graph.microsoft.com");
@@ -32,7 +41,7 @@ namespace GraphSecurity.Engine.Authentication
 
         /// <summary>A local emulator serves both the login and the Graph paths; its tokens are for the global Graph resource.</summary>
         public static CloudEnvironment Emulator(Uri emulatorUrl) =>
-            new CloudEnvironment("Emulator", emulatorUrl, emulatorUrl, Global.GraphResource);
+            new CloudEnvironment("Emulator", WithSlash(emulatorUrl), WithSlash(emulatorUrl), Global.GraphResource);
 
         private static readonly Dictionary<string, CloudEnvironment> Named = new Dictionary<string, CloudEnvironment>(StringComparer.OrdinalIgnoreCase)
         {

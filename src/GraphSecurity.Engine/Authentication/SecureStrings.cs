@@ -4,8 +4,16 @@ using System.Security;
 
 namespace GraphSecurity.Engine.Authentication
 {
-    internal static class SecureStrings
+    public static class SecureStrings
     {
+        public static SecureString FromPlain(string value)
+        {
+            var secure = new SecureString();
+            foreach (var c in value) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
+        }
+
         /// <summary>The plain text of a SecureString, for handing to MSAL or an HTTP header at the last moment.</summary>
         public static string ToPlain(SecureString value)
         {

@@ -1,10 +1,9 @@
 using System;
-using System.Security.Cryptography.X509Certificates;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Authentication;
 using GraphSecurity.Engine.Http;
-using Microsoft.Identity.Client;
 
 namespace GraphSecurity.Engine.Connections
 {
@@ -12,17 +11,21 @@ namespace GraphSecurity.Engine.Connections
     public sealed class GraphConnection : IDisposable
     {
         private DateTimeOffset? _tokenExpiresOn;
+        private string _account;
 
-        private GraphConnection(ConnectionRequest request, AuthenticationKind kind, ITokenSource tokens, TransportFactory transport)
+        private GraphConnection(ConnectionRequest request, ITokenSource tokens, TransportFactory transport)
         {
             Name = request.Name;
             TenantId = request.TenantId;
             ClientId = request.ClientId;
-            Kind = kind;
+            Kind = request.Kind;
             Cloud = request.Cloud;
             CertificateThumbprint = request.Certificate?.Thumbprint;
+            Scopes = request.IsDelegated && request.Scopes != null && request.Scopes.Count > 0
+                ? new List<string>(request.Scopes) : new List<string> { request.Cloud.DefaultScope };
             ConnectedAt = DateTimeOffset.UtcNow;
             Tokens = tokens;
+            _account = request.Kind == AuthenticationKind.ManagedIdentity ? request.ManagedIdentity.ToString() : null;
             Graph = new GraphClient(request.Cloud.GraphEndpoint, tokens, transport, token => _tokenExpiresOn = token.ExpiresOn);
         }
 
@@ -30,8 +33,10 @@ namespace GraphSecurity.Engine.Connections
         public string TenantId { get; }
         public string ClientId { get; }
         public AuthenticationKind Kind { get; }
+        public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
         public CloudEnvironment Cloud { get; }
         public string CertificateThumbprint { get; }
+        public IReadOnlyList<string> Scopes { get; }
         public DateTimeOffset ConnectedAt { get; }
         public ITokenSource Tokens { get; }
         public GraphClient Graph { get; }
@@ -42,6 +47,9 @@ namespace GraphSecurity.Engine.Connections
             TenantId = TenantId,
             ClientId = ClientId,
             AuthenticationKind = Kind,
+            IsDelegated = IsDelegated,
+            Account = _account,
+            Scopes = new ValueList<string>(new List<string>(Scopes)),
             Environment = Cloud.Name,
             GraphEndpoint = Cloud.GraphEndpoint,
             LoginEndpoint = Cloud.LoginEndpoint,
@@ -58,42 +66,18 @@ namespace GraphSecurity.Engine.Connections
         public static async Task<GraphConnection> ConnectAsync(ConnectionRequest request, CancellationToken cancellationToken)
         {
             var transport = new TransportFactory(request.PinnedServerThumbprint);
-            AuthenticationKind kind;
-            ITokenSource tokens;
-            if (request.AccessToken != null)
+            var tokens = TokenSources.Create(request, transport);
+            var connection = new GraphConnection(request, tokens, transport);
+            AccessToken token;
+            if (tokens is PublicClientTokenSource user)
             {
-                kind = AuthenticationKind.AccessToken;
-                tokens = new StaticTokenSource(request.AccessToken);
+                token = await user.SignInAsync(cancellationToken).ConfigureAwait(false);
+                connection._account = user.Account;
             }
             else
             {
-                var builder = ConfidentialClientApplicationBuilder.Create(request.ClientId)
-                    .WithAuthority(new Uri(request.Cloud.LoginEndpoint, request.TenantId).ToString())
-                    .WithHttpClientFactory(transport)
-                    .WithLogging((level, message, pii) => { }, LogLevel.Error, enablePiiLogging: false, enableDefaultPlatformLogging: false);
-                if (request.Cloud.Name == "Emulator")
-                    builder = builder.WithInstanceDiscovery(false);
-
-                if (request.Certificate != null)
-                {
-                    CertificateLocator.RequirePrivateKey(request.Certificate, "the -Certificate object");
-                    builder = builder.WithCertificate(request.Certificate);
-                    kind = AuthenticationKind.Certificate;
-                }
-                else if (request.ClientSecret != null)
-                {
-                    builder = builder.WithClientSecret(SecureStrings.ToPlain(request.ClientSecret));
-                    kind = AuthenticationKind.ClientSecret;
-                }
-                else
-                {
-                    throw new ArgumentException("A client secret, a certificate or an access token is required.");
-                }
-                tokens = new MsalTokenSource(builder.Build(), request.Cloud.DefaultScope);
+                token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            var connection = new GraphConnection(request, kind, tokens, transport);
-            var token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
             connection._tokenExpiresOn = token.ExpiresOn;
             return connection;
         }

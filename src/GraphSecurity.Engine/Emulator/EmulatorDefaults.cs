@@ -9,6 +9,8 @@ namespace GraphSecurity.Engine.Emulator
         public const string TenantId = "b6f1f2a4-2c3e-4f5a-8b7c-9d0e1f2a3b4c";
         public const string ClientId = "6a7f3c1e-52d4-4b8e-9f0a-3e5d7c9b1a20";
         public const string ClientSecret = "gs-emulator-default-secret";
+        /// <summary>The emulator's public client app, used by -DeviceCode and -Interactive when no -ClientId is given.</summary>
+        public const string PublicClientId = "PUBLIC_CLIENT_ID_PENDING";
         public const string InfoPathVariable = "GRAPHSECURITY_EMULATOR_INFO";
         public const string ExecutableVariable = "GRAPHSECURITY_EMULATOR_PATH";
     }

@@ -31,6 +31,8 @@ namespace GraphSecurity
         public string ThreatFamilyName { get; set; }
         public string InvestigationState { get; set; }
         public string TenantId { get; set; }
+        /// <summary>The name of the connection this alert was read through; Set-GsAlert uses it to route the change back.</summary>
+        public string ConnectionName { get; set; }
         public string AlertWebUrl { get; set; }
         public string IncidentWebUrl { get; set; }
         public DateTimeOffset CreatedDateTime { get; set; }

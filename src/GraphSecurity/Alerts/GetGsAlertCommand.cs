@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Alerts;
+using GraphSecurity.Engine.Connections;
 
 namespace GraphSecurity.Commands.Alerts
 {
@@ -10,6 +11,7 @@ namespace GraphSecurity.Commands.Alerts
     /// <para type="synopsis">Gets alerts (alerts_v2): by id, or filtered by typed parameters, streamed page by page.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "GsAlert", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [GraphPermission("alerts_v2", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
     public sealed class GetGsAlertCommand : GsConnectedCmdlet
     {
@@ -77,30 +79,40 @@ namespace GraphSecurity.Commands.Alerts
 
         protected override void ProcessRecord()
         {
-            var alerts = new AlertService(GraphConnection.Graph);
-            if (ParameterSetName == IdSet)
+            foreach (var connection in GraphConnections)
             {
-                foreach (var id in Id)
-                {
-                    try { WriteObject(Run(token => alerts.GetAsync(id, token))); }
-                    catch (PipelineStoppedException) { throw; }
-                    catch (Exception ex) { WriteErrorFor(ex, id); }
-                }
-                return;
+                if (ParameterSetName == IdSet) GetById(connection);
+                else List(connection);
             }
+        }
 
+        private void GetById(GraphConnection connection)
+        {
+            var alerts = new AlertService(connection.Graph);
+            foreach (var id in Id)
+            {
+                try { WriteAlert(Run(token => alerts.GetAsync(id, token)), connection); }
+                catch (PipelineStoppedException) { throw; }
+                catch (Exception ex) { WriteErrorFor(ex, id, connection); }
+            }
+        }
+
+        /// <summary>Streams one connection's alerts; -First and -Skip apply to each connection.</summary>
+        private void List(GraphConnection connection)
+        {
             var query = BuildQuery();
             var first = PagingParameters.First;
             var limited = first != ulong.MaxValue;
-            long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
             if (limited && first == 0) return;
-            if (limited && !MyInvocation.BoundParameters.ContainsKey(nameof(Top)) && first <= 2000) query.PageSize = (int)first;
+            long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
+            if (limited && query.PageSize == null && first <= 2000) query.PageSize = (int)first;
 
-            var reader = alerts.List(query);
+            var reader = new AlertService(connection.Graph).List(query);
             try
             {
                 var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
-                    StreamPages<Alert>(WriteObject, total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
+                    StreamPages<Alert>(alert => WriteAlert(alert, connection),
+                        total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
                 if (result.MoreAvailable && !All && !limited && !_cutOffWarned)
                 {
                     _cutOffWarned = true;
@@ -108,7 +120,13 @@ namespace GraphSecurity.Commands.Alerts
                 }
             }
             catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, query.BuildFilter()); }
+            catch (Exception ex) { WriteErrorFor(ex, query.BuildFilter(), connection); }
+        }
+
+        private void WriteAlert(Alert alert, GraphConnection connection)
+        {
+            alert.ConnectionName = connection.Name;
+            WriteObject(alert);
         }
 
         private AlertQuery BuildQuery()

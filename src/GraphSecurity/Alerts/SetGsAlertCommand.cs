@@ -10,6 +10,7 @@ namespace GraphSecurity.Commands.Alerts
     /// <para type="synopsis">Updates an alert's status, classification, determination or assignment, and adds a comment.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "GsAlert", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [GraphPermission("alerts_v2", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
     public sealed class SetGsAlertCommand : GsConnectedCmdlet
     {
@@ -58,7 +59,8 @@ namespace GraphSecurity.Commands.Alerts
             var update = BuildUpdate();
             if (!ShouldProcess($"alert {Id}", Describe(update))) return;
 
-            var alerts = new AlertService(GraphConnection.Graph);
+            var connection = GraphConnection;
+            var alerts = new AlertService(connection.Graph);
             try
             {
                 var alert = Run(async token =>
@@ -76,10 +78,14 @@ namespace GraphSecurity.Commands.Alerts
                     }
                     return updated;
                 });
-                if (PassThru) WriteObject(alert);
+                if (PassThru)
+                {
+                    alert.ConnectionName = connection.Name;
+                    WriteObject(alert);
+                }
             }
             catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, Id); }
+            catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
         }
 
         private AlertUpdate BuildUpdate()

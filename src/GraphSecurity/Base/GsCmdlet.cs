@@ -86,8 +86,13 @@ namespace GraphSecurity.Commands.Base
             };
         }
 
-        protected void WriteErrorFor(Exception exception, object target) => WriteError(ErrorRecords.From(exception, target));
+        /// <summary>The error record for a failure; connected cmdlets add what they know (e.g. their permissions).</summary>
+        protected virtual ErrorRecord CreateErrorRecord(Exception exception, object target, GraphSecurity.Engine.Connections.GraphConnection connection) =>
+            ErrorRecords.From(exception, target);
 
-        protected void ThrowTerminatingFor(Exception exception, object target) => ThrowTerminatingError(ErrorRecords.From(exception, target));
+        protected void WriteErrorFor(Exception exception, object target, GraphSecurity.Engine.Connections.GraphConnection connection = null) =>
+            WriteError(CreateErrorRecord(exception, target, connection));
+
+        protected void ThrowTerminatingFor(Exception exception, object target) => ThrowTerminatingError(CreateErrorRecord(exception, target, null));
     }
 }

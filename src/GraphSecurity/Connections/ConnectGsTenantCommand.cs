@@ -19,14 +19,25 @@ namespace GraphSecurity.Commands.Connections
         private const string SecretSet = "ClientSecret";
         private const string CredentialSet = "ClientSecretCredential";
         private const string ThumbprintSet = "CertificateThumbprint";
+        private const string CertificatePathSet = "CertificatePath";
         private const string CertificateSet = "Certificate";
+        private const string FederatedSet = "FederatedToken";
+        private const string EnvironmentSet = "EnvironmentVariables";
+        private const string ManagedIdentitySet = "ManagedIdentity";
+        private const string DeviceCodeSet = "DeviceCode";
+        private const string InteractiveSet = "Interactive";
         private const string TokenSet = "AccessToken";
         private const string EmulatorSet = "Emulator";
 
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
         [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FederatedSet)]
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [Parameter(ParameterSetName = InteractiveSet)]
+        [Parameter(ParameterSetName = ManagedIdentitySet)]
         [Parameter(ParameterSetName = TokenSet)]
         [Alias("Tenant")]
         [ValidateNotNullOrEmpty]
@@ -34,7 +45,11 @@ namespace GraphSecurity.Commands.Connections
 
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [Parameter(Mandatory = true, ParameterSetName = FederatedSet)]
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [Parameter(ParameterSetName = InteractiveSet)]
         [Alias("AppId", "ApplicationId")]
         [ValidateNotNullOrEmpty]
         public string ClientId { get; set; }
@@ -47,15 +62,67 @@ namespace GraphSecurity.Commands.Connections
         [Credential]
         public PSCredential ClientSecretCredential { get; set; }
 
+        /// <summary>Looked up in Cert:\CurrentUser\My, then Cert:\LocalMachine\My.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
         [ValidateNotNullOrEmpty]
         public string CertificateThumbprint { get; set; }
+
+        /// <summary>A PFX (PKCS#12) file holding the certificate and its private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificatePath { get; set; }
+
+        [Parameter(ParameterSetName = CertificatePathSet)]
+        public SecureString CertificatePassword { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
         [ValidateNotNull]
         public X509Certificate2 Certificate { get; set; }
 
+        /// <summary>A file with a client assertion from another identity provider (workload identity federation).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FederatedSet)]
+        [ValidateNotNullOrEmpty]
+        public string FederatedTokenFile { get; set; }
+
+        /// <summary>Read the credential from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET / _CERTIFICATE_PATH / FEDERATED_TOKEN_FILE.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EnvironmentSet)]
+        public SwitchParameter FromEnvironment { get; set; }
+
+        /// <summary>Sign in as the Azure managed identity of the machine, App Service, Function or Automation account.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+        [Alias("ManagedIdentity")]
+        public SwitchParameter Identity { get; set; }
+
+        [Parameter(ParameterSetName = ManagedIdentitySet)]
+        [ValidateNotNullOrEmpty]
+        public string IdentityClientId { get; set; }
+
+        [Parameter(ParameterSetName = ManagedIdentitySet)]
+        [ValidateNotNullOrEmpty]
+        public string IdentityObjectId { get; set; }
+
+        [Parameter(ParameterSetName = ManagedIdentitySet)]
+        [ValidateNotNullOrEmpty]
+        public string IdentityResourceId { get; set; }
+
+        /// <summary>Sign in as a user with a code entered at the device-login page.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+        [Alias("UseDeviceAuthentication")]
+        public SwitchParameter DeviceCode { get; set; }
+
+        /// <summary>Sign in as a user in the system browser.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = InteractiveSet)]
+        public SwitchParameter Interactive { get; set; }
+
+        /// <summary>Delegated permissions to ask for (default: every permission consented to the app).</summary>
+        [Parameter(ParameterSetName = DeviceCodeSet)]
+        [Parameter(ParameterSetName = InteractiveSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Scopes { get; set; }
+
+        /// <summary>A token obtained elsewhere (a SecureString or a string).</summary>
         [Parameter(Mandatory = true, ParameterSetName = TokenSet)]
+        [SecureStringTransformation]
         public SecureString AccessToken { get; set; }
 
         /// <summary>Connect to the local emulator with its default app, starting the emulator when none is running.</summary>
@@ -65,6 +132,13 @@ namespace GraphSecurity.Commands.Connections
         [Parameter]
         [ValidateSet("Global", "USGov", "USGovDoD", "China", "Emulator", IgnoreCase = true)]
         public string Environment { get; set; } = "Global";
+
+        /// <summary>A login host of your own (with -GraphEndpoint), instead of a named -Environment.</summary>
+        [Parameter]
+        public Uri LoginEndpoint { get; set; }
+
+        [Parameter]
+        public Uri GraphEndpoint { get; set; }
 
         /// <summary>The emulator's info file, for -Emulator or -Environment Emulator (default: ~/.graphsecurity/emulator.json).</summary>
         [Parameter]
@@ -95,50 +169,116 @@ namespace GraphSecurity.Commands.Connections
             }
             ConnectionStore.Add(connection);
             CurrentConnection.Name = connection.Name;
-            WriteVerbose($"Connected '{connection.Name}' to tenant {connection.TenantId} ({connection.Cloud.Name}, {connection.Kind}).");
-            if (PassThru) WriteObject(connection.ToInfo(isCurrent: true));
+            var info = connection.ToInfo(isCurrent: true);
+            WriteVerbose($"Connected '{info.Name}' to tenant {info.TenantId ?? "(from the token)"} ({info.Environment}, {info.AuthenticationKind}{(info.Account != null ? ", " + info.Account : "")}).");
+            if (PassThru) WriteObject(info);
         }
 
         private ConnectionRequest BuildRequest()
         {
-            var request = new ConnectionRequest { TenantId = TenantId, ClientId = ClientId };
-            var useEmulator = Emulator.IsPresent || string.Equals(Environment, "Emulator", StringComparison.OrdinalIgnoreCase);
-            if (useEmulator)
+            var request = new ConnectionRequest { TenantId = TenantId, ClientId = ClientId, Scopes = Scopes };
+            ChooseCloud(request);
+            try
+            {
+                ApplyCredential(request);
+            }
+            catch (AuthenticationFailedException ex) { ThrowTerminatingFor(ex, null); }
+
+            if (request.IsDelegated && request.ClientId == null)
+            {
+                if (request.Cloud.IsEmulator) request.ClientId = EmulatorDefaults.PublicClientId;
+                else ThrowInvalid("-ClientId is required with -DeviceCode and -Interactive: the id of an app registration that allows public client flows and has the delegated Microsoft Graph permissions.");
+            }
+            if (request.Kind == AuthenticationKind.DeviceCode)
+                request.ShowDeviceCode = message => Post(() => WriteWarning(message));
+            if (request.Kind == AuthenticationKind.Interactive && request.Cloud.IsEmulator)
+                request.OpenBrowser = (uri, token) => EmulatorBrowser.OpenAsync(uri, request.PinnedServerThumbprint, token);
+
+            request.Name = Name ?? (ParameterSetName == EmulatorSet ? "Emulator" : request.TenantId ?? request.Kind.ToString());
+            return request;
+        }
+
+        private void ChooseCloud(ConnectionRequest request)
+        {
+            if (Emulator.IsPresent || string.Equals(Environment, "Emulator", StringComparison.OrdinalIgnoreCase))
             {
                 var info = Emulator.IsPresent ? FindOrStartEmulator() : FindRunningEmulator();
                 request.Cloud = CloudEnvironment.Emulator(info.Url);
                 request.PinnedServerThumbprint = info.Thumbprint;
             }
+            else if (LoginEndpoint != null || GraphEndpoint != null)
+            {
+                if (LoginEndpoint == null || GraphEndpoint == null) ThrowInvalid("-LoginEndpoint and -GraphEndpoint go together.");
+                request.Cloud = CloudEnvironment.Custom(LoginEndpoint, GraphEndpoint, null);
+            }
             else
             {
                 request.Cloud = CloudEnvironment.FromName(Environment);
             }
+        }
 
+        private void ApplyCredential(ConnectionRequest request)
+        {
             switch (ParameterSetName)
             {
-                case SecretSet: request.ClientSecret = ClientSecret; break;
+                case SecretSet:
+                    request.Kind = AuthenticationKind.ClientSecret;
+                    request.ClientSecret = ClientSecret;
+                    break;
                 case CredentialSet:
+                    request.Kind = AuthenticationKind.ClientSecret;
                     request.ClientId = ClientSecretCredential.UserName;
                     request.ClientSecret = ClientSecretCredential.Password;
                     break;
-                case ThumbprintSet: request.Certificate = Locate(() => CertificateLocator.FindByThumbprint(CertificateThumbprint)); break;
-                case CertificateSet: request.Certificate = Certificate; break;
-                case TokenSet: request.AccessToken = AccessToken; break;
+                case ThumbprintSet:
+                    request.Kind = AuthenticationKind.Certificate;
+                    request.Certificate = CertificateLocator.FindByThumbprint(CertificateThumbprint);
+                    break;
+                case CertificatePathSet:
+                    request.Kind = AuthenticationKind.Certificate;
+                    request.Certificate = CertificateLocator.LoadFile(GetUnresolvedProviderPathFromPSPath(CertificatePath), CertificatePassword);
+                    break;
+                case CertificateSet:
+                    request.Kind = AuthenticationKind.Certificate;
+                    request.Certificate = Certificate;
+                    break;
+                case FederatedSet:
+                    request.Kind = AuthenticationKind.FederatedToken;
+                    request.FederatedTokenFile = GetUnresolvedProviderPathFromPSPath(FederatedTokenFile);
+                    break;
+                case EnvironmentSet:
+                    EnvironmentCredentials.Apply(request, System.Environment.GetEnvironmentVariable);
+                    break;
+                case ManagedIdentitySet:
+                    if ((IdentityClientId != null ? 1 : 0) + (IdentityObjectId != null ? 1 : 0) + (IdentityResourceId != null ? 1 : 0) > 1)
+                        ThrowInvalid("Give at most one of -IdentityClientId, -IdentityObjectId and -IdentityResourceId.");
+                    request.Kind = AuthenticationKind.ManagedIdentity;
+                    request.ManagedIdentity = new ManagedIdentitySelector { ClientId = IdentityClientId, ObjectId = IdentityObjectId, ResourceId = IdentityResourceId };
+                    break;
+                case DeviceCodeSet:
+                    request.Kind = AuthenticationKind.DeviceCode;
+                    break;
+                case InteractiveSet:
+                    request.Kind = AuthenticationKind.Interactive;
+                    break;
+                case TokenSet:
+                    request.Kind = AuthenticationKind.AccessToken;
+                    request.AccessToken = AccessToken;
+                    break;
                 case EmulatorSet:
+                    request.Kind = AuthenticationKind.ClientSecret;
                     request.TenantId = EmulatorDefaults.TenantId;
                     request.ClientId = EmulatorDefaults.ClientId;
-                    request.ClientSecret = ToSecureString(EmulatorDefaults.ClientSecret);
+                    request.ClientSecret = SecureStrings.FromPlain(EmulatorDefaults.ClientSecret);
                     break;
             }
-            request.Name = Name ?? (useEmulator && ParameterSetName == EmulatorSet ? "Emulator" : request.TenantId ?? "AccessToken");
-            return request;
         }
 
-        private X509Certificate2 Locate(Func<X509Certificate2> find)
-        {
-            try { return find(); }
-            catch (AuthenticationFailedException ex) { ThrowTerminatingFor(ex, CertificateThumbprint); return null; }
-        }
+        private void ThrowInvalid(string message) =>
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidConnectParameters", ErrorCategory.InvalidArgument, null)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            });
 
         private EmulatorInfo FindRunningEmulator()
         {
@@ -166,14 +306,6 @@ namespace GraphSecurity.Commands.Connections
             }
             catch (PipelineStoppedException) { throw; }
             catch (Exception ex) { ThrowTerminatingFor(ex, null); return null; }
-        }
-
-        private static SecureString ToSecureString(string value)
-        {
-            var secure = new SecureString();
-            foreach (var c in value) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
         }
     }
 }

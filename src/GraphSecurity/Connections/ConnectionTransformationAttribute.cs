@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Engine.Connections;
 
@@ -9,16 +11,20 @@ namespace GraphSecurity.Commands.Connections
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            if (value is GsConnectionInfo) return value;
-            if (value is string name)
-            {
-                var connection = ConnectionStore.Get(name);
-                if (connection == null)
-                    throw new ArgumentTransformationMetadataException(
-                        $"There is no connection named '{name}'. Get-GsConnection lists the connections; Connect-GsTenant -Name creates one.");
-                return connection.ToInfo(name == CurrentConnection.Name);
-            }
-            return inputData;
+            if (value is IEnumerable items && !(value is string))
+                return items.Cast<object>().Select(One).ToArray();
+            return One(value);
+        }
+
+        private static object One(object item)
+        {
+            var value = item is PSObject wrapped ? wrapped.BaseObject : item;
+            if (!(value is string name)) return value;
+            var connection = ConnectionStore.Get(name);
+            if (connection == null)
+                throw new ArgumentTransformationMetadataException(
+                    $"There is no connection named '{name}'. Get-GsConnection lists the connections; Connect-GsTenant -Name creates one.");
+            return connection.ToInfo(string.Equals(name, CurrentConnection.Name, System.StringComparison.OrdinalIgnoreCase));
         }
     }
 }

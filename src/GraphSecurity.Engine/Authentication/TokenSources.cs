@@ -1,0 +1,186 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GraphSecurity.Engine.Connections;
+using Microsoft.Identity.Client;
+using Microsoft.Identity.Client.AppConfig;
+
+namespace GraphSecurity.Engine.Authentication
+{
+    /// <summary>Builds the token source of a connection request: one MSAL application per connection.</summary>
+    internal static class TokenSources
+    {
+        public static ITokenSource Create(ConnectionRequest request, TransportFactory transport)
+        {
+            switch (request.Kind)
+            {
+                case AuthenticationKind.AccessToken:
+                    return new StaticTokenSource(request.AccessToken);
+                case AuthenticationKind.ManagedIdentity:
+                    return new ManagedIdentityTokenSource(request, transport);
+                case AuthenticationKind.DeviceCode:
+                case AuthenticationKind.Interactive:
+                    return new PublicClientTokenSource(request, transport);
+                default:
+                    return new MsalTokenSource(ConfidentialClient(request, transport), request.Cloud.DefaultScope);
+            }
+        }
+
+        private static IConfidentialClientApplication ConfidentialClient(ConnectionRequest request, TransportFactory transport)
+        {
+            var builder = ConfidentialClientApplicationBuilder.Create(request.ClientId)
+                .WithAuthority(Authority(request))
+                .WithHttpClientFactory(transport)
+                .WithLogging((level, message, pii) => { }, LogLevel.Error, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+            if (request.Cloud.IsEmulator) builder = builder.WithInstanceDiscovery(false);
+
+            switch (request.Kind)
+            {
+                case AuthenticationKind.Certificate:
+                    CertificateLocator.RequirePrivateKey(request.Certificate, "the certificate given");
+                    return builder.WithCertificate(request.Certificate).Build();
+                case AuthenticationKind.ClientSecret:
+                    return builder.WithClientSecret(SecureStrings.ToPlain(request.ClientSecret)).Build();
+                case AuthenticationKind.FederatedToken:
+                    var path = request.FederatedTokenFile;
+                    // Read on every token request: the platform rotates the file (GitHub Actions, Kubernetes).
+                    return builder.WithClientAssertion((AssertionRequestOptions options) => ReadAssertionAsync(path)).Build();
+                default:
+                    throw new ArgumentException($"{request.Kind} is not an app-only flow.");
+            }
+        }
+
+        internal static string Authority(ConnectionRequest request) =>
+            new Uri(request.Cloud.LoginEndpoint, request.TenantId ?? "organizations").ToString();
+
+        private static Task<string> ReadAssertionAsync(string path)
+        {
+            if (!File.Exists(path))
+                throw new AuthenticationFailedException($"The federated token file '{path}' does not exist.",
+                    "Check AZURE_FEDERATED_TOKEN_FILE or -FederatedTokenFile: the platform writes the token there.");
+            return Task.FromResult(File.ReadAllText(path).Trim());
+        }
+    }
+
+    /// <summary>A user's tokens: signed in once (device code or browser), then renewed silently from MSAL's cache.</summary>
+    internal sealed class PublicClientTokenSource : ITokenSource
+    {
+        private readonly IPublicClientApplication _app;
+        private readonly string[] _scopes;
+        private readonly ConnectionRequest _request;
+        private IAccount _account;
+
+        public PublicClientTokenSource(ConnectionRequest request, TransportFactory transport)
+        {
+            _request = request;
+            _scopes = request.Scopes != null && request.Scopes.Count > 0 ? request.Scopes.ToArray() : new[] { request.Cloud.DefaultScope };
+            var builder = PublicClientApplicationBuilder.Create(request.ClientId)
+                .WithAuthority(TokenSources.Authority(request))
+                .WithRedirectUri("http://localhost")
+                .WithHttpClientFactory(transport)
+                .WithLogging((level, message, pii) => { }, LogLevel.Error, enablePiiLogging: false, enableDefaultPlatformLogging: false);
+            if (request.Cloud.IsEmulator) builder = builder.WithInstanceDiscovery(false);
+            _app = builder.Build();
+        }
+
+        public string Account => _account?.Username;
+
+        /// <summary>The interactive part: a device code or a browser sign-in.</summary>
+        public async Task<AccessToken> SignInAsync(CancellationToken cancellationToken)
+        {
+            AuthenticationResult result;
+            try
+            {
+                if (_request.Kind == AuthenticationKind.DeviceCode)
+                {
+                    result = await _app.AcquireTokenWithDeviceCode(_scopes, code =>
+                    {
+                        _request.ShowDeviceCode?.Invoke(code.Message);
+                        return Task.CompletedTask;
+                    }).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var interactive = _app.AcquireTokenInteractive(_scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount);
+                    if (_request.OpenBrowser != null)
+                        interactive = interactive.WithSystemWebViewOptions(new SystemWebViewOptions
+                        {
+                            OpenBrowserAsync = uri => _request.OpenBrowser(uri, cancellationToken),
+                        });
+                    result = await interactive.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (MsalException ex) when (!(ex is MsalClientException client && client.ErrorCode == "authentication_canceled" && cancellationToken.IsCancellationRequested))
+            {
+                throw AuthenticationFailedException.From(ex);
+            }
+            _account = result.Account;
+            return new AccessToken(result.AccessToken, result.ExpiresOn);
+        }
+
+        public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        {
+            if (_account == null) return await SignInAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await _app.AcquireTokenSilent(_scopes, _account).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                return new AccessToken(result.AccessToken, result.ExpiresOn);
+            }
+            catch (MsalUiRequiredException)
+            {
+                throw new AuthenticationFailedException(
+                    $"The sign-in of {_account.Username} can no longer be renewed silently.",
+                    "Run Connect-GsTenant again to sign in.");
+            }
+            catch (MsalException ex)
+            {
+                throw AuthenticationFailedException.From(ex);
+            }
+        }
+    }
+
+    /// <summary>Tokens for an Azure managed identity (VM IMDS, App Service / Functions, Azure Automation), found by MSAL from the environment.</summary>
+    internal sealed class ManagedIdentityTokenSource : ITokenSource
+    {
+        private readonly IManagedIdentityApplication _app;
+        private readonly string _resource;
+        private readonly ManagedIdentitySelector _selector;
+
+        public ManagedIdentityTokenSource(ConnectionRequest request, TransportFactory transport)
+        {
+            _selector = request.ManagedIdentity;
+            _resource = request.Cloud.GraphResource;
+            _app = ManagedIdentityApplicationBuilder.Create(Identity(_selector))
+                .WithHttpClientFactory(transport)
+                .WithLogging((level, message, pii) => { }, LogLevel.Error, enablePiiLogging: false, enableDefaultPlatformLogging: false)
+                .Build();
+        }
+
+        private static ManagedIdentityId Identity(ManagedIdentitySelector selector) =>
+            selector.ClientId != null ? ManagedIdentityId.WithUserAssignedClientId(selector.ClientId) :
+            selector.ObjectId != null ? ManagedIdentityId.WithUserAssignedObjectId(selector.ObjectId) :
+            selector.ResourceId != null ? ManagedIdentityId.WithUserAssignedResourceId(selector.ResourceId) :
+            ManagedIdentityId.SystemAssigned;
+
+        public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var result = await _app.AcquireTokenForManagedIdentity(_resource).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                return new AccessToken(result.AccessToken, result.ExpiresOn);
+            }
+            catch (MsalException ex)
+            {
+                throw new AuthenticationFailedException(
+                    $"The managed identity ({_selector}) could not get a token: {FirstSentence(ex.Message)}",
+                    "Run this where a managed identity is enabled (Azure VM, App Service, Functions, Automation) and, for a user-assigned one, pass its -IdentityClientId, -IdentityObjectId or -IdentityResourceId.",
+                    ex.ErrorCode);
+            }
+        }
+
+        private static string FirstSentence(string message) =>
+            (message ?? "").Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim();
+    }
+}
