@@ -80,3 +80,32 @@ function Get-RawAlert {
         $url = $page.'@odata.nextLink'
     }
 }
+
+$script:FabrikamTenantId = 'd4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a'
+$script:FabrikamClientId = '3f2e1d0c-9b8a-4765-a4b3-c2d1e0f9a8b7'
+$script:FabrikamSecret = 'gs-emulator-fabrikam-secret'
+
+function ConvertTo-Base64Url([byte[]] $Bytes) { [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+
+# A client assertion (RS256 JWT) signed with the test app's certificate, as a federated-token file would hold one.
+function New-TestClientAssertion {
+    param([string] $ClientId = $script:CertificateClientId, [string] $TenantId = $script:DefaultTenantId)
+    $certificate = Get-TestCertificate
+    $header = @{ alg = 'RS256'; typ = 'JWT'; x5t = (ConvertTo-Base64Url $certificate.GetCertHash()) } | ConvertTo-Json -Compress
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $payload = @{
+        aud = "$((Get-TestEmulator).url)/$TenantId/oauth2/v2.0/token"; iss = $ClientId; sub = $ClientId
+        jti = [Guid]::NewGuid().ToString(); nbf = $now - 60; exp = $now + 600
+    } | ConvertTo-Json -Compress
+    $unsigned = (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes($header))) + '.' + (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes($payload)))
+    $signature = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($certificate).SignData([Text.Encoding]::ASCII.GetBytes($unsigned),
+        [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $unsigned + '.' + (ConvertTo-Base64Url $signature)
+}
+
+# Runs a script block with some environment variables set, then restores them.
+function Invoke-WithEnvironment([hashtable] $Variables, [scriptblock] $Script) {
+    $saved = @{}
+    foreach ($name in $Variables.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Variables[$name]) }
+    try { & $Script } finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+}
