@@ -174,3 +174,31 @@ Describe 'No secret or token anywhere' {
         $text | Should -BeLike '*AADSTS7000215*'   # the failure itself is reported
     }
 }
+
+Describe 'Persisted token cache' {
+    BeforeAll { $script:CacheDir = Join-Path $env:GS_TEST_WORK 'token-cache' }
+    AfterEach { Disconnect-GsTenant -All }
+
+    It 'refuses a plain-text cache unless explicitly allowed (no keyring on this machine), or uses the encrypted one' {
+        try {
+            Connect-GsTenant -Emulator -PersistTokenCache -TokenCachePath $CacheDir -Name encrypted
+            Test-Path (Join-Path $CacheDir 'msal.cache') | Should -BeTrue
+            Test-Path (Join-Path $CacheDir 'msal.plaintext.cache') | Should -BeFalse
+        }
+        catch {
+            $_.Exception.Message | Should -BeLike '*cannot be encrypted*'
+            $_.ErrorDetails.RecommendedAction | Should -BeLike '*-AllowUnencryptedTokenCache*'
+            Test-Path (Join-Path $CacheDir 'msal.plaintext.cache') | Should -BeFalse
+        }
+    }
+
+    It 'with the opt-in, a new session reuses the cached token instead of asking the identity provider' {
+        Connect-GsTenant -Emulator -PersistTokenCache -AllowUnencryptedTokenCache -TokenCachePath $CacheDir -Name cached
+        Disconnect-GsTenant -Name cached
+        $verbose = Connect-GsTenant -Emulator -PersistTokenCache -AllowUnencryptedTokenCache -TokenCachePath $CacheDir -Name again -Verbose 4>&1
+        @($verbose | Where-Object { "$_" -like 'Acquired a token*identity provider*' }).Count | Should -Be 0
+        $fresh = Connect-GsTenant -Emulator -Name fresh -Verbose 4>&1
+        @($fresh | Where-Object { "$_" -like 'Acquired a token*identity provider*' }).Count | Should -Be 1
+        (Get-Content -Raw (Get-ChildItem $CacheDir -Filter 'msal*.cache' | Select-Object -First 1).FullName) | Should -Not -BeLike "*$DefaultSecret*"
+    }
+}

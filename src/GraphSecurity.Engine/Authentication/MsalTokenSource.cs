@@ -22,6 +22,8 @@ namespace GraphSecurity.Engine.Authentication
             try
             {
                 var result = await _app.AcquireTokenForClient(_scopes).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.IdentityProvider)
+                    EngineLogScope.Current.Verbose($"Acquired a token for app {_app.AppConfig.ClientId} from the identity provider (expires {result.ExpiresOn:u}).");
                 return new AccessToken(result.AccessToken, result.ExpiresOn);
             }
             catch (MsalException ex)

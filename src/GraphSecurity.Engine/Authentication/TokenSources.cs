@@ -12,7 +12,7 @@ namespace GraphSecurity.Engine.Authentication
     /// <summary>Builds the token source of a connection request: one MSAL application per connection.</summary>
     internal static class TokenSources
     {
-        public static ITokenSource Create(ConnectionRequest request, TransportFactory transport)
+        public static async Task<ITokenSource> CreateAsync(ConnectionRequest request, TransportFactory transport)
         {
             switch (request.Kind)
             {
@@ -22,9 +22,13 @@ namespace GraphSecurity.Engine.Authentication
                     return new ManagedIdentityTokenSource(request, transport);
                 case AuthenticationKind.DeviceCode:
                 case AuthenticationKind.Interactive:
-                    return new PublicClientTokenSource(request, transport);
+                    var user = new PublicClientTokenSource(request, transport);
+                    await PersistentTokenCache.AttachAsync(user.Cache, request.TokenCache).ConfigureAwait(false);
+                    return user;
                 default:
-                    return new MsalTokenSource(ConfidentialClient(request, transport), request.Cloud.DefaultScope);
+                    var app = ConfidentialClient(request, transport);
+                    await PersistentTokenCache.AttachAsync(app.AppTokenCache, request.TokenCache).ConfigureAwait(false);
+                    return new MsalTokenSource(app, request.Cloud.DefaultScope);
             }
         }
 
@@ -87,8 +91,27 @@ namespace GraphSecurity.Engine.Authentication
 
         public string Account => _account?.Username;
 
-        /// <summary>The interactive part: a device code or a browser sign-in.</summary>
+        internal ITokenCache Cache => _app.UserTokenCache;
+
+        /// <summary>Signs in silently when a persisted cache already holds an account for this app, else interactively.</summary>
         public async Task<AccessToken> SignInAsync(CancellationToken cancellationToken)
+        {
+            var cached = (await _app.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
+            if (cached != null)
+            {
+                try
+                {
+                    var silent = await _app.AcquireTokenSilent(_scopes, cached).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                    _account = silent.Account;
+                    return new AccessToken(silent.AccessToken, silent.ExpiresOn);
+                }
+                catch (MsalUiRequiredException) { /* the cached sign-in has lapsed: ask the user again */ }
+            }
+            return await SignInInteractivelyAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The interactive part: a device code or a browser sign-in.</summary>
+        private async Task<AccessToken> SignInInteractivelyAsync(CancellationToken cancellationToken)
         {
             AuthenticationResult result;
             try

@@ -31,6 +31,8 @@ namespace GraphSecurity.Engine.Connections
         /// <summary>Opens the sign-in page; null: the system browser.</summary>
         public Func<Uri, CancellationToken, Task> OpenBrowser { get; set; }
 
+        public TokenCacheOptions TokenCache { get; set; } = new TokenCacheOptions();
+
         public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
     }
 

@@ -66,7 +66,7 @@ namespace GraphSecurity.Engine.Connections
         public static async Task<GraphConnection> ConnectAsync(ConnectionRequest request, CancellationToken cancellationToken)
         {
             var transport = new TransportFactory(request.PinnedServerThumbprint);
-            var tokens = TokenSources.Create(request, transport);
+            var tokens = await TokenSources.CreateAsync(request, transport).ConfigureAwait(false);
             var connection = new GraphConnection(request, tokens, transport);
             AccessToken token;
             if (tokens is PublicClientTokenSource user)

@@ -150,6 +150,18 @@ namespace GraphSecurity.Commands.Connections
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
         public string Name { get; set; }
 
+        /// <summary>Keep MSAL's token cache in a file encrypted by the platform, so later sessions sign in silently.</summary>
+        [Parameter]
+        public SwitchParameter PersistTokenCache { get; set; }
+
+        /// <summary>With -PersistTokenCache: allow a plain-text cache file where the platform offers no encryption (e.g. Linux without a keyring).</summary>
+        [Parameter]
+        public SwitchParameter AllowUnencryptedTokenCache { get; set; }
+
+        /// <summary>With -PersistTokenCache: the folder of the cache file (default: ~/.graphsecurity).</summary>
+        [Parameter]
+        public string TokenCachePath { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -176,7 +188,18 @@ namespace GraphSecurity.Commands.Connections
 
         private ConnectionRequest BuildRequest()
         {
-            var request = new ConnectionRequest { TenantId = TenantId, ClientId = ClientId, Scopes = Scopes };
+            var request = new ConnectionRequest
+            {
+                TenantId = TenantId,
+                ClientId = ClientId,
+                Scopes = Scopes,
+                TokenCache = new TokenCacheOptions
+                {
+                    Persist = PersistTokenCache,
+                    AllowUnencrypted = AllowUnencryptedTokenCache,
+                    Directory = TokenCachePath == null ? null : GetUnresolvedProviderPathFromPSPath(TokenCachePath),
+                },
+            };
             ChooseCloud(request);
             try
             {
