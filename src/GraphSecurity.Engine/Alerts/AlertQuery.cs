@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
-using GraphSecurity.Engine.Json;
+using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.Alerts
 {
@@ -24,33 +23,17 @@ namespace GraphSecurity.Engine.Alerts
         public long Skip { get; set; }
         public bool IncludeCount { get; set; }
 
-        public string BuildFilter()
-        {
-            return ODataFilter.And(new[]
-            {
-                ODataFilter.Group(Filter),
-                ODataFilter.AnyOf("severity", Severity.Select(Enum)),
-                ODataFilter.AnyOf("status", Status.Select(Enum)),
-                ODataFilter.AnyOf("serviceSource", ServiceSource.Select(Enum)),
-                ODataFilter.AnyOf("classification", Classification.Select(Enum)),
-                ODataFilter.AnyOf("assignedTo", AssignedTo.Select(a => string.IsNullOrEmpty(a) ? "null" : ODataFilter.Quote(a))),
-                Since.HasValue ? "createdDateTime ge " + ODataFilter.Timestamp(Since.Value) : null,
-                Until.HasValue ? "createdDateTime lt " + ODataFilter.Timestamp(Until.Value) : null,
-            });
-        }
+        public CollectionQuery ToCollectionQuery() =>
+            new CollectionQuery(AlertService.Path) { RawFilter = Filter, PageSize = PageSize, Skip = Skip, IncludeCount = IncludeCount }
+                .AnyOf("severity", Severity)
+                .AnyOf("status", Status)
+                .AnyOf("serviceSource", ServiceSource)
+                .AnyOf("classification", Classification)
+                .AnyOf("assignedTo", AssignedTo)
+                .Between("createdDateTime", Since, Until);
 
-        /// <summary>The path and query for the first page, e.g. "security/alerts_v2?$filter=…&amp;$top=100".</summary>
-        public string BuildPathAndQuery()
-        {
-            var parameters = new List<string>();
-            var filter = BuildFilter();
-            if (filter.Length > 0) parameters.Add("$filter=" + Uri.EscapeDataString(filter));
-            if (PageSize.HasValue) parameters.Add("$top=" + PageSize.Value);
-            if (Skip > 0) parameters.Add("$skip=" + Skip);
-            if (IncludeCount) parameters.Add("$count=true");
-            return "security/alerts_v2" + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : "");
-        }
+        public string BuildFilter() => ToCollectionQuery().BuildFilter();
 
-        private static string Enum<T>(T value) where T : struct, System.Enum => ODataFilter.Quote(GraphJson.ToWire(value));
+        public string BuildPathAndQuery() => ToCollectionQuery().BuildPathAndQuery();
     }
 }

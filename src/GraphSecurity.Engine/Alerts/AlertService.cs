@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Http;
@@ -29,35 +28,16 @@ namespace GraphSecurity.Engine.Alerts
         }
     }
 
-    /// <summary>alerts_v2 operations (v1.0).</summary>
-    public sealed class AlertService
+    /// <summary>alerts_v2 (v1.0).</summary>
+    public sealed class AlertService : EntityService<Alert>
     {
-        private const string Version = "v1.0";
-        private readonly GraphClient _graph;
+        public const string Path = "security/alerts_v2";
 
-        public AlertService(GraphClient graph) { _graph = graph; }
+        public AlertService(GraphClient graph) : base(graph, "v1.0", Path) { }
 
-        public PageReader<Alert> List(AlertQuery query) => new PageReader<Alert>(_graph, _graph.Url(Version, query.BuildPathAndQuery()));
-
-        public Task<Alert> GetAsync(string id, CancellationToken cancellationToken) =>
-            _graph.SendAsync<Alert>(HttpMethod.Get, _graph.Url(Version, "security/alerts_v2/" + EscapeId(id)), null, cancellationToken);
+        public PageReader<Alert> List(AlertQuery query) => List(query.ToCollectionQuery());
 
         public Task<Alert> UpdateAsync(string id, AlertUpdate update, CancellationToken cancellationToken) =>
-            _graph.SendAsync<Alert>(new HttpMethod("PATCH"), _graph.Url(Version, "security/alerts_v2/" + EscapeId(id)), update.ToBody(), cancellationToken);
-
-        /// <summary>Adds a comment; the service answers with the alert's whole comment list.</summary>
-        public async Task<IList<AlertComment>> AddCommentAsync(string id, string comment, CancellationToken cancellationToken)
-        {
-            var body = new Dictionary<string, object>
-            {
-                ["@odata.type"] = "microsoft.graph.security.alertComment",
-                ["comment"] = comment,
-            };
-            var page = await _graph.SendAsync<GraphPage<AlertComment>>(HttpMethod.Post,
-                _graph.Url(Version, "security/alerts_v2/" + EscapeId(id) + "/comments"), body, cancellationToken).ConfigureAwait(false);
-            return page.Value;
-        }
-
-        private static string EscapeId(string id) => System.Uri.EscapeDataString(id ?? "");
+            UpdateAsync(id, update.ToBody(), cancellationToken);
     }
 }

@@ -54,13 +54,15 @@ namespace GraphSecurity.Engine.Http
         public Task<GraphPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken) =>
             SendAsync<GraphPage<T>>(HttpMethod.Get, url, null, cancellationToken);
 
-        public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken)
+        /// <param name="prefer">An extra Prefer value, e.g. "return=representation".</param>
+        public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
                 request.Headers.Add("Accept", "application/json");
                 // The module knows every evolvable enum member, so it asks for the real values instead of unknownFutureValue.
                 request.Headers.Add("Prefer", "include-unknown-enum-members");
+                if (prefer != null) request.Headers.Add("Prefer", prefer);
                 if (body != null)
                     request.Content = new StringContent(JsonSerializer.Serialize(body, GraphJson.Options), Encoding.UTF8, "application/json");
 

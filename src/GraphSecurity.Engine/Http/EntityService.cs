@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GraphSecurity.Engine.Http
+{
+    /// <summary>
+    /// The operations every security collection shares: list (paged), get by id, PATCH with a
+    /// partial body, and the comments action of alerts and incidents.
+    /// </summary>
+    public class EntityService<T>
+    {
+        private static readonly HttpMethod Patch = new HttpMethod("PATCH");
+
+        public EntityService(GraphClient graph, string version, string path)
+        {
+            Graph = graph;
+            Version = version;
+            Path = path;
+        }
+
+        protected GraphClient Graph { get; }
+        public string Version { get; }
+        public string Path { get; }
+
+        public PageReader<T> List(CollectionQuery query) => new PageReader<T>(Graph, Graph.Url(Version, query.BuildPathAndQuery()));
+
+        public Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
+            Graph.SendAsync<T>(HttpMethod.Get, ItemUrl(id, expand == null ? "" : "?$expand=" + Uri.EscapeDataString(expand)), null, cancellationToken);
+
+        /// <summary>PATCH with only the given fields; services that answer 204 give null.</summary>
+        public Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
+            Graph.SendAsync<T>(Patch, ItemUrl(id), changes, cancellationToken, returnRepresentation ? "return=representation" : null);
+
+        /// <summary>Adds a comment; the service answers with the whole comment list.</summary>
+        public async Task<IList<AlertComment>> AddCommentAsync(string id, string comment, CancellationToken cancellationToken)
+        {
+            var body = new Dictionary<string, object>
+            {
+                ["@odata.type"] = "microsoft.graph.security.alertComment",
+                ["comment"] = comment,
+            };
+            var page = await Graph.SendAsync<GraphPage<AlertComment>>(HttpMethod.Post, ItemUrl(id, "/comments"), body, cancellationToken).ConfigureAwait(false);
+            return page.Value;
+        }
+
+        protected Uri ItemUrl(string id, string suffix = "") => Graph.Url(Version, Path + "/" + Uri.EscapeDataString(id ?? "") + suffix);
+    }
+}

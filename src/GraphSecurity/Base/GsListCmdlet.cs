@@ -1,0 +1,108 @@
+using System;
+using System.Management.Automation;
+using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
+
+namespace GraphSecurity.Commands.Base
+{
+    /// <summary>
+    /// Base of the Get- cmdlets over a paged collection: -Filter, -All, SupportsPaging (-First,
+    /// -Skip, -IncludeTotalCount), streaming page by page from every connection given, and one
+    /// warning when results were cut off.
+    /// </summary>
+    public abstract class GsListCmdlet<T> : GsConnectedCmdlet where T : class
+    {
+        protected const string ListSet = "List";
+        protected const string IdSet = "Id";
+
+        /// <summary>A raw OData filter, combined with the typed filters by "and".</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string Filter { get; set; }
+
+        /// <summary>Follow every page until the last.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter All { get; set; }
+
+        private bool _cutOffWarned;
+
+        /// <summary>What the items are called in messages, e.g. "alerts".</summary>
+        protected abstract string ItemsName { get; }
+
+        /// <summary>The largest page the service allows.</summary>
+        protected abstract int MaxPageSize { get; }
+
+        /// <summary>The page size the user asked for with -Top, if any.</summary>
+        protected abstract int? RequestedPageSize { get; }
+
+        /// <summary>Adds -Filter and the paging parameters to a query built from the typed filters.</summary>
+        protected CollectionQuery WithPaging(CollectionQuery query)
+        {
+            query.RawFilter = Filter;
+            query.PageSize = RequestedPageSize;
+            query.Skip = (long)PagingParameters.Skip;
+            query.IncludeCount = PagingParameters.IncludeTotalCount;
+            return query;
+        }
+
+        /// <summary>Streams one connection's items; -First and -Skip apply to each connection.</summary>
+        protected void StreamList(GraphConnection connection, EntityService<T> service, CollectionQuery query)
+        {
+            var first = PagingParameters.First;
+            var limited = first != ulong.MaxValue;
+            if (limited && first == 0) return;
+            long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
+            if (limited && query.PageSize == null && first <= (ulong)MaxPageSize) query.PageSize = (int)first;
+
+            var reader = service.List(query);
+            try
+            {
+                var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
+                    StreamPages<T>(item => WriteItem(item, connection),
+                        total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
+                if (result.MoreAvailable && !All && !limited && !_cutOffWarned)
+                {
+                    _cutOffWarned = true;
+                    WriteWarning($"More {ItemsName} match than the {result.ItemsDelivered} returned. Use -All to get every page, or -First N to choose how many.");
+                }
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception ex) { WriteErrorFor(ex, query.BuildFilter(), connection); }
+        }
+
+        /// <summary>Gets items by id; an unknown id is a non-terminating error carrying that id.</summary>
+        protected void GetById(GraphConnection connection, EntityService<T> service, string[] ids, string expand = null)
+        {
+            foreach (var id in ids)
+            {
+                try { WriteItem(Run(token => service.GetAsync(id, token, expand)), connection); }
+                catch (PipelineStoppedException) { throw; }
+                catch (Exception ex) { WriteErrorFor(ex, id, connection); }
+            }
+        }
+
+        protected virtual void WriteItem(T item, GraphConnection connection)
+        {
+            if (item is IConnectionBound bound) bound.ConnectionName = connection.Name;
+            WriteObject(item);
+        }
+
+        /// <summary>A terminating error before anything is sent when a time range is empty.</summary>
+        protected void RequireTimeRange(string sinceName, DateTime? since, string untilName, DateTime? until)
+        {
+            if (!since.HasValue || !until.HasValue || since < until) return;
+            var message = $"-{sinceName} ({since:u}) must be earlier than -{untilName} ({until:u}).";
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidTimeRange", ErrorCategory.InvalidArgument, since)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            });
+        }
+
+        /// <summary>A bound DateTime parameter as a moment (local time unless it says otherwise), or null.</summary>
+        protected DateTimeOffset? Moment(string parameterName, DateTime value) =>
+            MyInvocation.BoundParameters.ContainsKey(parameterName) ? new DateTimeOffset(value) : (DateTimeOffset?)null;
+
+        protected DateTime? Bound(string parameterName, DateTime value) =>
+            MyInvocation.BoundParameters.ContainsKey(parameterName) ? value : (DateTime?)null;
+    }
+}
