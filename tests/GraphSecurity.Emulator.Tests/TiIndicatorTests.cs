@@ -143,7 +143,7 @@ public class TiIndicatorTests : IClassFixture<MutableEmulatorFixture>
         var update = JsonSerializer.Serialize(new { expirationDateTime = "2027-01-31T00:00:00Z", targetProduct = "Azure Sentinel", confidence = 80, tags = new[] { "campaign-7" } });
         var response = await _f.SendAsync(HttpMethod.Patch, item, json: update);
         Assert.Equal(204, (int)response.StatusCode);
-        Assert.Equal(0, (await response.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
 
         var (status, body) = await SendAsync(HttpMethod.Patch, item, JsonSerializer.Serialize(new { expirationDateTime = "2027-02-28T00:00:00Z", targetProduct = "azure sentinel", isActive = false }),
             configure: r => r.Headers.Add("Prefer", "return=representation"));
