@@ -51,29 +51,8 @@ public static class SecurityActionsEndpoints
         var options = QueryOptions.Parse(ctx.Request.Query, isBeta: true, schema: SecurityActionSchema.Filter);
         var now = clock.UtcNow;
         // Newest first; the status each action has now is what $filter sees.
-        IEnumerable<SecurityAction.View> views = store.Snapshot(principal.Tenant.Id).Reverse().Select(a => a.At(now));
-        if (options.Predicate != null)
-        {
-            var fc = new FilterContext();
-            var predicate = options.Predicate;
-            views = views.Where(v => { fc.Item = v; return predicate(fc); });
-        }
-        var all = views.ToList();
-        var pageSize = options.Top ?? QueryOptions.AlertsMaxTop;
-        var page = all.Skip(options.Skip).Take(pageSize).ToList();
-        var more = pageSize > 0 && options.Skip + page.Count < all.Count;
-        var root = GraphResponse.ServiceRoot(ctx.Request, "beta");
-        await GraphResponse.WriteAsync(ctx, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("@odata.context", Context(ctx));
-            if (options.Count) w.WriteNumber("@odata.count", all.Count);
-            if (more) w.WriteString("@odata.nextLink", GraphResponse.NextLink(ctx.Request, root, ResourcePath, options.Skip + page.Count, beta: true));
-            w.WriteStartArray("value");
-            foreach (var v in page) SecurityActionSchema.Write(w, v);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var views = store.Snapshot(principal.Tenant.Id).Reverse().Select(a => a.At(now));
+        await CollectionPage.WriteAsync(ctx, "beta", ResourcePath, Context(ctx), views, options, QueryOptions.AlertsMaxTop, (w, v) => SecurityActionSchema.Write(w, v));
     }
 
     private static async Task GetAsync(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)

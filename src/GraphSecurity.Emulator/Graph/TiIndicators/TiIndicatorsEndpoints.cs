@@ -55,29 +55,7 @@ public static class TiIndicatorsEndpoints
     {
         var owned = await OwnedAsync(ctx);
         var options = QueryOptions.Parse(ctx.Request.Query, isBeta: true, schema: TiIndicatorSchema.Filter);
-        IEnumerable<JsonObject> items = owned.Snapshot();
-        if (options.Predicate != null)
-        {
-            var fc = new FilterContext();
-            var predicate = options.Predicate;
-            items = items.Where(i => { fc.Item = i; return predicate(fc); });
-        }
-        var all = items.ToList();
-        var pageSize = options.Top ?? DefaultPageSize;
-        var page = all.Skip(options.Skip).Take(pageSize).ToList();
-        var more = pageSize > 0 && options.Skip + page.Count < all.Count;
-        var root = GraphResponse.ServiceRoot(ctx.Request, "beta");
-        await GraphResponse.WriteAsync(ctx, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("@odata.context", Context(ctx));
-            if (options.Count) w.WriteNumber("@odata.count", all.Count);
-            if (more) w.WriteString("@odata.nextLink", GraphResponse.NextLink(ctx.Request, root, ResourcePath, options.Skip + page.Count, beta: true));
-            w.WriteStartArray("value");
-            foreach (var i in page) TiIndicatorSchema.Write(w, i);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        await CollectionPage.WriteAsync(ctx, "beta", ResourcePath, Context(ctx), owned.Snapshot(), options, DefaultPageSize, (w, i) => TiIndicatorSchema.Write(w, i));
     }
 
     private static async Task GetAsync(HttpContext ctx, string id)
