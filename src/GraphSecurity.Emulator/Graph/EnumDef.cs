@@ -38,9 +38,7 @@ public sealed class EnumDef
 
     public const string PreferHeaderValue = "include-unknown-enum-members";
 
-    public static bool IncludeUnknownMembers(HttpRequest request) =>
-        request.Headers["Prefer"].Any(v => v != null && v.Split(',').Any(p =>
-            string.Equals(p.Trim(), PreferHeaderValue, StringComparison.OrdinalIgnoreCase)));
+    public static bool IncludeUnknownMembers(HttpRequest request) => GraphRequest.Prefers(request, PreferHeaderValue);
 }
 
 /// <summary>Enum types of the microsoft.graph.security namespace (CSDL v1.0 member order).</summary>
