@@ -93,4 +93,24 @@ public class GraphSdkTests : IClassFixture<MutableEmulatorFixture>
         Assert.Equal(403, forbidden.ResponseStatusCode);
         Assert.StartsWith("Missing application roles.", forbidden.Error.Message);
     }
+
+    [Fact]
+    public async Task Sdk_runs_a_hunting_query_into_typed_results()
+    {
+        var client = await ClientAsync();
+        var results = await client.Security.MicrosoftGraphSecurityRunHuntingQuery.PostAsync(new Microsoft.Graph.Security.MicrosoftGraphSecurityRunHuntingQuery.RunHuntingQueryPostRequestBody
+        {
+            Query = "AlertEvidence | where EntityType == 'File' | project Timestamp, AlertId, FileName, FileSize, AdditionalFields | take 3",
+            Timespan = "P30D",
+        });
+        Assert.Equal(new[] { ("Timestamp", "DateTime"), ("AlertId", "String"), ("FileName", "String"), ("FileSize", "Int64"), ("AdditionalFields", "Dynamic") },
+            results.Schema.Select(c => (c.Name, c.Type)));
+        Assert.Equal(3, results.Results.Count);
+        Assert.All(results.Results, row =>
+        {
+            Assert.Equal(new[] { "Timestamp", "AlertId", "FileName", "FileSize", "AdditionalFields" }, row.AdditionalData.Keys);
+            Assert.False(string.IsNullOrEmpty(row.AdditionalData["AlertId"]?.ToString()));
+        });
+        Assert.Empty(results.AdditionalData.Keys.Where(k => !k.StartsWith("@odata.")));
+    }
 }

@@ -20,7 +20,10 @@ public sealed class EnumDef
         _sentinel = Array.IndexOf(members, UnknownFutureValue);
     }
 
-    public string FullName => "microsoft.graph.security." + Name;
+    /// <summary>The OData namespace of the type (beta resources such as tiIndicator use "microsoft.graph").</summary>
+    public string Namespace { get; init; } = "microsoft.graph.security";
+
+    public string FullName => Namespace + "." + Name;
 
     /// <summary>The canonical (camelCase) member for a case-insensitive input, or null when it is not a member.</summary>
     public string Parse(string value) => value != null && _index.TryGetValue(value, out var i) ? Members[i] : null;
@@ -35,9 +38,7 @@ public sealed class EnumDef
 
     public const string PreferHeaderValue = "include-unknown-enum-members";
 
-    public static bool IncludeUnknownMembers(HttpRequest request) =>
-        request.Headers["Prefer"].Any(v => v != null && v.Split(',').Any(p =>
-            string.Equals(p.Trim(), PreferHeaderValue, StringComparison.OrdinalIgnoreCase)));
+    public static bool IncludeUnknownMembers(HttpRequest request) => GraphRequest.Prefers(request, PreferHeaderValue);
 }
 
 /// <summary>Enum types of the microsoft.graph.security namespace (CSDL v1.0 member order).</summary>

@@ -3,6 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Alerts;
+using GraphSecurity.Emulator.Graph.Hunting;
+using GraphSecurity.Emulator.Graph.SecurityActions;
+using GraphSecurity.Emulator.Graph.TiIndicators;
 using GraphSecurity.Emulator.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,6 +17,13 @@ public static class EmulatorApp
 {
     /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
     public static readonly List<string> KnownResources = new() { "security/alerts_v2" };
+
+    static EmulatorApp()
+    {
+        KnownResources.Add("security/tiIndicators");
+        KnownResources.Add("security/securityActions");
+        KnownResources.Add("security/runHuntingQuery");
+    }
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -55,6 +65,8 @@ public static class EmulatorApp
         builder.Services.AddSingleton(new EmulatorClock(options.Now));
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenEndpoint>();
+        builder.Services.AddSingleton(new TiIndicatorStore());
+        builder.Services.AddSingleton(new SecurityActionStore(options.Seed));
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -64,9 +76,12 @@ public static class EmulatorApp
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
         DiscoveryEndpoints.Map(app);
+        TiIndicatorsEndpoints.Map(app);
+        SecurityActionsEndpoints.Map(app);
         foreach (var version in new[] { "v1.0", "beta" })
         {
             AlertsEndpoints.Map(app, version);
+            HuntingEndpoints.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
                 var segments = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);

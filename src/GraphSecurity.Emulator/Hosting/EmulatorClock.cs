@@ -13,5 +13,10 @@ public sealed class EmulatorClock
 
     public EmulatorClock(DateTimeOffset anchor) => Anchor = anchor;
 
-    public DateTimeOffset UtcNow => Anchor + _elapsed.Elapsed;
+    private long _advancedTicks;
+
+    public DateTimeOffset UtcNow => Anchor + _elapsed.Elapsed + TimeSpan.FromTicks(Interlocked.Read(ref _advancedTicks));
+
+    /// <summary>Moves "now" forward without waiting (tests use it to drive time-based lifecycles).</summary>
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _advancedTicks, by.Ticks);
 }

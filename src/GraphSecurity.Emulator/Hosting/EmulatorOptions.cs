@@ -21,6 +21,13 @@ public sealed class EmulatorOptions
     public int Days { get; set; } = DefaultDays;
     public DateTimeOffset Now { get; set; }
     public TenantDirectory Directory { get; set; }
+    /// <summary>How long a new security action stays NotStarted, then how long it runs before Completed/Failed.</summary>
+    public TimeSpan SecurityActionStartDelay { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan SecurityActionRunTime { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Share (0–1) of valid security actions that end Failed, drawn from a stream seeded with <see cref="Seed"/>.</summary>
+    public double SecurityActionFailureRate { get; set; }
+    /// <summary>At most this many rows are returned by runHuntingQuery (the documented quota is 100,000).</summary>
+    public int HuntingRowLimit { get; set; } = 100_000;
 
     public static string DefaultInfoFile =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".graphsecurity", "emulator.json");
@@ -51,6 +58,7 @@ public sealed class EmulatorOptions
         if (file?.AlertCount != null) o.AlertCount = file.AlertCount.Value;
         if (file?.Days != null) o.Days = file.Days.Value;
         if (file?.Now != null) o.Now = file.Now.Value;
+        o.ApplySecurityActions(file?.SecurityActions);
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
         if (count != null) o.AlertCount = ParseInt(count, "--alert-count", 0, 1_000_000);
@@ -137,6 +145,18 @@ public sealed class EmulatorOptions
         }
     }
 
+    private void ApplySecurityActions(EmulatorConfigFile.SecurityActionsEntry entry)
+    {
+        if (entry == null) return;
+        if (entry.StartDelaySeconds is < 0 || entry.RunSeconds is < 0)
+            throw new ArgumentException("Config: securityActions.startDelaySeconds and runSeconds must not be negative.");
+        if (entry.FailureRate is < 0 or > 1)
+            throw new ArgumentException("Config: securityActions.failureRate must be between 0 and 1.");
+        if (entry.StartDelaySeconds != null) SecurityActionStartDelay = TimeSpan.FromSeconds(entry.StartDelaySeconds.Value);
+        if (entry.RunSeconds != null) SecurityActionRunTime = TimeSpan.FromSeconds(entry.RunSeconds.Value);
+        if (entry.FailureRate != null) SecurityActionFailureRate = entry.FailureRate.Value;
+    }
+
     private static int ParseInt(string s, string name, int min, int max)
     {
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
@@ -153,6 +173,15 @@ public sealed class EmulatorConfigFile
     public int? Days { get; set; }
     public DateTimeOffset? Now { get; set; }
     public List<TenantEntry> Tenants { get; set; }
+    public SecurityActionsEntry SecurityActions { get; set; }
+
+    /// <summary>Timing of the security-action lifecycle (NotStarted → Running → Completed/Failed).</summary>
+    public sealed class SecurityActionsEntry
+    {
+        public double? StartDelaySeconds { get; set; }
+        public double? RunSeconds { get; set; }
+        public double? FailureRate { get; set; }
+    }
 
     public sealed class TenantEntry
     {

@@ -122,7 +122,10 @@ public sealed class TokenIssuer
         var roles = jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
         jwt.TryGetPayloadValue("app_displayname", out string displayName);
         jwt.TryGetPayloadValue("appid", out string appId);
-        return new GraphPrincipal(tenant, appId, displayName, roles);
+        // Delegated tokens carry their permissions in the space-separated 'scp' claim instead of 'roles'.
+        jwt.TryGetPayloadValue("scp", out string scp);
+        var scopes = (scp ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new GraphPrincipal(tenant, appId, displayName, roles) { Scopes = scopes };
     }
 }
 
@@ -132,7 +135,30 @@ public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDispl
     public const string AlertReadRoles = "SecurityAlert.Read.All,SecurityAlert.ReadWrite.All,SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";
     public const string AlertWriteRoles = "SecurityAlert.ReadWrite.All";
 
-    /// <summary>Throws the Graph 403 unless the token carries one of <paramref name="acceptedRoles"/> (comma list).</summary>
+    /// <summary>Delegated permissions (the 'scp' claim); empty for app-only tokens.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// For APIs that accept delegated and application permissions: a delegated token needs one of the
+    /// permissions as a scope, an app-only token as a role. Otherwise the 403 of <see cref="Require"/>.
+    /// </summary>
+    public void RequireRoleOrScope(string acceptedPermissions)
+    {
+        if (Scopes.Count == 0)
+        {
+            Require(acceptedPermissions);
+            return;
+        }
+        var accepted = acceptedPermissions.Split(',');
+        if (Scopes.Any(s => accepted.Contains(s, StringComparer.OrdinalIgnoreCase))) return;
+        throw Errors.GraphError.Forbidden(
+            $"Missing scope permissions on the request. API requires one of '{string.Join(", ", accepted)}'. Scopes on the request '{string.Join(", ", Scopes)}'.");
+    }
+
+    /// <summary>
+    /// Throws the Graph 403 unless the token carries one of <paramref name="acceptedRoles"/> (comma list).
+    /// Delegated scopes never count here, so app-only APIs reject a delegated token with the same message.
+    /// </summary>
     public void Require(string acceptedRoles)
     {
         var accepted = acceptedRoles.Split(',');

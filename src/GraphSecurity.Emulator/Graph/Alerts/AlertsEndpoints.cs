@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Query;
@@ -41,7 +40,7 @@ public static class AlertsEndpoints
 
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
         var context = $"{root}/$metadata#security/alerts_v2{SelectSuffix(options.Select)}";
-        string nextLink = more ? NextLink(ctx.Request, root, options.Skip + page.Count, beta) : null;
+        string nextLink = more ? GraphResponse.NextLink(ctx.Request, root, "security/alerts_v2", options.Skip + page.Count, beta) : null;
 
         await GraphResponse.WriteAsync(ctx, 200, w =>
         {
@@ -99,27 +98,6 @@ public static class AlertsEndpoints
     private static string SelectSuffix(IReadOnlyList<PropertyDef> select) =>
         select == null ? "" : "(" + string.Join(",", select.Select(p => p.Name)) + ")";
 
-    /// <summary>The same request with $skip advanced; absolute to this emulator.</summary>
-    private static string NextLink(HttpRequest request, string root, int nextSkip, bool beta)
-    {
-        var sb = new StringBuilder(root).Append("/security/alerts_v2?");
-        bool first = true;
-        void Add(string k, string v)
-        {
-            if (!first) sb.Append('&');
-            first = false;
-            sb.Append(k).Append('=').Append(Uri.EscapeDataString(v));
-        }
-        foreach (var (k, v) in request.Query)
-        {
-            if (string.Equals(k, "$skip", StringComparison.OrdinalIgnoreCase) || (beta && string.Equals(k, "skip", StringComparison.OrdinalIgnoreCase)))
-                continue;
-            foreach (var value in v) Add(k, value);
-        }
-        Add("$skip", nextSkip.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return sb.ToString();
-    }
-
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
@@ -168,31 +146,13 @@ public static class AlertsEndpoints
         return comment;
     }
 
-    private static async Task<JsonElement> ReadJsonObjectAsync(HttpContext ctx)
-    {
-        var root = await ReadJsonAsync(ctx);
-        if (root.ValueKind != JsonValueKind.Object) throw GraphError.BadRequest("The request body must be a JSON object.");
-        return root;
-    }
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpContext ctx)
-    {
-        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync();
-        if (string.IsNullOrWhiteSpace(text)) throw GraphError.BadRequest("The request body is empty; a JSON object is required.");
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(text); }
-        catch (JsonException e) { throw GraphError.BadRequest("The request body is not valid JSON: " + e.Message); }
-        using (doc) return doc.RootElement.Clone();
-    }
-
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.Require(GraphPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
-        var body = await ReadJsonObjectAsync(ctx);
+        var body = await GraphRequest.ReadJsonObjectAsync(ctx);
 
         var changes = new List<Action<Alert>>();
         foreach (var prop in body.EnumerateObject())
@@ -257,7 +217,7 @@ public static class AlertsEndpoints
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         // The documented body is one alertComment object; the Graph SDKs send a JSON array of them.
-        var body = await ReadJsonAsync(ctx);
+        var body = await GraphRequest.ReadJsonAsync(ctx);
         var items = body.ValueKind == JsonValueKind.Array ? body.EnumerateArray().ToList() : new List<JsonElement> { body };
         if (items.Count == 0) throw GraphError.BadRequest("The property 'comment' is required and must not be empty.");
         var comments = items.Select(ParseComment).ToList();

@@ -11,6 +11,8 @@ namespace GraphSecurity.Emulator.Graph.Query;
 public sealed class FilterContext
 {
     public Alert Alert;
+    /// <summary>The entity being tested when the filter was compiled against a <see cref="FilterSchema"/>.</summary>
+    public object Item;
     public bool IncludeUnknownMembers;
     public Dictionary<string, JsonNode> Variables = new(StringComparer.Ordinal);
 }
@@ -35,7 +37,20 @@ public static class FilterCompiler
 
     private const string EvidenceTypePrefix = "microsoft.graph.security.";
 
-    public static Func<FilterContext, bool> Compile(string filter)
+    /// <summary>
+    /// A variable scope while binding: the lambda range variables in use, plus the schema of the
+    /// entity being filtered (null means alerts_v2, whose properties come from <see cref="AlertSchema"/>).
+    /// </summary>
+    private sealed class Scope : List<string>
+    {
+        public FilterSchema Schema { get; }
+        public Scope(FilterSchema schema, IEnumerable<string> variables) : base(variables) => Schema = schema;
+    }
+
+    public static Func<FilterContext, bool> Compile(string filter) => Compile(filter, null);
+
+    /// <summary>Compiles a filter over the fields of <paramref name="schema"/> (null: alerts_v2); the entity goes in <see cref="FilterContext.Item"/>.</summary>
+    public static Func<FilterContext, bool> Compile(string filter, FilterSchema schema)
     {
         QueryToken token;
         try
@@ -46,7 +61,7 @@ public static class FilterCompiler
         {
             throw Invalid(e.Message);
         }
-        var node = Bind(token, new List<string>());
+        var node = Bind(token, new Scope(schema, Array.Empty<string>()));
         if (node.Type != VType.Bool && node.Type != VType.Dynamic)
             throw Invalid("The $filter expression must evaluate to a single boolean value.");
         var eval = node.Eval;
@@ -58,7 +73,7 @@ public static class FilterCompiler
     private static Node Const(VType type, object value, EnumDef e = null) =>
         new() { Type = type, IsConstant = true, Constant = value, Enum = e, Eval = _ => value };
 
-    private static Node Bind(QueryToken token, List<string> scope)
+    private static Node Bind(QueryToken token, Scope scope)
     {
         switch (token)
         {
@@ -72,18 +87,22 @@ public static class FilterCompiler
                 var operand = Bind(un.Operand, scope);
                 RequireBool(operand, "not");
                 return new Node { Type = VType.Bool, Eval = c => operand.Eval(c) is bool b ? !b : (object)null };
+            case LambdaToken when scope.Schema != null:
+                throw Invalid($"Lambda operators are not supported in $filter on {scope.Schema.ResourceName}.");
             case LambdaToken lambda:
                 return BindLambda(lambda, scope);
             case DottedIdentifierToken dotted when dotted.NextToken == null && dotted.Identifier.Contains('\''):
                 return BindEnumLiteral(dotted.Identifier);
             case EndPathToken end when end.NextToken == null && !scope.Contains(end.Identifier):
-                return BindProperty(end.Identifier);
+                return scope.Schema == null ? BindProperty(end.Identifier) : BindField(end.Identifier, scope.Schema);
+            case PathToken when scope.Schema != null:
+                throw Invalid($"Property paths are not supported in $filter on {scope.Schema.ResourceName}.");
             case PathToken path:
                 return BindEvidencePath(path, scope);
             case FunctionCallToken f:
-                throw Invalid($"The function '{f.Name}' is not supported in $filter on alerts_v2.");
+                throw Invalid($"The function '{f.Name}' is not supported in $filter on {scope.Schema?.ResourceName ?? "alerts_v2"}.");
             case InToken:
-                throw Invalid("The 'in' operator is not supported in $filter on alerts_v2; use 'or'.");
+                throw Invalid($"The 'in' operator is not supported in $filter on {scope.Schema?.ResourceName ?? "alerts_v2"}; use 'or'.");
             default:
                 throw Invalid($"Unsupported expression of kind '{token.Kind}'.");
         }
@@ -138,7 +157,26 @@ public static class FilterCompiler
         };
     }
 
-    private static Node BindLambda(LambdaToken lambda, List<string> scope)
+    private static Node BindField(string name, FilterSchema schema)
+    {
+        var field = schema.Fields.FirstOrDefault(f => f.Name == name);
+        if (field == null)
+        {
+            if (schema.DeclaredNames.Contains(name))
+                throw Invalid($"The property '{name}' is not supported in $filter on {schema.ResourceName}. Filterable properties: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
+            throw Invalid($"Could not find a property named '{name}' on type '{schema.TypeName}'.");
+        }
+        var get = field.Get;
+        return field.Kind switch
+        {
+            FilterFieldKind.String => new Node { Type = VType.String, Eval = c => get(c.Item) },
+            FilterFieldKind.Boolean => new Node { Type = VType.Bool, Eval = c => get(c.Item) },
+            FilterFieldKind.DateTime => new Node { Type = VType.DateTime, Eval = c => get(c.Item) },
+            _ => new Node { Type = VType.Enum, Enum = field.Enum, Eval = c => get(c.Item) },
+        };
+    }
+
+    private static Node BindLambda(LambdaToken lambda, Scope scope)
     {
         var parentName = lambda.Parent switch
         {
@@ -156,7 +194,7 @@ public static class FilterCompiler
         }
         var variable = lambda.Parameter;
         if (scope.Contains(variable)) throw Invalid($"The range variable '{variable}' is already in use.");
-        var inner = Bind(lambda.Expression, new List<string>(scope) { variable });
+        var inner = Bind(lambda.Expression, new Scope(scope.Schema, scope) { variable });
         RequireBool(inner, isAll ? "all" : "any");
         return new Node
         {
@@ -187,7 +225,7 @@ public static class FilterCompiler
     /// A path rooted at a lambda variable, e.g. e/microsoft.graph.security.userEvidence/userAccount/userPrincipalName.
     /// The parser chains segments from last to first through NextToken.
     /// </summary>
-    private static Node BindEvidencePath(PathToken path, List<string> scope)
+    private static Node BindEvidencePath(PathToken path, Scope scope)
     {
         var segments = new List<QueryToken>();
         QueryToken t = path;
@@ -278,7 +316,7 @@ public static class FilterCompiler
         _ => "Edm.Untyped",
     };
 
-    private static Node BindBinary(BinaryOperatorToken bin, List<string> scope)
+    private static Node BindBinary(BinaryOperatorToken bin, Scope scope)
     {
         var left = Bind(bin.Left, scope);
         var right = Bind(bin.Right, scope);

@@ -25,10 +25,13 @@ public sealed class QueryOptions
 
     /// <summary>
     /// Reads $filter, $top, $skip, $count, $orderby, $select. On beta the '$' prefix is optional.
-    /// Throws a 400 <see cref="GraphError"/> on any invalid option.
+    /// Throws a 400 <see cref="GraphError"/> on any invalid option. With a <paramref name="schema"/>
+    /// (resources other than alerts_v2) $filter binds to its fields, $top is capped at its MaxTop,
+    /// and $orderby/$select are not supported.
     /// </summary>
-    public static QueryOptions Parse(IQueryCollection query, bool isBeta, bool allowCollectionOptions = true)
+    public static QueryOptions Parse(IQueryCollection query, bool isBeta, bool allowCollectionOptions = true, FilterSchema schema = null)
     {
+        var maxTop = schema?.MaxTop ?? AlertsMaxTop;
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (rawKey, v) in query)
         {
@@ -36,7 +39,8 @@ public sealed class QueryOptions
             bool dollar = key.StartsWith('$');
             var name = dollar ? key[1..] : key;
             if (!dollar && !isBeta) continue; // non-system parameters are ignored on v1.0
-            if (Unsupported.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (Unsupported.Contains(name, StringComparer.OrdinalIgnoreCase)
+                || (schema != null && (name.Equals("orderby", StringComparison.OrdinalIgnoreCase) || name.Equals("select", StringComparison.OrdinalIgnoreCase))))
             {
                 if (!dollar) continue;
                 throw GraphError.BadRequest($"The query parameter '${name}' is not supported on this resource.");
@@ -60,14 +64,14 @@ public sealed class QueryOptions
         if (values.TryGetValue("filter", out var filter) && !string.IsNullOrWhiteSpace(filter))
         {
             o.Filter = filter;
-            o.Predicate = FilterCompiler.Compile(filter);
+            o.Predicate = FilterCompiler.Compile(filter, schema);
         }
         if (values.TryGetValue("top", out var top))
         {
             if (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out var t))
                 throw GraphError.BadRequest($"Invalid value '{top}' for $top query option found. The $top query option requires a non-negative integer value.");
-            if (t > AlertsMaxTop)
-                throw new GraphError(400, "", $"The query specified in the URI is not valid. The limit of '{AlertsMaxTop}' for Top query has been exceeded. The value from the incoming request is '{t}'.") { WithDetails = true };
+            if (t > maxTop)
+                throw new GraphError(400, "", $"The query specified in the URI is not valid. The limit of '{maxTop}' for Top query has been exceeded. The value from the incoming request is '{t}'.") { WithDetails = true };
             o.Top = t;
         }
         if (values.TryGetValue("skip", out var skip))
