@@ -10,6 +10,9 @@
              out/GraphSecurity and a running emulator). Ends with "N passed, N failed" and a
              non-zero exit code when anything failed.
       Demo   Build, then the triage walkthrough of docs/demo.ps1 against a local emulator.
+      Docs   Build, then write docs/commands/<cmdlet>.md for cmdlets that have no page yet and
+             refresh the SYNTAX and parameter blocks of the others from the cmdlets themselves
+             (prose is kept). Help is compiled from these pages by every Build.
       Clean  removes out/ and the projects' bin/obj folders.
 
 .EXAMPLE
@@ -18,7 +21,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -59,6 +62,9 @@ function Invoke-Build {
     $manifest = Get-Content -Raw (Join-Path $Root 'GraphSecurity.psd1')
     $manifest = $manifest -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$(Get-ModuleVersion)'"
     Set-Content -Path (Join-Path $ModuleOut 'GraphSecurity.psd1') -Value $manifest -Encoding utf8
+
+    $helpCompiler = Join-Path $Root "src/GraphSecurity.HelpCompiler/bin/$Configuration/net10.0/GraphSecurity.HelpCompiler.dll"
+    Invoke-Dotnet $helpCompiler (Join-Path $Root 'docs') (Join-Path $ModuleOut 'en-US') 'GraphSecurity.dll-Help.xml'
     Write-Host "Module assembled in $ModuleOut"
 }
 
@@ -135,6 +141,16 @@ function Invoke-Demo {
     finally { Pop-Location }
 }
 
+function Invoke-Docs {
+    Invoke-Build
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/Update-CommandDocs.ps1') -ModulePath (Join-Path $ModuleOut 'GraphSecurity.psd1') | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "Updating the command pages failed with exit code $LASTEXITCODE." }
+    }
+    finally { Pop-Location }
+}
+
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
     Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj |
@@ -146,6 +162,7 @@ foreach ($name in $Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Docs' { Invoke-Docs }
         'Clean' { Invoke-Clean }
     }
 }
