@@ -33,7 +33,8 @@ function New-TestContext {
     Set-Content -Path (Join-Path $WorkFolder 'test-app.pfx.password') -Value $password -NoNewline
 
     $config = @{
-        tenants = @(@{
+        deviceCode = @{ intervalSeconds = 1 }
+        tenants    = @(@{
                 id   = $script:DefaultTenantId
                 apps = @(@{
                         clientId     = $script:CertificateClientId

@@ -10,7 +10,7 @@ namespace GraphSecurity.Engine.Emulator
         public const string ClientId = "6a7f3c1e-52d4-4b8e-9f0a-3e5d7c9b1a20";
         public const string ClientSecret = "gs-emulator-default-secret";
         /// <summary>The emulator's public client app, used by -DeviceCode and -Interactive when no -ClientId is given.</summary>
-        public const string PublicClientId = "PUBLIC_CLIENT_ID_PENDING";
+        public const string PublicClientId = "c5e1a7b3-2d4f-4e6a-9b8c-0d1e2f3a4b5c";
         public const string InfoPathVariable = "GRAPHSECURITY_EMULATOR_INFO";
         public const string ExecutableVariable = "GRAPHSECURITY_EMULATOR_PATH";
     }
