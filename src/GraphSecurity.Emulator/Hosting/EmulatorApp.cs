@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using GraphSecurity.Emulator.Control;
 using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Alerts;
@@ -55,15 +56,27 @@ public static class EmulatorApp
         builder.Services.AddSingleton(new EmulatorClock(options.Now));
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenEndpoint>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UserGrants>();
+        builder.Services.AddSingleton<ThrottleService>();
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<RequestCounters>();
+        builder.Services.AddSingleton<AlertControl>();
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<GraphErrorMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<RequestCountingMiddleware>();
+        app.UseMiddleware<FaultInjectionMiddleware>();
+        app.UseMiddleware<ThrottlingMiddleware>();
 
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
         DiscoveryEndpoints.Map(app);
+        UserFlowEndpoints.Map(app);
+        ManagedIdentityEndpoints.Map(app);
+        ControlEndpoints.Map(app);
         foreach (var version in new[] { "v1.0", "beta" })
         {
             AlertsEndpoints.Map(app, version);

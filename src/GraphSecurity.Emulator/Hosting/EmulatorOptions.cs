@@ -6,7 +6,7 @@ using GraphSecurity.Emulator.Identity;
 namespace GraphSecurity.Emulator.Hosting;
 
 /// <summary>Effective settings of one emulator instance (command line over config file over defaults).</summary>
-public sealed class EmulatorOptions
+public sealed partial class EmulatorOptions
 {
     public const int DefaultSeed = 20260501;
     public const int DefaultAlertCount = 1000;
@@ -51,6 +51,7 @@ public sealed class EmulatorOptions
         if (file?.AlertCount != null) o.AlertCount = file.AlertCount.Value;
         if (file?.Days != null) o.Days = file.Days.Value;
         if (file?.Now != null) o.Now = file.Now.Value;
+        if (file != null) o.ApplyAccessSettings(file);
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
         if (count != null) o.AlertCount = ParseInt(count, "--alert-count", 0, 1_000_000);
@@ -146,7 +147,7 @@ public sealed class EmulatorOptions
 }
 
 /// <summary>The JSON config file (camelCase).</summary>
-public sealed class EmulatorConfigFile
+public sealed partial class EmulatorConfigFile
 {
     public int? Seed { get; set; }
     public int? AlertCount { get; set; }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using GraphSecurity.Emulator.Hosting;
 
 namespace GraphSecurity.Emulator.Identity;
 
@@ -22,9 +23,13 @@ public sealed class TokenIssuer
     public string KeyId { get; }
     public TenantDirectory Directory { get; }
 
-    public TokenIssuer(TenantDirectory directory)
+    /// <summary>Access-token lifetime in seconds (config <c>tokenLifetimeSeconds</c>; default <see cref="LifetimeSeconds"/>).</summary>
+    public int Lifetime { get; }
+
+    public TokenIssuer(TenantDirectory directory, EmulatorOptions options)
     {
         Directory = directory;
+        Lifetime = options.TokenLifetimeSeconds;
         _rsa = RSA.Create(2048);
         var p = _rsa.ExportParameters(false);
         KeyId = Base64UrlEncoder.Encode(SHA256.HashData(p.Modulus).AsSpan(0, 15).ToArray());
@@ -36,37 +41,80 @@ public sealed class TokenIssuer
     /// <summary>Creates a v1-format app-only access token for Microsoft Graph.</summary>
     public string Issue(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset? issuedAt = null, string audience = GraphResource)
     {
+        var claims = CommonClaims(tenant, app, authMethod, issuedAt ?? DateTimeOffset.UtcNow, audience);
+        claims["idtyp"] = "app";
+        claims["oid"] = app.ObjectId(tenant.Id);
+        claims["sub"] = app.ObjectId(tenant.Id);
+        if (app.Roles.Count > 0) claims["roles"] = app.Roles.ToArray();
+        return Sign(claims);
+    }
+
+    /// <summary>
+    /// Creates a v1-format delegated (user) access token for Microsoft Graph: <c>scp</c> (space separated),
+    /// <c>idtyp</c>=user, the user's <c>oid</c>, <c>upn</c>, <c>name</c> and directory roles in <c>wids</c>.
+    /// </summary>
+    public string IssueDelegated(Tenant tenant, AppRegistration app, UserAccount user, IEnumerable<string> scopes, DateTimeOffset? issuedAt = null)
+    {
+        var claims = CommonClaims(tenant, app, "0", issuedAt ?? DateTimeOffset.UtcNow, GraphResource);
+        claims["idtyp"] = "user";
+        claims["acr"] = "1";
+        claims["amr"] = new[] { "pwd", "mfa" };
+        claims["name"] = user.DisplayName;
+        claims["oid"] = user.ObjectId(tenant.Id);
+        claims["sub"] = AppRegistration.DeterministicGuid("sub:" + user.ObjectId(tenant.Id) + ":" + app.ClientId).ToString("N");
+        claims["scp"] = string.Join(" ", scopes);
+        claims["upn"] = user.UserPrincipalName;
+        claims["unique_name"] = user.UserPrincipalName;
+        var wids = user.Roles.Select(r => DirectoryRoles.TemplateIds.GetValueOrDefault(r)).Where(id => id != null).ToArray();
+        if (wids.Length > 0) claims["wids"] = wids;
+        return Sign(claims);
+    }
+
+    /// <summary>A v2 id token for the client (<c>aud</c> = client id), issued by the emulator's v2 issuer.</summary>
+    public string IssueIdToken(Tenant tenant, AppRegistration app, UserAccount user, string baseUrl, DateTimeOffset? issuedAt = null)
+    {
         var iat = issuedAt ?? DateTimeOffset.UtcNow;
-        var claims = new Dictionary<string, object>
+        return Sign(new Dictionary<string, object>
         {
-            ["aud"] = audience,
-            ["iss"] = Issuer(tenant.Id),
+            ["aud"] = app.ClientId,
+            ["iss"] = $"{baseUrl}/{tenant.Id}/v2.0",
             ["iat"] = iat.ToUnixTimeSeconds(),
             ["nbf"] = iat.ToUnixTimeSeconds(),
-            ["exp"] = iat.AddSeconds(LifetimeSeconds).ToUnixTimeSeconds(),
-            ["aio"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24)),
-            ["app_displayname"] = app.DisplayName,
-            ["appid"] = app.ClientId,
-            ["appidacr"] = authMethod,
-            ["azp"] = app.ClientId,
-            ["azpacr"] = authMethod,
-            ["idp"] = Issuer(tenant.Id),
-            ["idtyp"] = "app",
-            ["oid"] = app.ObjectId(tenant.Id),
-            ["sub"] = app.ObjectId(tenant.Id),
+            ["exp"] = iat.AddSeconds(Lifetime).ToUnixTimeSeconds(),
+            ["name"] = user.DisplayName,
+            ["oid"] = user.ObjectId(tenant.Id),
+            ["preferred_username"] = user.UserPrincipalName,
+            ["sub"] = AppRegistration.DeterministicGuid("sub:" + user.ObjectId(tenant.Id) + ":" + app.ClientId).ToString("N"),
             ["tid"] = tenant.Id,
-            ["uti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
-            ["ver"] = "1.0",
-        };
-        if (app.Roles.Count > 0) claims["roles"] = app.Roles.ToArray();
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Claims = claims,
-            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
-            TokenType = "JWT",
-        };
-        return _handler.CreateToken(descriptor);
+            ["ver"] = "2.0",
+        });
     }
+
+    private Dictionary<string, object> CommonClaims(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset iat, string audience) => new()
+    {
+        ["aud"] = audience,
+        ["iss"] = Issuer(tenant.Id),
+        ["iat"] = iat.ToUnixTimeSeconds(),
+        ["nbf"] = iat.ToUnixTimeSeconds(),
+        ["exp"] = iat.AddSeconds(Lifetime).ToUnixTimeSeconds(),
+        ["aio"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24)),
+        ["app_displayname"] = app.DisplayName,
+        ["appid"] = app.ClientId,
+        ["appidacr"] = authMethod,
+        ["azp"] = app.ClientId,
+        ["azpacr"] = authMethod,
+        ["idp"] = Issuer(tenant.Id),
+        ["tid"] = tenant.Id,
+        ["uti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+        ["ver"] = "1.0",
+    };
+
+    private string Sign(Dictionary<string, object> claims) => _handler.CreateToken(new SecurityTokenDescriptor
+    {
+        Claims = claims,
+        SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
+        TokenType = "JWT",
+    });
 
     /// <summary>The JWKS document (public key only).</summary>
     public object Jwks()
@@ -122,7 +170,18 @@ public sealed class TokenIssuer
         var roles = jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
         jwt.TryGetPayloadValue("app_displayname", out string displayName);
         jwt.TryGetPayloadValue("appid", out string appId);
-        return new GraphPrincipal(tenant, appId, displayName, roles);
+        jwt.TryGetPayloadValue("idtyp", out string idtyp);
+        if (idtyp != "user") return new GraphPrincipal(tenant, appId, displayName, roles);
+        jwt.TryGetPayloadValue("scp", out string scp);
+        jwt.TryGetPayloadValue("upn", out string upn);
+        var userRoles = jwt.Claims.Where(c => c.Type == "wids").Select(c => DirectoryRoles.NameOf(c.Value)).Where(n => n != null).ToList();
+        return new GraphPrincipal(tenant, appId, displayName, roles)
+        {
+            IsDelegated = true,
+            Scopes = (scp ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            UserPrincipalName = upn,
+            UserRoles = userRoles,
+        };
     }
 }
 
@@ -132,12 +191,16 @@ public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDispl
     public const string AlertReadRoles = "SecurityAlert.Read.All,SecurityAlert.ReadWrite.All,SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";
     public const string AlertWriteRoles = "SecurityAlert.ReadWrite.All";
 
-    /// <summary>Throws the Graph 403 unless the token carries one of <paramref name="acceptedRoles"/> (comma list).</summary>
-    public void Require(string acceptedRoles)
-    {
-        var accepted = acceptedRoles.Split(',');
-        if (Roles.Any(r => accepted.Contains(r, StringComparer.Ordinal))) return;
-        throw Errors.GraphError.Forbidden(
-            $"Missing application roles. API required roles: {acceptedRoles}, application roles: {string.Join(",", Roles)}.");
-    }
+    /// <summary>True for a user (delegated) token; its permissions are in <see cref="Scopes"/>, not <see cref="Roles"/>.</summary>
+    public bool IsDelegated { get; init; }
+    public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
+    public string UserPrincipalName { get; init; }
+    /// <summary>Directory roles of the signed-in user (from the token's <c>wids</c>).</summary>
+    public IReadOnlyList<string> UserRoles { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Throws the Graph 403 unless the token carries one of <paramref name="acceptedRoles"/> (comma list): in
+    /// <c>roles</c> for an app token, in <c>scp</c> for a user token (see <see cref="Graph.Permissions"/>).
+    /// </summary>
+    public void Require(string acceptedRoles) => Graph.Permissions.Require(this, acceptedRoles);
 }
