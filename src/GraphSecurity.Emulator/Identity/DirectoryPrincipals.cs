@@ -61,8 +61,8 @@ public static class DirectorySeed
     /// <summary>Delegated permissions admin-consented for the PowerShell public client.</summary>
     public static readonly string[] PowerShellScopes =
     {
-        "SecurityAlert.ReadWrite.All", "SecurityIncident.ReadWrite.All", "SecurityEvents.ReadWrite.All",
-        "ThreatHunting.Read.All", "ThreatIndicators.ReadWrite.OwnedBy", "User.Read",
+        "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All",
+        "SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All", "ThreatHunting.Read.All", "ThreatIndicators.ReadWrite.OwnedBy", "User.Read",
     };
 
     public static void AddDefaults(Tenant contoso, Tenant fabrikam)
