@@ -16,7 +16,7 @@ public sealed class ManualTimeProvider : TimeProvider
 
 /// <summary>
 /// An in-process emulator whose identity flows and throttling run on a <see cref="ManualTimeProvider"/>,
-/// with a 2 s device-code polling interval and 60 s device-code lifetime.
+/// with a 2 s device-code polling interval, 60 s device-code lifetime and 60 alerts in Contoso.
 /// </summary>
 public class ClockedEmulatorFixture : EmulatorFixture
 {
@@ -24,6 +24,7 @@ public class ClockedEmulatorFixture : EmulatorFixture
 
     protected override void Configure(EmulatorOptions options)
     {
+        options.AlertCount = 60; // keeps start-up fast; these tests are about identity and control, not data
         options.DeviceCodeIntervalSeconds = 2;
         options.DeviceCodeExpiresInSeconds = 60;
     }
