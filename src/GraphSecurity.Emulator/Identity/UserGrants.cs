@@ -27,6 +27,8 @@ public sealed record ScopeGrant(IReadOnlyList<string> Graph, IReadOnlyList<strin
 public sealed class UserGrants
 {
     public const string DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+    /// <summary>The short name MSAL.NET sends to Entra authorities; Entra accepts both.</summary>
+    public const string DeviceCodeGrantShort = "device_code";
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(90);
 
@@ -144,7 +146,7 @@ public sealed class UserGrants
     /// <summary>Redeems a user grant at the token endpoint. Only public clients may use these grants.</summary>
     public (int, AadError, object) Redeem(HttpContext context, Tenant tenant, string grantType, Func<string, string> get)
     {
-        if (grantType is not (DeviceCodeGrant or "authorization_code" or "refresh_token"))
+        if (grantType is not (DeviceCodeGrant or DeviceCodeGrantShort or "authorization_code" or "refresh_token"))
             return (0, AadError.UnsupportedGrantType(grantType), null);
         var clientId = get("client_id");
         if (clientId == null) return (0, AadError.MissingParameter("client_id"), null);
@@ -154,7 +156,7 @@ public sealed class UserGrants
 
         var (grant, error) = grantType switch
         {
-            DeviceCodeGrant => PollDeviceCode(app, get("device_code")),
+            DeviceCodeGrant or DeviceCodeGrantShort => PollDeviceCode(app, get("device_code")),
             "authorization_code" => RedeemCode(app, get("code"), get("redirect_uri"), get("code_verifier")),
             _ => RedeemRefreshToken(app, get("refresh_token"), get("scope")),
         };
