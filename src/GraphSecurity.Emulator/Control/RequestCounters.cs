@@ -31,7 +31,7 @@ public sealed class RequestCountingMiddleware
         {
             // Unmatched requests (and the Graph catch-all route) are counted by their path.
             var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
-            var route = pattern == null || pattern.Contains("{**", StringComparison.Ordinal) ? context.Request.Path.Value : "/" + pattern.TrimStart('/');
+            var route = pattern == null || pattern.Contains("{**", StringComparison.Ordinal) ? context.Request.Path.Value : "/" + pattern.Trim('/');
             counters.Add(context.Request.Method, route);
         }
         return _next(context);
