@@ -52,6 +52,7 @@ public class ManagedIdentityTests : IClassFixture<ClockedEmulatorFixture>
     [Fact]
     public async Task Imds_selects_user_assigned_identities_by_client_object_or_resource_id()
     {
+        Assert.Equal("e0b48f2c-cf11-4759-99c6-e4f74f3cdea7", UserAssignedObjectId); // the value docs/emulator.md lists
         foreach (var selector in new[]
                  {
                      "client_id=" + DirectorySeed.UserAssignedClientId,
