@@ -89,6 +89,29 @@ public class ControlApiTests : IClassFixture<ClockedEmulatorFixture>
     }
 
     [Fact]
+    public async Task Only_loopback_callers_reach_the_control_api_and_bad_json_is_400()
+    {
+        var server = (Microsoft.AspNetCore.TestHost.TestServer)_f.App.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer))!;
+        var remote = await server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/_emulator/counters";
+            c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("192.0.2.50");
+        });
+        Assert.Equal(403, remote.Response.StatusCode);
+        var local = await server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/_emulator/counters";
+            c.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+        });
+        Assert.Equal(200, local.Response.StatusCode);
+
+        var bad = await _f.Client.PostAsync("/_emulator/faults", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)bad.StatusCode);
+    }
+
+    [Fact]
     public async Task Counters_count_requests_per_route_and_reset_clears_them()
     {
         Assert.Equal(204, (int)(await _f.Client.PostAsync("/_emulator/reset", null)).StatusCode);
