@@ -37,9 +37,6 @@ public static class DirectoryRoles
         ["Security Reader"] = "5d6b6bb7-de71-4623-b4af-96380a352509",
     };
 
-    /// <summary>Roles that may read security data with a delegated token.</summary>
-    public static readonly string[] Readers = { "Global Administrator", "Global Reader", "Security Administrator", "Security Operator", "Security Reader" };
-
     /// <summary>Roles that may change security data (the reference: Security Operator or Security Administrator).</summary>
     public static readonly string[] Writers = { "Global Administrator", "Security Administrator", "Security Operator" };
 

@@ -170,15 +170,16 @@ public sealed class TokenIssuer
         var roles = jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
         jwt.TryGetPayloadValue("app_displayname", out string displayName);
         jwt.TryGetPayloadValue("appid", out string appId);
-        jwt.TryGetPayloadValue("idtyp", out string idtyp);
-        if (idtyp != "user") return new GraphPrincipal(tenant, appId, displayName, roles);
+        // Delegated tokens carry their permissions in the space-separated 'scp' claim instead of 'roles'.
         jwt.TryGetPayloadValue("scp", out string scp);
+        var scopes = (scp ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        jwt.TryGetPayloadValue("idtyp", out string idtyp);
         jwt.TryGetPayloadValue("upn", out string upn);
         var userRoles = jwt.Claims.Where(c => c.Type == "wids").Select(c => DirectoryRoles.NameOf(c.Value)).Where(n => n != null).ToList();
         return new GraphPrincipal(tenant, appId, displayName, roles)
         {
-            IsDelegated = true,
-            Scopes = (scp ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            Scopes = scopes,
+            IsDelegated = idtyp == "user" || scopes.Length > 0,
             UserPrincipalName = upn,
             UserRoles = userRoles,
         };
@@ -191,16 +192,46 @@ public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDispl
     public const string AlertReadRoles = "SecurityAlert.Read.All,SecurityAlert.ReadWrite.All,SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";
     public const string AlertWriteRoles = "SecurityAlert.ReadWrite.All";
 
-    /// <summary>True for a user (delegated) token; its permissions are in <see cref="Scopes"/>, not <see cref="Roles"/>.</summary>
-    public bool IsDelegated { get; init; }
+    /// <summary>Delegated permissions (the 'scp' claim); empty for app-only tokens.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
+    /// <summary>True for a user (delegated) token: <c>idtyp</c> is user, or it has an <c>scp</c> claim.</summary>
+    public bool IsDelegated { get; init; }
     public string UserPrincipalName { get; init; }
-    /// <summary>Directory roles of the signed-in user (from the token's <c>wids</c>).</summary>
+    /// <summary>Directory roles of the signed-in user, from the token's <c>wids</c> (see <see cref="DirectoryRoles"/>).</summary>
     public IReadOnlyList<string> UserRoles { get; init; } = Array.Empty<string>();
 
     /// <summary>
-    /// Throws the Graph 403 unless the token carries one of <paramref name="acceptedRoles"/> (comma list): in
-    /// <c>roles</c> for an app token, in <c>scp</c> for a user token (see <see cref="Graph.Permissions"/>).
+    /// For APIs that accept delegated and application permissions: a delegated token needs one of the
+    /// permissions as a scope, an app-only token as a role. Otherwise the 403 of <see cref="Require"/>.
+    /// A delegated write (every accepted permission is a ReadWrite one) also needs the user to hold one of
+    /// <see cref="DirectoryRoles.Writers"/>, as the reference says for incident updates.
     /// </summary>
-    public void Require(string acceptedRoles) => Graph.Permissions.Require(this, acceptedRoles);
+    public void RequireRoleOrScope(string acceptedPermissions)
+    {
+        if (!IsDelegated)
+        {
+            Require(acceptedPermissions);
+            return;
+        }
+        var accepted = acceptedPermissions.Split(',');
+        if (!Scopes.Any(s => accepted.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            throw Errors.GraphError.Forbidden(
+                $"Missing scope permissions on the request. API requires one of '{string.Join(", ", accepted)}'. Scopes on the request '{string.Join(", ", Scopes)}'.");
+        var write = accepted.All(p => p.Contains(".ReadWrite.", StringComparison.Ordinal));
+        if (write && !UserRoles.Any(r => DirectoryRoles.Writers.Contains(r, StringComparer.OrdinalIgnoreCase)))
+            throw Errors.GraphError.Forbidden(
+                $"The signed-in user '{UserPrincipalName}' does not hold a directory role that allows this operation. Required one of: {string.Join(", ", DirectoryRoles.Writers)}.");
+    }
+
+    /// <summary>
+    /// Throws the Graph 403 unless the token carries one of <paramref name="acceptedRoles"/> (comma list).
+    /// Delegated scopes never count here, so app-only APIs reject a delegated token with the same message.
+    /// </summary>
+    public void Require(string acceptedRoles)
+    {
+        var accepted = acceptedRoles.Split(',');
+        if (Roles.Any(r => accepted.Contains(r, StringComparer.Ordinal))) return;
+        throw Errors.GraphError.Forbidden(
+            $"Missing application roles. API required roles: {acceptedRoles}, application roles: {string.Join(",", Roles)}.");
+    }
 }

@@ -23,7 +23,7 @@ public static class AlertsEndpoints
     private static async Task ListAsync(HttpContext ctx, AlertRepository repo, string version, bool beta)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
 
@@ -123,7 +123,7 @@ public static class AlertsEndpoints
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, allowCollectionOptions: false);
         var alert = repo.For(principal.Tenant.Id).Get(id) ?? throw NotFound(id);
         await WriteEntityAsync(ctx, version, alert, options.Select);
@@ -189,7 +189,7 @@ public static class AlertsEndpoints
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertWriteRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         var body = await ReadJsonObjectAsync(ctx);
@@ -253,7 +253,7 @@ public static class AlertsEndpoints
     private static async Task CommentAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertWriteRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         // The documented body is one alertComment object; the Graph SDKs send a JSON array of them.
