@@ -50,18 +50,19 @@ public static class EmulatorApp
             repository.Add(new AlertStore(tenant.Id, alerts));
         }
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(options.Directory);
-        builder.Services.AddSingleton(repository);
-        builder.Services.AddSingleton(new EmulatorClock(options.Now));
-        builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddSingleton<TokenEndpoint>();
+        // Identity flows and throttling read time from here so tests can replace the clock.
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserGrants>();
         builder.Services.AddSingleton<ThrottleService>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<AlertControl>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Directory);
+        builder.Services.AddSingleton(repository);
+        builder.Services.AddSingleton(new EmulatorClock(options.Now));
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<TokenEndpoint>();
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -73,10 +74,10 @@ public static class EmulatorApp
 
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
-        DiscoveryEndpoints.Map(app);
         UserFlowEndpoints.Map(app);
         ManagedIdentityEndpoints.Map(app);
         ControlEndpoints.Map(app);
+        DiscoveryEndpoints.Map(app);
         foreach (var version in new[] { "v1.0", "beta" })
         {
             AlertsEndpoints.Map(app, version);

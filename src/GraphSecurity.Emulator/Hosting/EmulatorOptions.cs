@@ -50,8 +50,8 @@ public sealed partial class EmulatorOptions
         if (file?.Seed != null) o.Seed = file.Seed.Value;
         if (file?.AlertCount != null) o.AlertCount = file.AlertCount.Value;
         if (file?.Days != null) o.Days = file.Days.Value;
-        if (file?.Now != null) o.Now = file.Now.Value;
         if (file != null) o.ApplyAccessSettings(file);
+        if (file?.Now != null) o.Now = file.Now.Value;
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
         if (count != null) o.AlertCount = ParseInt(count, "--alert-count", 0, 1_000_000);
