@@ -51,6 +51,9 @@ public class DelegatedPermissionTests : IClassFixture<ClockedEmulatorFixture>
 
         var operatorToken = await _f.UserTokenAsync("grace@contoso.example", "SecurityAlert.ReadWrite.All");
         Assert.Equal(200, (await CallAsync(HttpMethod.Patch, operatorToken, "{\"status\":\"inProgress\"}")).Status);
+        var id = (await _f.GetJsonAsync("/v1.0/security/alerts_v2?$top=1&$select=id")).GetProperty("value")[0].GetProperty("id").GetString();
+        var (_, comments) = await EmulatorFixture.ReadAsync(await _f.SendAsync(HttpMethod.Post, $"/v1.0/security/alerts_v2/{id}/comments", operatorToken, "{\"comment\":\"Looking into it.\"}"));
+        Assert.Equal("grace@contoso.example", comments.GetProperty("value").EnumerateArray().Last().GetProperty("createdByDisplayName").GetString());
 
         var noRole = await _f.UserTokenAsync("edgar@contoso.example", "SecurityAlert.ReadWrite.All");
         Assert.Equal(200, (await CallAsync(HttpMethod.Get, noRole)).Status);

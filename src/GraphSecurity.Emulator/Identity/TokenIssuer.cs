@@ -199,6 +199,8 @@ public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDispl
     public string UserPrincipalName { get; init; }
     /// <summary>Directory roles of the signed-in user, from the token's <c>wids</c> (see <see cref="DirectoryRoles"/>).</summary>
     public IReadOnlyList<string> UserRoles { get; init; } = Array.Empty<string>();
+    /// <summary>Who the caller is in audit fields such as a comment's author: the user's UPN, else the app's name.</summary>
+    public string ActorDisplayName => IsDelegated && UserPrincipalName != null ? UserPrincipalName : AppDisplayName;
 
     /// <summary>
     /// For APIs that accept delegated and application permissions: a delegated token needs one of the

@@ -265,7 +265,7 @@ public static class AlertsEndpoints
         var updated = store.Update(id, a =>
         {
             var now = clock.UtcNow;
-            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.AppDisplayName, now));
+            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.ActorDisplayName, now));
             a.LastUpdateDateTime = now;
         });
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
