@@ -135,6 +135,13 @@ public class AuthorizationCodeTests : IClassFixture<ClockedEmulatorFixture>
         Assert.Equal("invalid_grant", nobody["error"]);
         Assert.StartsWith("AADSTS50034: The user account nobody@contoso.example does not exist", nobody["error_description"]);
 
+        var formPost = await _f.Client.GetAsync(AuthorizeUrl(extra: "&response_mode=form_post"));
+        Assert.Equal(HttpStatusCode.OK, formPost.StatusCode);
+        var html = await formPost.Content.ReadAsStringAsync();
+        Assert.Contains($"<form method=\"POST\" action=\"{Redirect}\">", html);
+        Assert.Matches("<input type=\"hidden\" name=\"code\" value=\"[^\"]+\"/>", html);
+        Assert.Contains("<input type=\"hidden\" name=\"state\" value=\"st-42\"/>", html);
+
         var fragment = await _f.Client.GetAsync(AuthorizeUrl(extra: "&response_mode=fragment"));
         Assert.Matches(@"^http://localhost:53117/callback#code=[^&]+&state=st-42&session_state=", fragment.Headers.Location!.ToString());
     }
