@@ -21,10 +21,26 @@ public class EmulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Options = new EmulatorOptions { Seed = Seed, Now = Now }.Finish();
-        App = EmulatorApp.Build(Options, configureBuilder: b => b.WebHost.UseTestServer());
+        Options = new EmulatorOptions { Seed = Seed, Now = Now };
+        Configure(Options);
+        Options.Finish();
+        App = EmulatorApp.Build(Options, configureBuilder: b =>
+        {
+            b.WebHost.UseTestServer();
+            ConfigureServices(b);
+        });
         await App.StartAsync();
         Client = App.GetTestClient();
+    }
+
+    /// <summary>Lets derived fixtures change options before the app is built.</summary>
+    protected virtual void Configure(EmulatorOptions options)
+    {
+    }
+
+    /// <summary>Lets derived fixtures replace services (e.g. the time provider).</summary>
+    protected virtual void ConfigureServices(WebApplicationBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()

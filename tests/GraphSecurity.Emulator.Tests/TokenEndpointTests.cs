@@ -25,7 +25,7 @@ public class TokenEndpointTests : IClassFixture<EmulatorFixture>
     private async Task<(int Status, JsonElement Body)> TokenAsync(string tenant, Dictionary<string, string> form) =>
         await EmulatorFixture.ReadAsync(await _f.RequestTokenAsync(tenant, form));
 
-    private static void AssertAadError(JsonElement body, string error, int code)
+    internal static void AssertAadError(JsonElement body, string error, int code)
     {
         Assert.Equal(error, body.GetProperty("error").GetString());
         var description = body.GetProperty("error_description").GetString();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Errors;
 
@@ -45,6 +46,50 @@ public sealed class AadError
 
     public static AadError InvalidScope(string scope) => new(400, "invalid_scope", 70011,
         $"The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI) of https://graph.microsoft.com or 00000003-0000-0000-c000-000000000000.");
+
+    // User flows (device code, authorization code, refresh token).
+
+    public static AadError AuthorizationPending() => new(400, "authorization_pending", 70016,
+        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
+
+    public static AadError AuthorizationDeclined() => new(400, "authorization_declined", 65004,
+        "User declined to consent to access the app.");
+
+    public static AadError BadVerificationCode() => new(400, "bad_verification_code", 70018,
+        "The provided value for the input parameter 'device_code' is not valid.");
+
+    public static AadError ExpiredToken() => new(400, "expired_token", 70019,
+        "Verification code expired. Have the user retry the sign-in.");
+
+    public static AadError SlowDown() => new(400, "slow_down", 70016,
+        "OAuth 2.0 device flow error. The client is polling faster than the interval. Slow down.");
+
+    public static AadError ConsentRequired(AppRegistration app) => new(400, "invalid_grant", 65001,
+        $"The user or administrator has not consented to use the application with ID '{app.ClientId}' named '{app.DisplayName}'. Send an interactive authorization request for this user and resource.");
+
+    public static AadError InvalidUserScope(string scope) => new(400, "invalid_scope", 70011,
+        $"The provided value for the input parameter 'scope' is not valid. The scope '{scope}' does not exist.");
+
+    public static AadError InvalidCode() => new(400, "invalid_grant", 70000,
+        "The provided value for the 'code' parameter is not valid.");
+
+    public static AadError CodeRedeemed() => new(400, "invalid_grant", 54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
+
+    public static AadError CodeExpired() => new(400, "invalid_grant", 70008,
+        "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.");
+
+    public static AadError PkceMismatch() => new(400, "invalid_grant", 501481,
+        "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+
+    public static AadError RedirectMismatch() => new(400, "invalid_grant", 50148,
+        "The redirect_uri does not match the one used in the authorization request.");
+
+    public static AadError InvalidRefreshToken() => new(400, "invalid_grant", 9002313,
+        "Invalid request. Request is malformed or invalid: the refresh token is not valid, was already used or was revoked.");
+
+    public static AadError UnknownUser(string upn, string tenantDisplay) => new(400, "invalid_grant", 50034,
+        $"The user account {upn} does not exist in the {tenantDisplay} directory. To sign into this application, the account must be added to the directory.");
 
     public async Task WriteAsync(HttpContext context, string errorUriBase)
     {

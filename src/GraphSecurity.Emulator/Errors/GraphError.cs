@@ -14,6 +14,10 @@ public sealed class GraphError : Exception
     /// <summary>When true, an empty "details" array is emitted (the OData query validator's shape).</summary>
     public bool WithDetails { get; init; }
     public string WwwAuthenticate { get; init; }
+    /// <summary>Sets the <c>Retry-After</c> header (seconds).</summary>
+    public int? RetryAfterSeconds { get; init; }
+    /// <summary>When set, innerError also carries <c>code</c> and <c>status</c> (the HTTP status as a string) and this <c>message</c> (the throttling shape).</summary>
+    public string InnerMessage { get; init; }
 
     public GraphError(int status, string code, string message) : base(message)
     {
@@ -33,6 +37,10 @@ public sealed class GraphError : Exception
 
     public static GraphError NotFound(string message) => new(404, "NotFound", message);
 
+    /// <summary>429 in the shape of Microsoft's throttling documentation.</summary>
+    public static GraphError TooManyRequests(int retryAfterSeconds) =>
+        new(429, "TooManyRequests", "Please retry again later.") { RetryAfterSeconds = retryAfterSeconds, InnerMessage = "Please retry after" };
+
     public static GraphError MethodNotAllowed() =>
         new(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
 
@@ -42,6 +50,7 @@ public sealed class GraphError : Exception
         response.StatusCode = Status;
         GraphHeaders.ApplyContentType(response);
         if (WwwAuthenticate != null) response.Headers.WWWAuthenticate = WwwAuthenticate;
+        if (RetryAfterSeconds != null) response.Headers.RetryAfter = RetryAfterSeconds.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var requestId = response.Headers["request-id"].ToString();
         var clientRequestId = response.Headers["client-request-id"].ToString();
         using var buffer = new MemoryStream();
@@ -57,6 +66,12 @@ public sealed class GraphError : Exception
                 w.WriteEndArray();
             }
             w.WriteStartObject("innerError");
+            if (InnerMessage != null)
+            {
+                w.WriteString("code", Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("message", InnerMessage);
+                w.WriteString("status", Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
             w.WriteString("date", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss"));
             w.WriteString("request-id", requestId);
             w.WriteString("client-request-id", clientRequestId);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using GraphSecurity.Emulator.Control;
 using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Alerts;
@@ -59,6 +60,13 @@ public static class EmulatorApp
             repository.Add(new AlertStore(tenant.Id, alerts));
         }
 
+        // Identity flows and throttling read time from here so tests can replace the clock.
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UserGrants>();
+        builder.Services.AddSingleton<ThrottleService>();
+        builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<RequestCounters>();
+        builder.Services.AddSingleton<AlertControl>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Directory);
         builder.Services.AddSingleton(repository);
@@ -72,9 +80,15 @@ public static class EmulatorApp
         var app = builder.Build();
         app.UseMiddleware<GraphErrorMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<RequestCountingMiddleware>();
+        app.UseMiddleware<FaultInjectionMiddleware>();
+        app.UseMiddleware<ThrottlingMiddleware>();
 
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
+        UserFlowEndpoints.Map(app);
+        ManagedIdentityEndpoints.Map(app);
+        ControlEndpoints.Map(app);
         DiscoveryEndpoints.Map(app);
         TiIndicatorsEndpoints.Map(app);
         SecurityActionsEndpoints.Map(app);

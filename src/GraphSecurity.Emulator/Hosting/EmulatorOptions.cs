@@ -6,7 +6,7 @@ using GraphSecurity.Emulator.Identity;
 namespace GraphSecurity.Emulator.Hosting;
 
 /// <summary>Effective settings of one emulator instance (command line over config file over defaults).</summary>
-public sealed class EmulatorOptions
+public sealed partial class EmulatorOptions
 {
     public const int DefaultSeed = 20260501;
     public const int DefaultAlertCount = 1000;
@@ -57,6 +57,7 @@ public sealed class EmulatorOptions
         if (file?.Seed != null) o.Seed = file.Seed.Value;
         if (file?.AlertCount != null) o.AlertCount = file.AlertCount.Value;
         if (file?.Days != null) o.Days = file.Days.Value;
+        if (file != null) o.ApplyAccessSettings(file);
         if (file?.Now != null) o.Now = file.Now.Value;
         o.ApplySecurityActions(file?.SecurityActions);
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
@@ -166,7 +167,7 @@ public sealed class EmulatorOptions
 }
 
 /// <summary>The JSON config file (camelCase).</summary>
-public sealed class EmulatorConfigFile
+public sealed partial class EmulatorConfigFile
 {
     public int? Seed { get; set; }
     public int? AlertCount { get; set; }

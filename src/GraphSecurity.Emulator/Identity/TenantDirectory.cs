@@ -13,6 +13,10 @@ public sealed class AppRegistration
     public string Secret { get; set; }
     public List<X509Certificate2> Certificates { get; } = new();
     public List<string> Roles { get; set; } = new();
+    /// <summary>A public client (device code, interactive) has no credential and may only use delegated flows.</summary>
+    public bool IsPublicClient { get; set; }
+    /// <summary>Delegated Graph permissions admin-consented for the app (what a user token's <c>scp</c> may hold).</summary>
+    public List<string> DelegatedScopes { get; set; } = new();
 
     /// <summary>Deterministic object id of the app's service principal in <paramref name="tenantId"/>.</summary>
     public string ObjectId(string tenantId) => DeterministicGuid("sp:" + tenantId + ":" + ClientId).ToString();
@@ -35,6 +39,11 @@ public sealed class Tenant
     public string DisplayName { get; set; }
     public int AlertCount { get; set; }
     public List<AppRegistration> Apps { get; } = new();
+    public List<UserAccount> Users { get; } = new();
+    public List<ManagedIdentity> ManagedIdentities { get; } = new();
+
+    public UserAccount FindUser(string upn) =>
+        Users.FirstOrDefault(u => string.Equals(u.UserPrincipalName, upn, StringComparison.OrdinalIgnoreCase));
 
     public AppRegistration FindApp(string clientId) =>
         Apps.FirstOrDefault(a => string.Equals(a.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
@@ -80,6 +89,7 @@ public sealed class TenantDirectory
         contoso.Apps.Add(new AppRegistration { ClientId = NoRolesClientId, DisplayName = "GraphSecurity No Roles", Secret = NoRolesClientSecret, Roles = new List<string>() });
         var fabrikam = new Tenant { Id = FabrikamTenantId, Domain = "fabrikam.example", DisplayName = "Fabrikam (emulator)", AlertCount = 150 };
         fabrikam.Apps.Add(new AppRegistration { ClientId = FabrikamClientId, DisplayName = "Fabrikam Automation", Secret = FabrikamClientSecret, Roles = FullRoles.ToList() });
+        DirectorySeed.AddDefaults(contoso, fabrikam);
         dir.Tenants.Add(contoso);
         dir.Tenants.Add(fabrikam);
         return dir;

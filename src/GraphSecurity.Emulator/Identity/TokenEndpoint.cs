@@ -15,11 +15,13 @@ public sealed class TokenEndpoint
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private readonly TokenIssuer _issuer;
     private readonly TenantDirectory _directory;
+    private readonly UserGrants _userGrants;
 
-    public TokenEndpoint(TokenIssuer issuer, TenantDirectory directory)
+    public TokenEndpoint(TokenIssuer issuer, TenantDirectory directory, UserGrants userGrants)
     {
         _issuer = issuer;
         _directory = directory;
+        _userGrants = userGrants;
     }
 
     public static string BaseUrl(HttpRequest r) => $"{r.Scheme}://{r.Host}";
@@ -51,7 +53,7 @@ public sealed class TokenEndpoint
 
         var grantType = Get("grant_type");
         if (grantType == null) return (0, AadError.MissingParameter("grant_type"), null);
-        if (grantType != "client_credentials") return (0, AadError.UnsupportedGrantType(grantType), null);
+        if (grantType != "client_credentials") return _userGrants.Redeem(context, tenant, grantType, Get);
 
         var clientId = Get("client_id");
         var secret = Get("client_secret");
@@ -98,8 +100,8 @@ public sealed class TokenEndpoint
         return (200, null, new Dictionary<string, object>
         {
             ["token_type"] = "Bearer",
-            ["expires_in"] = TokenIssuer.LifetimeSeconds,
-            ["ext_expires_in"] = TokenIssuer.LifetimeSeconds,
+            ["expires_in"] = _issuer.Lifetime,
+            ["ext_expires_in"] = _issuer.Lifetime,
             ["access_token"] = token,
         });
     }

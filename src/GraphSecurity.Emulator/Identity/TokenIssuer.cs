@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using GraphSecurity.Emulator.Hosting;
 
 namespace GraphSecurity.Emulator.Identity;
 
@@ -22,9 +23,13 @@ public sealed class TokenIssuer
     public string KeyId { get; }
     public TenantDirectory Directory { get; }
 
-    public TokenIssuer(TenantDirectory directory)
+    /// <summary>Access-token lifetime in seconds (config <c>tokenLifetimeSeconds</c>; default <see cref="LifetimeSeconds"/>).</summary>
+    public int Lifetime { get; }
+
+    public TokenIssuer(TenantDirectory directory, EmulatorOptions options)
     {
         Directory = directory;
+        Lifetime = options.TokenLifetimeSeconds;
         _rsa = RSA.Create(2048);
         var p = _rsa.ExportParameters(false);
         KeyId = Base64UrlEncoder.Encode(SHA256.HashData(p.Modulus).AsSpan(0, 15).ToArray());
@@ -36,37 +41,80 @@ public sealed class TokenIssuer
     /// <summary>Creates a v1-format app-only access token for Microsoft Graph.</summary>
     public string Issue(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset? issuedAt = null, string audience = GraphResource)
     {
+        var claims = CommonClaims(tenant, app, authMethod, issuedAt ?? DateTimeOffset.UtcNow, audience);
+        claims["idtyp"] = "app";
+        claims["oid"] = app.ObjectId(tenant.Id);
+        claims["sub"] = app.ObjectId(tenant.Id);
+        if (app.Roles.Count > 0) claims["roles"] = app.Roles.ToArray();
+        return Sign(claims);
+    }
+
+    /// <summary>
+    /// Creates a v1-format delegated (user) access token for Microsoft Graph: <c>scp</c> (space separated),
+    /// <c>idtyp</c>=user, the user's <c>oid</c>, <c>upn</c>, <c>name</c> and directory roles in <c>wids</c>.
+    /// </summary>
+    public string IssueDelegated(Tenant tenant, AppRegistration app, UserAccount user, IEnumerable<string> scopes, DateTimeOffset? issuedAt = null)
+    {
+        var claims = CommonClaims(tenant, app, "0", issuedAt ?? DateTimeOffset.UtcNow, GraphResource);
+        claims["idtyp"] = "user";
+        claims["acr"] = "1";
+        claims["amr"] = new[] { "pwd", "mfa" };
+        claims["name"] = user.DisplayName;
+        claims["oid"] = user.ObjectId(tenant.Id);
+        claims["sub"] = AppRegistration.DeterministicGuid("sub:" + user.ObjectId(tenant.Id) + ":" + app.ClientId).ToString("N");
+        claims["scp"] = string.Join(" ", scopes);
+        claims["upn"] = user.UserPrincipalName;
+        claims["unique_name"] = user.UserPrincipalName;
+        var wids = user.Roles.Select(r => DirectoryRoles.TemplateIds.GetValueOrDefault(r)).Where(id => id != null).ToArray();
+        if (wids.Length > 0) claims["wids"] = wids;
+        return Sign(claims);
+    }
+
+    /// <summary>A v2 id token for the client (<c>aud</c> = client id), issued by the emulator's v2 issuer.</summary>
+    public string IssueIdToken(Tenant tenant, AppRegistration app, UserAccount user, string baseUrl, DateTimeOffset? issuedAt = null)
+    {
         var iat = issuedAt ?? DateTimeOffset.UtcNow;
-        var claims = new Dictionary<string, object>
+        return Sign(new Dictionary<string, object>
         {
-            ["aud"] = audience,
-            ["iss"] = Issuer(tenant.Id),
+            ["aud"] = app.ClientId,
+            ["iss"] = $"{baseUrl}/{tenant.Id}/v2.0",
             ["iat"] = iat.ToUnixTimeSeconds(),
             ["nbf"] = iat.ToUnixTimeSeconds(),
-            ["exp"] = iat.AddSeconds(LifetimeSeconds).ToUnixTimeSeconds(),
-            ["aio"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24)),
-            ["app_displayname"] = app.DisplayName,
-            ["appid"] = app.ClientId,
-            ["appidacr"] = authMethod,
-            ["azp"] = app.ClientId,
-            ["azpacr"] = authMethod,
-            ["idp"] = Issuer(tenant.Id),
-            ["idtyp"] = "app",
-            ["oid"] = app.ObjectId(tenant.Id),
-            ["sub"] = app.ObjectId(tenant.Id),
+            ["exp"] = iat.AddSeconds(Lifetime).ToUnixTimeSeconds(),
+            ["name"] = user.DisplayName,
+            ["oid"] = user.ObjectId(tenant.Id),
+            ["preferred_username"] = user.UserPrincipalName,
+            ["sub"] = AppRegistration.DeterministicGuid("sub:" + user.ObjectId(tenant.Id) + ":" + app.ClientId).ToString("N"),
             ["tid"] = tenant.Id,
-            ["uti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
-            ["ver"] = "1.0",
-        };
-        if (app.Roles.Count > 0) claims["roles"] = app.Roles.ToArray();
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Claims = claims,
-            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
-            TokenType = "JWT",
-        };
-        return _handler.CreateToken(descriptor);
+            ["ver"] = "2.0",
+        });
     }
+
+    private Dictionary<string, object> CommonClaims(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset iat, string audience) => new()
+    {
+        ["aud"] = audience,
+        ["iss"] = Issuer(tenant.Id),
+        ["iat"] = iat.ToUnixTimeSeconds(),
+        ["nbf"] = iat.ToUnixTimeSeconds(),
+        ["exp"] = iat.AddSeconds(Lifetime).ToUnixTimeSeconds(),
+        ["aio"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(24)),
+        ["app_displayname"] = app.DisplayName,
+        ["appid"] = app.ClientId,
+        ["appidacr"] = authMethod,
+        ["azp"] = app.ClientId,
+        ["azpacr"] = authMethod,
+        ["idp"] = Issuer(tenant.Id),
+        ["tid"] = tenant.Id,
+        ["uti"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+        ["ver"] = "1.0",
+    };
+
+    private string Sign(Dictionary<string, object> claims) => _handler.CreateToken(new SecurityTokenDescriptor
+    {
+        Claims = claims,
+        SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.RsaSha256),
+        TokenType = "JWT",
+    });
 
     /// <summary>The JWKS document (public key only).</summary>
     public object Jwks()
@@ -125,7 +173,16 @@ public sealed class TokenIssuer
         // Delegated tokens carry their permissions in the space-separated 'scp' claim instead of 'roles'.
         jwt.TryGetPayloadValue("scp", out string scp);
         var scopes = (scp ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new GraphPrincipal(tenant, appId, displayName, roles) { Scopes = scopes };
+        jwt.TryGetPayloadValue("idtyp", out string idtyp);
+        jwt.TryGetPayloadValue("upn", out string upn);
+        var userRoles = jwt.Claims.Where(c => c.Type == "wids").Select(c => DirectoryRoles.NameOf(c.Value)).Where(n => n != null).ToList();
+        return new GraphPrincipal(tenant, appId, displayName, roles)
+        {
+            Scopes = scopes,
+            IsDelegated = idtyp == "user" || scopes.Length > 0,
+            UserPrincipalName = upn,
+            UserRoles = userRoles,
+        };
     }
 }
 
@@ -137,22 +194,35 @@ public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDispl
 
     /// <summary>Delegated permissions (the 'scp' claim); empty for app-only tokens.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
+    /// <summary>True for a user (delegated) token: <c>idtyp</c> is user, or it has an <c>scp</c> claim.</summary>
+    public bool IsDelegated { get; init; }
+    public string UserPrincipalName { get; init; }
+    /// <summary>Directory roles of the signed-in user, from the token's <c>wids</c> (see <see cref="DirectoryRoles"/>).</summary>
+    public IReadOnlyList<string> UserRoles { get; init; } = Array.Empty<string>();
+    /// <summary>Who the caller is in audit fields such as a comment's author: the user's UPN, else the app's name.</summary>
+    public string ActorDisplayName => IsDelegated && UserPrincipalName != null ? UserPrincipalName : AppDisplayName;
 
     /// <summary>
     /// For APIs that accept delegated and application permissions: a delegated token needs one of the
     /// permissions as a scope, an app-only token as a role. Otherwise the 403 of <see cref="Require"/>.
+    /// A delegated write (every accepted permission is a ReadWrite one) also needs the user to hold one of
+    /// <see cref="DirectoryRoles.Writers"/>, as the reference says for incident updates.
     /// </summary>
     public void RequireRoleOrScope(string acceptedPermissions)
     {
-        if (Scopes.Count == 0)
+        if (!IsDelegated)
         {
             Require(acceptedPermissions);
             return;
         }
         var accepted = acceptedPermissions.Split(',');
-        if (Scopes.Any(s => accepted.Contains(s, StringComparer.OrdinalIgnoreCase))) return;
-        throw Errors.GraphError.Forbidden(
-            $"Missing scope permissions on the request. API requires one of '{string.Join(", ", accepted)}'. Scopes on the request '{string.Join(", ", Scopes)}'.");
+        if (!Scopes.Any(s => accepted.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            throw Errors.GraphError.Forbidden(
+                $"Missing scope permissions on the request. API requires one of '{string.Join(", ", accepted)}'. Scopes on the request '{string.Join(", ", Scopes)}'.");
+        var write = accepted.All(p => p.Contains(".ReadWrite.", StringComparison.Ordinal));
+        if (write && !UserRoles.Any(r => DirectoryRoles.Writers.Contains(r, StringComparer.OrdinalIgnoreCase)))
+            throw Errors.GraphError.Forbidden(
+                $"The signed-in user '{UserPrincipalName}' does not hold a directory role that allows this operation. Required one of: {string.Join(", ", DirectoryRoles.Writers)}.");
     }
 
     /// <summary>

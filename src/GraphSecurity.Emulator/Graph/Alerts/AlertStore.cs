@@ -7,8 +7,8 @@ namespace GraphSecurity.Emulator.Graph.Alerts;
 public sealed class AlertStore
 {
     private readonly object _writeLock = new();
-    private readonly Alert[] _alerts;
-    private readonly Dictionary<string, int> _index;
+    private Alert[] _alerts; // replaced (under the write lock) when alerts are added
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _index;
 
     public string TenantId { get; }
 
@@ -16,21 +16,22 @@ public sealed class AlertStore
     {
         TenantId = tenantId;
         _alerts = alerts.ToArray();
-        _index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < _alerts.Length; i++) _index.Add(_alerts[i].Id, i);
+        _index = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < _alerts.Length; i++) _index[_alerts[i].Id] = i;
     }
 
-    public int Count => _alerts.Length;
+    public int Count => Volatile.Read(ref _alerts).Length;
 
     /// <summary>The current version of every alert (a consistent copy of the references).</summary>
     public Alert[] Snapshot()
     {
-        var copy = new Alert[_alerts.Length];
-        for (int i = 0; i < copy.Length; i++) copy[i] = Volatile.Read(ref _alerts[i]);
+        var alerts = Volatile.Read(ref _alerts);
+        var copy = new Alert[alerts.Length];
+        for (int i = 0; i < copy.Length; i++) copy[i] = Volatile.Read(ref alerts[i]);
         return copy;
     }
 
-    public Alert Get(string id) => _index.TryGetValue(id, out var i) ? Volatile.Read(ref _alerts[i]) : null;
+    public Alert Get(string id) => _index.TryGetValue(id, out var i) ? Volatile.Read(ref Volatile.Read(ref _alerts)[i]) : null;
 
     /// <summary>Applies <paramref name="mutate"/> to a clone of the alert and publishes it. Null when the id is unknown.</summary>
     public Alert Update(string id, Action<Alert> mutate)
@@ -42,6 +43,21 @@ public sealed class AlertStore
             mutate(updated);
             Volatile.Write(ref _alerts[i], updated);
             return updated;
+        }
+    }
+
+    /// <summary>Adds a new alert (ids must be unique). False when the id is taken.</summary>
+    public bool Add(Alert alert)
+    {
+        lock (_writeLock)
+        {
+            if (_index.ContainsKey(alert.Id)) return false;
+            var grown = new Alert[_alerts.Length + 1];
+            Array.Copy(_alerts, grown, _alerts.Length);
+            grown[^1] = alert;
+            Volatile.Write(ref _alerts, grown);
+            _index[alert.Id] = grown.Length - 1;
+            return true;
         }
     }
 }

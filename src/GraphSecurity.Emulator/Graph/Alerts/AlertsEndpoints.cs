@@ -22,7 +22,7 @@ public static class AlertsEndpoints
     private static async Task ListAsync(HttpContext ctx, AlertRepository repo, string version, bool beta)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
 
@@ -101,7 +101,7 @@ public static class AlertsEndpoints
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, allowCollectionOptions: false);
         var alert = repo.For(principal.Tenant.Id).Get(id) ?? throw NotFound(id);
         await WriteEntityAsync(ctx, version, alert, options.Select);
@@ -149,7 +149,7 @@ public static class AlertsEndpoints
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertWriteRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
@@ -213,7 +213,7 @@ public static class AlertsEndpoints
     private static async Task CommentAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(GraphPrincipal.AlertWriteRoles);
+        principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         // The documented body is one alertComment object; the Graph SDKs send a JSON array of them.
@@ -225,7 +225,7 @@ public static class AlertsEndpoints
         var updated = store.Update(id, a =>
         {
             var now = clock.UtcNow;
-            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.AppDisplayName, now));
+            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.ActorDisplayName, now));
             a.LastUpdateDateTime = now;
         });
         var root = GraphResponse.ServiceRoot(ctx.Request, version);

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using GraphSecurity.Emulator.Identity;
+
+namespace GraphSecurity.Emulator.Control;
+
+/// <summary>
+/// The emulator's control API under <c>/_emulator/</c>: no authentication, loopback callers only.
+/// Errors are <c>{"error":"message"}</c> with 400 (bad body) or 404 (unknown tenant, alert or user code).
+/// </summary>
+public static class ControlEndpoints
+{
+    public const string Prefix = "/_emulator";
+
+    public static bool IsControlPath(PathString path) => path.StartsWithSegments(Prefix);
+
+    public static void Map(WebApplication app)
+    {
+        var g = app.MapGroup(Prefix).AddEndpointFilter(async (ctx, next) =>
+        {
+            // TestServer has no remote address; a real listener only binds loopback, this is belt and braces.
+            var remote = ctx.HttpContext.Connection.RemoteIpAddress;
+            if (remote != null && !IPAddress.IsLoopback(remote))
+                return Results.Json(new { error = "The control API only answers loopback callers." }, statusCode: 403);
+            try
+            {
+                return await next(ctx);
+            }
+            catch (Exception e) when (e is ArgumentException or JsonException or BadHttpRequestException)
+            {
+                return Results.Json(new { error = e.Message }, statusCode: 400);
+            }
+        });
+
+        g.MapPost("/devicecode/approve", (DeviceCodeDecision body, UserGrants grants, Hosting.EmulatorOptions options) => Decide(body, grants, options, approve: true));
+        g.MapPost("/devicecode/decline", (DeviceCodeDecision body, UserGrants grants, Hosting.EmulatorOptions options) => Decide(body, grants, options, approve: false));
+
+        g.MapGet("/faults", (FaultInjector faults) => Results.Json(faults.Settings, AlertControl.Json));
+        g.MapPost("/faults", (FaultSettings body, FaultInjector faults) =>
+        {
+            faults.Configure(body ?? throw new ArgumentException("A body is required."));
+            return Results.Json(faults.Settings, AlertControl.Json);
+        });
+        g.MapDelete("/faults", (FaultInjector faults) =>
+        {
+            faults.Configure(new FaultSettings());
+            return Results.NoContent();
+        });
+
+        g.MapGet("/throttling", (ThrottleService throttle) => Results.Json(throttle.Settings, AlertControl.Json));
+        g.MapPost("/throttling", (ThrottleSettings body, ThrottleService throttle) =>
+        {
+            throttle.Configure(body ?? throw new ArgumentException("A body is required."));
+            return Results.Json(throttle.Settings, AlertControl.Json);
+        });
+
+        g.MapGet("/counters", (RequestCounters counters) => Results.Json(counters.Describe()));
+        g.MapDelete("/counters", (RequestCounters counters) =>
+        {
+            counters.Reset();
+            return Results.NoContent();
+        });
+
+        g.MapPost("/reset", (FaultInjector faults, ThrottleService throttle, RequestCounters counters) =>
+        {
+            faults.Configure(new FaultSettings());
+            throttle.Reset();
+            counters.Reset();
+            return Results.NoContent();
+        });
+
+        g.MapPost("/tenants/{tenant}/alerts", (string tenant, NewAlertsRequest body, TenantDirectory directory, AlertControl alerts) =>
+        {
+            var t = directory.Find(tenant);
+            if (t == null) return UnknownTenant(tenant);
+            var created = alerts.Create(t, body ?? new NewAlertsRequest());
+            return Results.Json(new { value = created.Select(AlertControl.Describe) }, statusCode: 201);
+        });
+        g.MapMethods("/tenants/{tenant}/alerts/{id}", new[] { "PATCH" }, (string tenant, string id, PortalAlertChange body, TenantDirectory directory, AlertControl alerts) =>
+        {
+            var t = directory.Find(tenant);
+            if (t == null) return UnknownTenant(tenant);
+            var updated = alerts.Change(t, id, body ?? throw new ArgumentException("A body is required."));
+            return updated == null
+                ? Results.Json(new { error = $"Alert '{id}' was not found in tenant '{t.Domain}'." }, statusCode: 404)
+                : Results.Json(AlertControl.Describe(updated));
+        });
+    }
+
+    /// <summary>Body of <c>/_emulator/devicecode/approve</c> and <c>/decline</c>.</summary>
+    public sealed record DeviceCodeDecision(string UserCode, string User);
+
+    private static IResult Decide(DeviceCodeDecision body, UserGrants grants, Hosting.EmulatorOptions options, bool approve)
+    {
+        var code = grants.FindByUserCode(body?.UserCode ?? throw new ArgumentException("'userCode' is required."));
+        if (code == null) return Results.Json(new { error = $"No pending device code has the user code '{body.UserCode}'." }, statusCode: 404);
+        var upn = body.User ?? options.InteractiveUser;
+        var user = upn != null ? code.Tenant.FindUser(upn) : code.Tenant.Users.FirstOrDefault();
+        if (user == null) throw new ArgumentException($"User '{upn}' does not exist in tenant '{code.Tenant.Domain}'.");
+        lock (code)
+        {
+            code.User = user;
+            code.State = approve ? UserGrants.DeviceState.Approved : UserGrants.DeviceState.Declined;
+        }
+        return Results.Json(new { userCode = code.UserCode, user = user.UserPrincipalName, state = approve ? "approved" : "declined" });
+    }
+
+    private static IResult UnknownTenant(string tenant) => Results.Json(new { error = $"Tenant '{tenant}' not found." }, statusCode: 404);
+}
