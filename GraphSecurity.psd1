@@ -6,7 +6,7 @@
     Author               = 'GraphSecurity contributors'
     CompanyName          = 'GraphSecurity'
     Copyright            = '(c) GraphSecurity contributors. MIT License.'
-    Description          = 'Microsoft Graph Security API from PowerShell: alerts, incidents, secure score, threat indicators, security actions and hunting, with typed objects, streaming reads and a local emulator.'
+    Description          = 'The Microsoft Graph Security API from PowerShell: sign in with every Entra flow, read and triage alerts as typed, streamed objects, and develop against a local emulator of the API.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('GraphSecurity.Format.ps1xml')

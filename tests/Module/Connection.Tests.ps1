@@ -174,3 +174,12 @@ Describe 'Named connections' {
         $err.Exception.Message | Should -BeLike '*Connect-GsTenant*'
     }
 }
+
+Describe 'Get-GsConnection' {
+    It 'a plain name that matches nothing is an ObjectNotFound error; a wildcard that matches nothing is not' {
+        Get-GsConnection -Name 'nosuch' -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Get-GsConnection -Name 'nosuch*' -ErrorVariable none -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $none.Count | Should -Be 0
+    }
+}

@@ -24,7 +24,7 @@ namespace GraphSecurity.Engine.Alerts
         public bool IncludeCount { get; set; }
 
         public CollectionQuery ToCollectionQuery() =>
-            new CollectionQuery(AlertService.Path) { RawFilter = Filter, PageSize = PageSize, Skip = Skip, IncludeCount = IncludeCount }
+            new CollectionQuery(AlertService.CollectionPath) { RawFilter = Filter, PageSize = PageSize, Skip = Skip, IncludeCount = IncludeCount }
                 .AnyOf("severity", Severity)
                 .AnyOf("status", Status)
                 .AnyOf("serviceSource", ServiceSource)

@@ -31,9 +31,9 @@ namespace GraphSecurity.Engine.Alerts
     /// <summary>alerts_v2 (v1.0).</summary>
     public sealed class AlertService : EntityService<Alert>
     {
-        public const string Path = "security/alerts_v2";
+        public const string CollectionPath = "security/alerts_v2";
 
-        public AlertService(GraphClient graph) : base(graph, "v1.0", Path) { }
+        public AlertService(GraphClient graph) : base(graph, "v1.0", CollectionPath) { }
 
         public PageReader<Alert> List(AlertQuery query) => List(query.ToCollectionQuery());
 

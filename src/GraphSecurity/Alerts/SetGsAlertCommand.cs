@@ -14,7 +14,7 @@ namespace GraphSecurity.Commands.Alerts
     [OutputType(typeof(Alert))]
     public sealed class SetGsAlertCommand : GsConnectedCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }

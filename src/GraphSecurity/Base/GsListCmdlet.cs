@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
@@ -24,7 +25,7 @@ namespace GraphSecurity.Commands.Base
         [Parameter(ParameterSetName = ListSet)]
         public SwitchParameter All { get; set; }
 
-        private bool _cutOffWarned;
+        private readonly HashSet<string> _cutOffWarned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>What the items are called in messages, e.g. "alerts".</summary>
         protected abstract string ItemsName { get; }
@@ -60,10 +61,10 @@ namespace GraphSecurity.Commands.Base
                 var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
                     StreamPages<T>(item => WriteItem(item, connection),
                         total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
-                if (result.MoreAvailable && !All && !limited && !_cutOffWarned)
+                if (result.MoreAvailable && !All && !limited && _cutOffWarned.Add(connection.Name))
                 {
-                    _cutOffWarned = true;
-                    WriteWarning($"More {ItemsName} match than the {result.ItemsDelivered} returned. Use -All to get every page, or -First N to choose how many.");
+                    var where = GraphConnections.Count > 1 ? $" in '{connection.Name}'" : "";
+                    WriteWarning($"More {ItemsName} match{where} than the {result.ItemsDelivered} returned. Use -All to get every page, or -First N to choose how many.");
                 }
             }
             catch (PipelineStoppedException) { throw; }

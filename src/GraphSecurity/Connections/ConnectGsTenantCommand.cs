@@ -303,11 +303,14 @@ namespace GraphSecurity.Commands.Connections
                 ErrorDetails = new ErrorDetails(message),
             });
 
+        /// <summary>-EmulatorInfoPath resolved against the current PowerShell location.</summary>
+        private string InfoPath => EmulatorInfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(EmulatorInfoPath);
+
         private EmulatorInfo FindRunningEmulator()
         {
-            var info = EmulatorManager.Find(EmulatorInfoPath);
+            var info = EmulatorManager.Find(InfoPath);
             if (info != null) return info;
-            var message = $"No emulator is running (no live info file at {EmulatorInfoPath ?? EmulatorManager.DefaultInfoPath}).";
+            var message = $"No emulator is running (no live info file at {InfoPath ?? EmulatorManager.DefaultInfoPath}).";
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), "EmulatorNotRunning", ErrorCategory.ResourceUnavailable, null)
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Start-GsEmulator, or use Connect-GsTenant -Emulator, which starts one." },
@@ -317,7 +320,7 @@ namespace GraphSecurity.Commands.Connections
 
         private EmulatorInfo FindOrStartEmulator()
         {
-            var info = EmulatorManager.Find(EmulatorInfoPath);
+            var info = EmulatorManager.Find(InfoPath);
             if (info != null)
             {
                 WriteVerbose($"Using the running emulator at {info.Url} (pid {info.Pid}).");
@@ -325,7 +328,7 @@ namespace GraphSecurity.Commands.Connections
             }
             try
             {
-                return Run(token => EmulatorManager.StartAsync(new EmulatorStartOptions { InfoPath = EmulatorInfoPath }, Log, token));
+                return Run(token => EmulatorManager.StartAsync(new EmulatorStartOptions { InfoPath = InfoPath }, Log, token));
             }
             catch (PipelineStoppedException) { throw; }
             catch (Exception ex) { ThrowTerminatingFor(ex, null); return null; }

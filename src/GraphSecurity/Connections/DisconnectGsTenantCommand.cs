@@ -6,7 +6,7 @@ using GraphSecurity.Engine.Connections;
 namespace GraphSecurity.Commands.Connections
 {
     /// <summary>
-    /// <para type="synopsis">Forgets a connection and its cached tokens.</para>
+    /// <para type="synopsis">Forgets a connection and the tokens it holds in memory (a persisted token cache file stays).</para>
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "GsTenant", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
     public sealed class DisconnectGsTenantCommand : GsCmdlet

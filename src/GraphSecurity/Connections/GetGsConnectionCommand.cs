@@ -25,11 +25,22 @@ namespace GraphSecurity.Commands.Connections
         {
             var current = CurrentConnection.Name;
             var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-            foreach (var connection in ConnectionStore.All())
+            var all = ConnectionStore.All();
+            foreach (var connection in all)
             {
                 var isCurrent = string.Equals(connection.Name, current, System.StringComparison.OrdinalIgnoreCase);
                 if (Current && !isCurrent) continue;
                 if (patterns.Any(p => p.IsMatch(connection.Name))) WriteObject(connection.ToInfo(isCurrent));
+            }
+            // Like Get-Process: a name without wildcards that matches nothing is an error.
+            foreach (var name in (Name ?? new string[0]).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+            {
+                if (all.Any(c => string.Equals(c.Name, name, System.StringComparison.OrdinalIgnoreCase))) continue;
+                var message = $"There is no connection named '{name}'.";
+                WriteError(new ErrorRecord(new ItemNotFoundException(message), "ConnectionNotFound", ErrorCategory.ObjectNotFound, name)
+                {
+                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Get-GsConnection lists the connections; Connect-GsTenant -Name creates one." },
+                });
             }
         }
     }

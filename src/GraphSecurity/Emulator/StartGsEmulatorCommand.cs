@@ -36,7 +36,8 @@ namespace GraphSecurity.Commands.Emulator
 
         protected override void EndProcessing()
         {
-            var running = EmulatorManager.Find(InfoPath);
+            var infoPath = InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath);
+            var running = EmulatorManager.Find(infoPath);
             if (running != null)
             {
                 WriteWarning($"An emulator is already running at {running.Url} (pid {running.Pid}); returning it. Stop-GsEmulator stops it.");
@@ -50,7 +51,7 @@ namespace GraphSecurity.Commands.Emulator
                 Seed = Seed,
                 AlertCount = AlertCount,
                 ConfigPath = ConfigPath == null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
-                InfoPath = InfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(InfoPath),
+                InfoPath = infoPath,
             };
             try
             {
