@@ -35,3 +35,29 @@ namespace GraphSecurity.Engine
         public static void Set(IEngineLog log) => CurrentLog.Value = log;
     }
 }
+
+namespace GraphSecurity.Engine
+{
+    /// <summary>Progress of long work (paging, waits for Retry-After), for logs that can show it.</summary>
+    public interface IProgressLog
+    {
+        void Progress(ProgressUpdate update);
+    }
+
+    public sealed class ProgressUpdate
+    {
+        /// <summary>Distinguishes concurrent progress bars; the same id updates the same bar.</summary>
+        public int ActivityId { get; set; }
+        public string Activity { get; set; }
+        public string Status { get; set; }
+        public int PercentComplete { get; set; } = -1;
+        public int SecondsRemaining { get; set; } = -1;
+        public bool Completed { get; set; }
+    }
+
+    public static class ProgressIds
+    {
+        public const int Paging = 1;
+        public const int RetryWait = 2;
+    }
+}

@@ -23,7 +23,9 @@ namespace GraphSecurity.Engine.Tests
         {
             Requests.Add(request);
             Bodies.Add(request.Content == null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
-            return _answer(request);
+            var response = _answer(request);
+            response.RequestMessage = request;   // as the real handler does; the retry handler replays it
+            return response;
         }
 
         public static HttpResponseMessage Json(HttpStatusCode status, string json, params (string, string)[] headers)

@@ -12,6 +12,8 @@ using System.Threading.Tasks;
 using GraphSecurity.Engine.Authentication;
 using GraphSecurity.Engine.Json;
 using Microsoft.Graph;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace GraphSecurity.Engine.Http
 {
@@ -40,6 +42,7 @@ namespace GraphSecurity.Engine.Http
         {
             GraphEndpoint = graphEndpoint;
             var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions());
+            ReplaceRetryHandler(handlers);
             handlers.Add(new AuthenticationHandler(tokens, onToken));
             handlers.Add(new RequestLogHandler());
             _http = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, transport, true);
@@ -47,6 +50,53 @@ namespace GraphSecurity.Engine.Http
         }
 
         public Uri GraphEndpoint { get; }
+
+        /// <summary>Maximum retries of a throttled (429) or unavailable (503/504) request, each after its Retry-After.</summary>
+        public const int MaxRetries = 5;
+
+        /// <summary>
+        /// Keeps the SDK's retry handler (it honours Retry-After) with more attempts, and reports each
+        /// wait so the cmdlet can show it as progress with the seconds left.
+        /// </summary>
+        private static void ReplaceRetryHandler(IList<DelegatingHandler> handlers)
+        {
+            var index = handlers.ToList().FindIndex(h => h is RetryHandler);
+            var retry = new RetryHandler(new RetryHandlerOption
+            {
+                MaxRetry = MaxRetries,
+                // Kiota asks this for every response, successful ones included.
+                ShouldRetry = (baseDelay, attempt, response) =>
+                {
+                    if (!IsTransient(response.StatusCode)) return false;
+                    var delaySeconds = RetryAfterSeconds(response) ?? (int)Math.Pow(2, attempt) * baseDelay;
+                    if (EngineLogScope.Current is IProgressLog progress)
+                        progress.Progress(new ProgressUpdate
+                        {
+                            ActivityId = ProgressIds.RetryWait,
+                            Activity = "Waiting for Microsoft Graph",
+                            Status = $"{(int)response.StatusCode} {response.ReasonPhrase}: retry {attempt} of {MaxRetries} in {delaySeconds} s (Retry-After)",
+                            SecondsRemaining = delaySeconds,
+                        });
+                    return true;
+                },
+            });
+            if (index >= 0) handlers[index] = retry; else handlers.Insert(0, retry);
+        }
+
+        /// <summary>The wait the retry handler will use: the Retry-After seconds when the service sent them.</summary>
+        private static int? RetryAfterSeconds(HttpResponseMessage response) =>
+            response.Headers.TryGetValues("Retry-After", out var values) && int.TryParse(values.FirstOrDefault(), out var seconds) ? seconds : (int?)null;
+
+        private static bool IsTransient(HttpStatusCode status) =>
+            (int)status == 429 || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
+
+        /// <summary>The retry handler gives up by throwing, with the whole last response body in the message; say it plainly instead.</summary>
+        private static bool RetriesExhausted(Exception exception)
+        {
+            for (var e = exception; e != null; e = e.InnerException)
+                if (e.Message != null && e.Message.StartsWith("Too many retries", StringComparison.Ordinal)) return true;
+            return false;
+        }
 
         /// <summary>An absolute URL for a path under an API version, e.g. ("v1.0", "security/alerts_v2").</summary>
         public Uri Url(string version, string pathAndQuery) => new Uri(GraphEndpoint, version + "/" + pathAndQuery.TrimStart('/'));
@@ -66,7 +116,18 @@ namespace GraphSecurity.Engine.Http
                 if (body != null)
                     request.Content = new StringContent(JsonSerializer.Serialize(body, GraphJson.Options), Encoding.UTF8, "application/json");
 
-                using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+                HttpResponseMessage sent;
+                try
+                {
+                    sent = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (RetriesExhausted(ex))
+                {
+                    throw new GraphServiceException((HttpStatusCode)429, "TooManyRequests",
+                        $"Still throttled or unavailable after {MaxRetries} retries that honoured Retry-After.", null, null, null, null,
+                        method.Method, url);
+                }
+                using (var response = sent)
                 {
                     if (!response.IsSuccessStatusCode)
                         throw await ReadErrorAsync(request, response).ConfigureAwait(false);

@@ -23,6 +23,8 @@ namespace GraphSecurity.Engine.Http
             var retry = attempt == null ? "" : $" retry {attempt}";
             try
             {
+                if (attempt != null && log is IProgressLog progress)
+                    progress.Progress(new ProgressUpdate { ActivityId = ProgressIds.RetryWait, Activity = "Waiting for Microsoft Graph", Status = "Retrying", Completed = true });
                 var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 var requestId = response.Headers.TryGetValues("request-id", out var ids) ? ids.FirstOrDefault() : "-";
                 log.Verbose($"{request.Method} {request.RequestUri} -> {(int)response.StatusCode} {response.ReasonPhrase} ({watch.ElapsedMilliseconds} ms, request-id {requestId}){retry}");

@@ -15,6 +15,7 @@ namespace GraphSecurity.Commands.Alerts
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<Alert>))]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; }
 

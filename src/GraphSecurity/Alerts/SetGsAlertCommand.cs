@@ -16,6 +16,7 @@ namespace GraphSecurity.Commands.Alerts
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<Alert>))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 

@@ -55,12 +55,26 @@ namespace GraphSecurity.Commands.Base
             long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
             if (limited && query.PageSize == null && first <= (ulong)MaxPageSize) query.PageSize = (int)first;
 
+            // With -All the count comes along (cheap for the service), so progress can show a percentage.
+            var userAskedForCount = query.IncludeCount;
+            if (All) query.IncludeCount = true;
+            var progress = new PagingProgress(ItemsName, connection.Name, maxItems);
+
             var reader = service.List(query);
             try
             {
                 var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
-                    StreamPages<T>(item => WriteItem(item, connection),
-                        total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
+                    StreamPages<T>(item =>
+                        {
+                            WriteItem(item, connection);
+                            if (progress.Advance()) WriteProgress(progress.Record());
+                        },
+                        total =>
+                        {
+                            progress.Total = total;
+                            if (userAskedForCount) WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
+                        }), token));
+                if (progress.Shown) WriteProgress(progress.Record(completed: true));
                 if (result.MoreAvailable && !All && !limited && _cutOffWarned.Add(connection.Name))
                 {
                     var where = GraphConnections.Count > 1 ? $" in '{connection.Name}'" : "";
@@ -85,6 +99,7 @@ namespace GraphSecurity.Commands.Base
         protected virtual void WriteItem(T item, GraphConnection connection)
         {
             if (item is IConnectionBound bound) bound.ConnectionName = connection.Name;
+            RecentResults.Remember(item);
             WriteObject(item);
         }
 
@@ -105,5 +120,35 @@ namespace GraphSecurity.Commands.Base
 
         protected DateTime? Bound(string parameterName, DateTime value) =>
             MyInvocation.BoundParameters.ContainsKey(parameterName) ? value : (DateTime?)null;
+    }
+
+    /// <summary>Counts items as they are written and says when a progress update is due (every 500 items).</summary>
+    internal sealed class PagingProgress
+    {
+        private const int Every = 500;
+        private readonly string _activity;
+        private readonly long? _limit;
+        private long _written;
+
+        public PagingProgress(string itemsName, string connectionName, long? limit)
+        {
+            _activity = $"Reading {itemsName} ({connectionName})";
+            _limit = limit;
+        }
+
+        public long? Total { get; set; }
+        public bool Shown { get; private set; }
+
+        public bool Advance() => ++_written % Every == 0 && (Shown = true);
+
+        public ProgressRecord Record(bool completed = false)
+        {
+            var expected = _limit.HasValue && Total.HasValue ? Math.Min(_limit.Value, Total.Value) : _limit ?? Total;
+            return new ProgressRecord(Engine.ProgressIds.Paging, _activity, expected.HasValue ? $"{_written:N0} of {expected:N0}" : $"{_written:N0} so far")
+            {
+                PercentComplete = expected.HasValue && expected > 0 ? (int)Math.Min(100, _written * 100 / expected.Value) : -1,
+                RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+        }
     }
 }

@@ -11,7 +11,7 @@ namespace GraphSecurity.Commands.Base
     /// work posts back (objects, verbose lines, warnings). PowerShell's Write* methods may only be
     /// called on the pipeline thread, and blocking on .Result there would stall the messages.
     /// </summary>
-    internal sealed class PipelinePump : IEngineLog
+    internal sealed class PipelinePump : IEngineLog, IProgressLog
     {
         private readonly GsCmdlet _cmdlet;
         private readonly int _pipelineThreadId = Thread.CurrentThread.ManagedThreadId;
@@ -53,5 +53,7 @@ namespace GraphSecurity.Commands.Base
         public void Verbose(string message) => Post(() => _cmdlet.WriteVerbose(message));
         public void Warning(string message) => Post(() => _cmdlet.WriteWarning(message));
         public void Debug(string message) => Post(() => _cmdlet.WriteDebug(message));
+
+        public void Progress(ProgressUpdate update) => Post(() => _cmdlet.WriteProgress(update.ToRecord()));
     }
 }
