@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace GraphSecurity.Emulator.Graph.Query;
+
+/// <summary>One page of a collection after $filter, $orderby, $skip and $top.</summary>
+public sealed record CollectionPage<T>(List<T> Items, int TotalCount, int? NextSkip);
+
+/// <summary>
+/// Applies parsed <see cref="QueryOptions"/> to any collection and writes the OData collection envelope.
+/// Shared by every list route so filtering, ordering, paging and nextLinks behave the same everywhere.
+/// </summary>
+public static class CollectionQuery
+{
+    /// <summary>
+    /// Filters, orders and pages <paramref name="items"/>. Without $orderby the resource's
+    /// <paramref name="defaultKey"/> is used descending (newest first); every order ends with the id
+    /// ascending so paging is stable.
+    /// </summary>
+    public static CollectionPage<T> Page<T>(IEnumerable<T> items, QueryOptions options, int pageSize, bool includeUnknown,
+        Func<T, DateTimeOffset> defaultKey, Func<T, string> id)
+    {
+        var filtered = Order(Filter(items, options, includeUnknown), options.OrderBy, includeUnknown, defaultKey, id).ToList();
+        var size = options.Top ?? pageSize;
+        var page = filtered.Skip(options.Skip).Take(size).ToList();
+        bool more = options.Skip + page.Count < filtered.Count && size > 0;
+        return new CollectionPage<T>(page, filtered.Count, more ? options.Skip + page.Count : null);
+    }
+
+    public static IEnumerable<T> Filter<T>(IEnumerable<T> items, QueryOptions options, bool includeUnknown)
+    {
+        if (options.Predicate == null) return items;
+        var fc = new FilterContext { IncludeUnknownMembers = includeUnknown };
+        var predicate = options.Predicate;
+        return items.Where(a => { fc.Item = a; return predicate(fc); });
+    }
+
+    public static IEnumerable<T> Order<T>(IEnumerable<T> items, IReadOnlyList<OrderClause> orderBy, bool includeUnknown,
+        Func<T, DateTimeOffset> defaultKey, Func<T, string> id)
+    {
+        if (orderBy == null || orderBy.Count == 0)
+            return items.OrderByDescending(defaultKey).ThenBy(id, StringComparer.Ordinal);
+        IOrderedEnumerable<T> ordered = null;
+        foreach (var clause in orderBy)
+        {
+            var p = clause.Property;
+            IComparer<object> cmp = new ValueComparer(p, includeUnknown);
+            Func<T, object> key = x => p.Get(x);
+            ordered = ordered == null
+                ? (clause.Descending ? items.OrderByDescending(key, cmp) : items.OrderBy(key, cmp))
+                : (clause.Descending ? ordered.ThenByDescending(key, cmp) : ordered.ThenBy(key, cmp));
+        }
+        return ordered.ThenBy(id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Enums by schema member order, strings case-insensitively, nulls first ascending.</summary>
+    private sealed class ValueComparer : IComparer<object>
+    {
+        private readonly PropertyDef _p;
+        private readonly bool _includeUnknown;
+        public ValueComparer(PropertyDef p, bool includeUnknown) { _p = p; _includeUnknown = includeUnknown; }
+
+        public int Compare(object x, object y)
+        {
+            if (x == null || y == null) return x == null ? (y == null ? 0 : -1) : 1;
+            switch (_p.Kind)
+            {
+                case PropertyKind.Enum:
+                    return _p.Enum.Ordinal(_p.Enum.Visible((string)x, _includeUnknown))
+                        .CompareTo(_p.Enum.Ordinal(_p.Enum.Visible((string)y, _includeUnknown)));
+                case PropertyKind.String:
+                    return string.Compare((string)x, (string)y, StringComparison.OrdinalIgnoreCase);
+                default:
+                    return Comparer<object>.Default.Compare(x, y);
+            }
+        }
+    }
+
+    public static string SelectSuffix(IReadOnlyList<PropertyDef> select) =>
+        select == null ? "" : "(" + string.Join(",", select.Select(p => p.Name)) + ")";
+
+    /// <summary>The same request with $skip advanced; absolute to this emulator.</summary>
+    public static string NextLink(HttpRequest request, string root, string resourcePath, int nextSkip, bool beta)
+    {
+        var sb = new StringBuilder(root).Append('/').Append(resourcePath).Append('?');
+        bool first = true;
+        void Add(string k, string v)
+        {
+            if (!first) sb.Append('&');
+            first = false;
+            sb.Append(k).Append('=').Append(Uri.EscapeDataString(v));
+        }
+        foreach (var (k, v) in request.Query)
+        {
+            if (string.Equals(k, "$skip", StringComparison.OrdinalIgnoreCase) || (beta && string.Equals(k, "skip", StringComparison.OrdinalIgnoreCase)))
+                continue;
+            foreach (var value in v) Add(k, value);
+        }
+        Add("$skip", nextSkip.ToString(CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    /// <summary>Writes {"@odata.context", "@odata.count"?, "@odata.nextLink"?, "value":[…]} with status 200 (or <paramref name="status"/>).</summary>
+    public static Task WriteAsync<T>(HttpContext ctx, string context, bool count, int totalCount, string nextLink,
+        IEnumerable<T> items, Action<Utf8JsonWriter, T> writeItem, int status = 200) =>
+        GraphResponse.WriteAsync(ctx, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("@odata.context", context);
+            if (count) w.WriteNumber("@odata.count", totalCount);
+            if (nextLink != null) w.WriteString("@odata.nextLink", nextLink);
+            w.WriteStartArray("value");
+            foreach (var item in items) writeItem(w, item);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+}
