@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Graph;
 using GraphSecurity.Emulator.Graph.Alerts;
+using GraphSecurity.Emulator.Graph.Incidents;
 using GraphSecurity.Emulator.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,7 +15,7 @@ namespace GraphSecurity.Emulator.Hosting;
 public static class EmulatorApp
 {
     /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
-    public static readonly List<string> KnownResources = new() { "security/alerts_v2" };
+    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents" };
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -43,16 +45,20 @@ public static class EmulatorApp
         }
 
         var repository = new AlertRepository();
+        var incidents = new TenantStores<Incident>(i => i.Id, i => i.Clone());
         foreach (var tenant in options.Directory.Tenants)
         {
             var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
             repository.Add(new AlertStore(tenant.Id, alerts));
+            incidents.Add(tenant.Id, IncidentSeeder.Generate(options.Seed, tenant.Id, alerts));
         }
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Directory);
         builder.Services.AddSingleton(repository);
-        builder.Services.AddSingleton(new EmulatorClock(options.Now));
+        builder.Services.AddSingleton(incidents);
+        builder.Services.AddSingleton(new IncidentFaults());
+        builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<TokenEndpoint>();
         configureBuilder?.Invoke(builder);
@@ -64,9 +70,11 @@ public static class EmulatorApp
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
         DiscoveryEndpoints.Map(app);
+        IncidentsEndpoints.MapControl(app);
         foreach (var version in new[] { "v1.0", "beta" })
         {
             AlertsEndpoints.Map(app, version);
+            IncidentsEndpoints.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
                 var segments = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);

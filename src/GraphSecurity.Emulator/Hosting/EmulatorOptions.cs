@@ -20,6 +20,9 @@ public sealed class EmulatorOptions
     public int AlertCount { get; set; } = DefaultAlertCount;
     public int Days { get; set; } = DefaultDays;
     public DateTimeOffset Now { get; set; }
+    /// <summary>True when the anchor came from --now or the config file (writes then follow the anchor's timeline).</summary>
+    public bool NowGiven { get; private set; }
+    private bool _finished;
     public TenantDirectory Directory { get; set; }
 
     public static string DefaultInfoFile =>
@@ -68,6 +71,8 @@ public sealed class EmulatorOptions
     /// <summary>Fills defaults: anchor time and the tenant directory (merged with the config file's tenants).</summary>
     public EmulatorOptions Finish(EmulatorConfigFile file = null)
     {
+        if (!_finished) NowGiven = Now != default; // a second Finish must not mistake the default anchor for a given one
+        _finished = true;
         if (Now == default)
         {
             var t = DateTimeOffset.UtcNow;
