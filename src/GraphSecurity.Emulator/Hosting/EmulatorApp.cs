@@ -5,6 +5,7 @@ using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph;
 using GraphSecurity.Emulator.Graph.Alerts;
 using GraphSecurity.Emulator.Graph.Incidents;
+using GraphSecurity.Emulator.Graph.SecureScore;
 using GraphSecurity.Emulator.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -15,7 +16,7 @@ namespace GraphSecurity.Emulator.Hosting;
 public static class EmulatorApp
 {
     /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
-    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents" };
+    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles" };
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -46,17 +47,24 @@ public static class EmulatorApp
 
         var repository = new AlertRepository();
         var incidents = new TenantStores<Incident>(i => i.Id, i => i.Clone());
+        var secureScores = new TenantStores<SecureScore>(s => s.Id, s => s);
+        var controlProfiles = new TenantStores<SecureScoreControlProfile>(p => p.Id, p => p.Clone());
         foreach (var tenant in options.Directory.Tenants)
         {
             var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
             repository.Add(new AlertStore(tenant.Id, alerts));
             incidents.Add(tenant.Id, IncidentSeeder.Generate(options.Seed, tenant.Id, alerts));
+            var secureScoreSeeder = new SecureScoreSeeder(options.Seed, tenant.Id, options.Now);
+            secureScores.Add(tenant.Id, secureScoreSeeder.Scores());
+            controlProfiles.Add(tenant.Id, secureScoreSeeder.Profiles());
         }
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Directory);
         builder.Services.AddSingleton(repository);
         builder.Services.AddSingleton(incidents);
+        builder.Services.AddSingleton(secureScores);
+        builder.Services.AddSingleton(controlProfiles);
         builder.Services.AddSingleton(new IncidentFaults());
         builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));
         builder.Services.AddSingleton<TokenIssuer>();
@@ -75,6 +83,7 @@ public static class EmulatorApp
         {
             AlertsEndpoints.Map(app, version);
             IncidentsEndpoints.Map(app, version);
+            SecureScoreEndpoints.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
                 var segments = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);

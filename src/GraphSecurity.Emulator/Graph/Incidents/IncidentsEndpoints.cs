@@ -17,8 +17,8 @@ public sealed class IncidentFaults
 /// <summary>/security/incidents on v1.0 and beta: list, get, update, comments, $expand=alerts and /alerts.</summary>
 public static class IncidentsEndpoints
 {
-    public const string ReadRoles = "SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";
-    public const string WriteRoles = "SecurityIncident.ReadWrite.All";
+    public const string ReadRoles = GraphRoles.IncidentRead;
+    public const string WriteRoles = GraphRoles.IncidentWrite;
 
     public static void Map(IEndpointRouteBuilder app, string version)
     {
@@ -82,7 +82,7 @@ public static class IncidentsEndpoints
         var options = QueryOptions.Parse(ctx.Request.Query, beta, IncidentSchema.Rules);
         CheckExpandFault(options, faults);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
-        var page = CollectionQuery.Page(store.Snapshot(), options, IncidentSchema.Rules.PageSize, includeUnknown, i => i.CreatedDateTime, i => i.Id);
+        var page = CollectionQuery.Page(store.Snapshot(), options, IncidentSchema.Rules.PageSize, includeUnknown, CollectionQuery.NewestFirst<Incident>(i => i.CreatedDateTime), i => i.Id);
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
         var alertStore = alerts.For(principal.Tenant.Id);
         string nextLink = page.NextSkip is int next ? CollectionQuery.NextLink(ctx.Request, root, "security/incidents", next, beta) : null;
@@ -117,7 +117,7 @@ public static class IncidentsEndpoints
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
         var store = alerts.For(principal.Tenant.Id);
         var items = incident.AlertIds.Select(store.Get).Where(a => a != null);
-        var page = CollectionQuery.Page(items, options, QueryOptions.AlertsMaxTop, includeUnknown, a => a.CreatedDateTime, a => a.Id);
+        var page = CollectionQuery.Page(items, options, QueryOptions.AlertsMaxTop, includeUnknown, CollectionQuery.NewestFirst<Alert>(a => a.CreatedDateTime), a => a.Id);
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
         var path = $"security/incidents/{incident.Id}/alerts";
         string nextLink = page.NextSkip is int next ? CollectionQuery.NextLink(ctx.Request, root, path, next, beta) : null;

@@ -15,13 +15,12 @@ public static class CollectionQuery
 {
     /// <summary>
     /// Filters, orders and pages <paramref name="items"/>. Without $orderby the resource's
-    /// <paramref name="defaultKey"/> is used descending (newest first); every order ends with the id
-    /// ascending so paging is stable.
+    /// <paramref name="defaultOrder"/> is used; every order ends with the id ascending so paging is stable.
     /// </summary>
     public static CollectionPage<T> Page<T>(IEnumerable<T> items, QueryOptions options, int pageSize, bool includeUnknown,
-        Func<T, DateTimeOffset> defaultKey, Func<T, string> id)
+        Func<IEnumerable<T>, IOrderedEnumerable<T>> defaultOrder, Func<T, string> id)
     {
-        var filtered = Order(Filter(items, options, includeUnknown), options.OrderBy, includeUnknown, defaultKey, id).ToList();
+        var filtered = Order(Filter(items, options, includeUnknown), options.OrderBy, includeUnknown, defaultOrder, id).ToList();
         var size = options.Top ?? pageSize;
         var page = filtered.Skip(options.Skip).Take(size).ToList();
         bool more = options.Skip + page.Count < filtered.Count && size > 0;
@@ -37,10 +36,10 @@ public static class CollectionQuery
     }
 
     public static IEnumerable<T> Order<T>(IEnumerable<T> items, IReadOnlyList<OrderClause> orderBy, bool includeUnknown,
-        Func<T, DateTimeOffset> defaultKey, Func<T, string> id)
+        Func<IEnumerable<T>, IOrderedEnumerable<T>> defaultOrder, Func<T, string> id)
     {
         if (orderBy == null || orderBy.Count == 0)
-            return items.OrderByDescending(defaultKey).ThenBy(id, StringComparer.Ordinal);
+            return defaultOrder(items).ThenBy(id, StringComparer.Ordinal);
         IOrderedEnumerable<T> ordered = null;
         foreach (var clause in orderBy)
         {
@@ -102,6 +101,9 @@ public static class CollectionQuery
     }
 
     /// <summary>Writes {"@odata.context", "@odata.count"?, "@odata.nextLink"?, "value":[…]} with status 200 (or <paramref name="status"/>).</summary>
+    /// <summary>The usual default order: newest first.</summary>
+    public static Func<IEnumerable<T>, IOrderedEnumerable<T>> NewestFirst<T>(Func<T, DateTimeOffset> created) => xs => xs.OrderByDescending(created);
+
     public static Task WriteAsync<T>(HttpContext ctx, string context, bool count, int totalCount, string nextLink,
         IEnumerable<T> items, Action<Utf8JsonWriter, T> writeItem, int status = 200) =>
         GraphResponse.WriteAsync(ctx, status, w =>
@@ -115,4 +117,37 @@ public static class CollectionQuery
             w.WriteEndArray();
             w.WriteEndObject();
         });
+}
+
+/// <summary>List and get-by-id for simple read-only-shaped resources (no expand, no resource-specific query rules).</summary>
+public static class SimpleResource
+{
+    /// <summary>GET {resourcePath}: parse the query options, page, and write the collection.</summary>
+    public static Task ListAsync<T>(HttpContext ctx, string version, string resourcePath, QueryRules rules, IEnumerable<T> items,
+        Func<IEnumerable<T>, IOrderedEnumerable<T>> defaultOrder, Func<T, string> id)
+    {
+        bool beta = version == "beta";
+        var options = QueryOptions.Parse(ctx.Request.Query, beta, rules);
+        var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
+        var page = CollectionQuery.Page(items, options, rules.PageSize, includeUnknown, defaultOrder, id);
+        var root = GraphResponse.ServiceRoot(ctx.Request, version);
+        string nextLink = page.NextSkip is int next ? CollectionQuery.NextLink(ctx.Request, root, resourcePath, next, beta) : null;
+        return CollectionQuery.WriteAsync(ctx, $"{root}/$metadata#{resourcePath}{CollectionQuery.SelectSuffix(options.Select)}", options.Count,
+            page.TotalCount, nextLink, page.Items, (w, x) => rules.Schema.Write(w, x, options.Select, includeUnknown));
+    }
+
+    /// <summary>GET {resourcePath}/{id}: only $select is accepted.</summary>
+    public static Task GetAsync<T>(HttpContext ctx, string version, string resourcePath, QueryRules rules, T item)
+    {
+        var options = QueryOptions.Parse(ctx.Request.Query, version == "beta", rules, allowCollectionOptions: false);
+        return WriteEntityAsync(ctx, version, resourcePath, rules.Schema, item, options.Select);
+    }
+
+    public static Task WriteEntityAsync<T>(HttpContext ctx, string version, string resourcePath, EntitySchema schema, T item,
+        IReadOnlyList<PropertyDef> select = null, int status = 200)
+    {
+        var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
+        var context = $"{GraphResponse.ServiceRoot(ctx.Request, version)}/$metadata#{resourcePath}{CollectionQuery.SelectSuffix(select)}/$entity";
+        return GraphResponse.WriteAsync(ctx, status, w => schema.Write(w, item, select, includeUnknown, context));
+    }
 }
