@@ -4,6 +4,7 @@ using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph;
 using GraphSecurity.Emulator.Graph.Alerts;
+using GraphSecurity.Emulator.Graph.Batch;
 using GraphSecurity.Emulator.Graph.Incidents;
 using GraphSecurity.Emulator.Graph.SecureScore;
 using GraphSecurity.Emulator.Identity;
@@ -68,6 +69,7 @@ public static class EmulatorApp
         builder.Services.AddSingleton(new IncidentFaults());
         builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<SubRequestDispatcher>();
         builder.Services.AddSingleton<TokenEndpoint>();
         configureBuilder?.Invoke(builder);
 
@@ -84,6 +86,7 @@ public static class EmulatorApp
             AlertsEndpoints.Map(app, version);
             IncidentsEndpoints.Map(app, version);
             SecureScoreEndpoints.Map(app, version);
+            BatchEndpoint.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
                 var segments = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -95,6 +98,9 @@ public static class EmulatorApp
                 throw GraphError.BadRequest($"Resource not found for the segment '{segment}'.");
             });
         }
+        // Endpoints run inside the pipeline built here, so $batch items can be dispatched through it in-process.
+        app.UseEndpoints(_ => { });
+        app.Services.GetRequiredService<SubRequestDispatcher>().Attach(((IApplicationBuilder)app).Build());
         return app;
     }
 
