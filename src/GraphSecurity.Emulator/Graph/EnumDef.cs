@@ -12,6 +12,9 @@ public sealed class EnumDef
     private readonly int _sentinel;
     private readonly Dictionary<string, int> _index = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The namespace of the enum type; legacy (v1 security) enums live in microsoft.graph.</summary>
+    public string Namespace { get; init; } = "microsoft.graph.security";
+
     public EnumDef(string name, params string[] members)
     {
         Name = name;
@@ -20,7 +23,7 @@ public sealed class EnumDef
         _sentinel = Array.IndexOf(members, UnknownFutureValue);
     }
 
-    public string FullName => "microsoft.graph.security." + Name;
+    public string FullName => Namespace + "." + Name;
 
     /// <summary>The canonical (camelCase) member for a case-insensitive input, or null when it is not a member.</summary>
     public string Parse(string value) => value != null && _index.TryGetValue(value, out var i) ? Members[i] : null;

@@ -6,6 +6,7 @@ using GraphSecurity.Emulator.Graph;
 using GraphSecurity.Emulator.Graph.Alerts;
 using GraphSecurity.Emulator.Graph.Batch;
 using GraphSecurity.Emulator.Graph.Incidents;
+using GraphSecurity.Emulator.Graph.Legacy;
 using GraphSecurity.Emulator.Graph.SecureScore;
 using GraphSecurity.Emulator.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,7 +18,7 @@ namespace GraphSecurity.Emulator.Hosting;
 public static class EmulatorApp
 {
     /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
-    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles" };
+    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles", "security/alerts" };
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -50,6 +51,7 @@ public static class EmulatorApp
         var incidents = new TenantStores<Incident>(i => i.Id, i => i.Clone());
         var secureScores = new TenantStores<SecureScore>(s => s.Id, s => s);
         var controlProfiles = new TenantStores<SecureScoreControlProfile>(p => p.Id, p => p.Clone());
+        var legacyAlerts = new TenantStores<LegacyAlert>(a => a.Id, a => a.Clone());
         foreach (var tenant in options.Directory.Tenants)
         {
             var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
@@ -58,6 +60,7 @@ public static class EmulatorApp
             var secureScoreSeeder = new SecureScoreSeeder(options.Seed, tenant.Id, options.Now);
             secureScores.Add(tenant.Id, secureScoreSeeder.Scores());
             controlProfiles.Add(tenant.Id, secureScoreSeeder.Profiles());
+            legacyAlerts.Add(tenant.Id, new LegacyAlertSeeder(options.Seed, tenant.Id).Generate(alerts));
         }
 
         builder.Services.AddSingleton(options);
@@ -66,6 +69,9 @@ public static class EmulatorApp
         builder.Services.AddSingleton(incidents);
         builder.Services.AddSingleton(secureScores);
         builder.Services.AddSingleton(controlProfiles);
+        builder.Services.AddSingleton(legacyAlerts);
+        builder.Services.AddSingleton(LegacySettingsFrom(options));
+        builder.Services.AddSingleton<LegacyAlertEvents>();
         builder.Services.AddSingleton(new IncidentFaults());
         builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));
         builder.Services.AddSingleton<TokenIssuer>();
@@ -81,11 +87,13 @@ public static class EmulatorApp
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
         DiscoveryEndpoints.Map(app);
         IncidentsEndpoints.MapControl(app);
+        LegacyControl.Map(app);
         foreach (var version in new[] { "v1.0", "beta" })
         {
             AlertsEndpoints.Map(app, version);
             IncidentsEndpoints.Map(app, version);
             SecureScoreEndpoints.Map(app, version);
+            LegacyAlertsEndpoints.Map(app, version);
             BatchEndpoint.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
@@ -102,6 +110,18 @@ public static class EmulatorApp
         app.UseEndpoints(_ => { });
         app.Services.GetRequiredService<SubRequestDispatcher>().Attach(((IApplicationBuilder)app).Build());
         return app;
+    }
+
+    private static LegacySettings LegacySettingsFrom(EmulatorOptions options)
+    {
+        var settings = new LegacySettings { Retired = options.Legacy.Retired };
+        foreach (var f in options.Legacy.FailingProviders ?? new())
+        {
+            var provider = LegacyAlertSeeder.ProviderNames.FirstOrDefault(p => string.Equals(p, f.Provider, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"Config: unknown legacy provider '{f.Provider}'. Known: {string.Join(", ", LegacyAlertSeeder.ProviderNames)}.");
+            settings.FailingProviders[provider] = new ProviderFault(f.Status, f.LatencyMs);
+        }
+        return settings;
     }
 
     /// <summary>The base URL Kestrel actually bound (resolves port 0).</summary>

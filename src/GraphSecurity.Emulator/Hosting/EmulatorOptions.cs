@@ -24,6 +24,8 @@ public sealed class EmulatorOptions
     public bool NowGiven { get; private set; }
     private bool _finished;
     public TenantDirectory Directory { get; set; }
+    /// <summary>Legacy /security/alerts switches (config file "legacy" section; also changeable through /_emulator/legacy).</summary>
+    public EmulatorConfigFile.LegacyEntry Legacy { get; set; } = new();
 
     public static string DefaultInfoFile =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".graphsecurity", "emulator.json");
@@ -54,6 +56,7 @@ public sealed class EmulatorOptions
         if (file?.AlertCount != null) o.AlertCount = file.AlertCount.Value;
         if (file?.Days != null) o.Days = file.Days.Value;
         if (file?.Now != null) o.Now = file.Now.Value;
+        if (file?.Legacy != null) o.Legacy = file.Legacy;
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
         if (count != null) o.AlertCount = ParseInt(count, "--alert-count", 0, 1_000_000);
@@ -158,6 +161,21 @@ public sealed class EmulatorConfigFile
     public int? Days { get; set; }
     public DateTimeOffset? Now { get; set; }
     public List<TenantEntry> Tenants { get; set; }
+    public LegacyEntry Legacy { get; set; }
+
+    /// <summary>"legacy": {"retired": false, "failingProviders": [{"provider": "IPC", "status": 504, "latencyMs": 10000}]}</summary>
+    public sealed class LegacyEntry
+    {
+        public bool Retired { get; set; }
+        public List<FailingProvider> FailingProviders { get; set; } = new();
+    }
+
+    public sealed class FailingProvider
+    {
+        public string Provider { get; set; }
+        public int Status { get; set; } = 504;
+        public int LatencyMs { get; set; } = 10000;
+    }
 
     public sealed class TenantEntry
     {

@@ -85,6 +85,9 @@ public sealed class FilterCompiler
                 return BindProperty(end.Identifier);
             case PathToken path:
                 return BindEvidencePath(path, scope);
+            case RangeVariableToken rv when scope.Contains(rv.Name):
+                // The bare range variable of a lambda over a string collection: tags/any(t: t eq 'x').
+                return new Node { Type = VType.Dynamic, Eval = c => FromJson(c.Variables.TryGetValue(rv.Name, out var v) ? v : null) };
             case FunctionCallToken f:
                 throw Invalid($"The function '{f.Name}' is not supported in $filter on {_schema.ResourceName}.");
             case InToken:
