@@ -22,10 +22,14 @@ public class EmulatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Options = new EmulatorOptions { Seed = Seed, Now = Now }.Finish();
+        Configure(Options);
         App = EmulatorApp.Build(Options, configureBuilder: b => b.WebHost.UseTestServer());
         await App.StartAsync();
         Client = App.GetTestClient();
     }
+
+    /// <summary>Lets a derived fixture change options before the emulator is built.</summary>
+    protected virtual void Configure(EmulatorOptions options) { }
 
     public async Task DisposeAsync()
     {

@@ -8,6 +8,7 @@ using GraphSecurity.Emulator.Graph.Batch;
 using GraphSecurity.Emulator.Graph.Incidents;
 using GraphSecurity.Emulator.Graph.Legacy;
 using GraphSecurity.Emulator.Graph.SecureScore;
+using GraphSecurity.Emulator.Graph.Subscriptions;
 using GraphSecurity.Emulator.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -18,7 +19,7 @@ namespace GraphSecurity.Emulator.Hosting;
 public static class EmulatorApp
 {
     /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
-    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles", "security/alerts" };
+    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles", "security/alerts", "subscriptions" };
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -72,6 +73,8 @@ public static class EmulatorApp
         builder.Services.AddSingleton(legacyAlerts);
         builder.Services.AddSingleton(LegacySettingsFrom(options));
         builder.Services.AddSingleton<LegacyAlertEvents>();
+        builder.Services.AddSingleton(new NotificationSender(options.NotificationTimeScale));
+        builder.Services.AddSingleton<SubscriptionService>();
         builder.Services.AddSingleton(new IncidentFaults());
         builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));
         builder.Services.AddSingleton<TokenIssuer>();
@@ -88,12 +91,14 @@ public static class EmulatorApp
         DiscoveryEndpoints.Map(app);
         IncidentsEndpoints.MapControl(app);
         LegacyControl.Map(app);
+        SubscriptionsEndpoints.MapControl(app);
         foreach (var version in new[] { "v1.0", "beta" })
         {
             AlertsEndpoints.Map(app, version);
             IncidentsEndpoints.Map(app, version);
             SecureScoreEndpoints.Map(app, version);
             LegacyAlertsEndpoints.Map(app, version);
+            SubscriptionsEndpoints.Map(app, version);
             BatchEndpoint.Map(app, version);
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {

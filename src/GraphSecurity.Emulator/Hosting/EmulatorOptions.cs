@@ -26,6 +26,8 @@ public sealed class EmulatorOptions
     public TenantDirectory Directory { get; set; }
     /// <summary>Legacy /security/alerts switches (config file "legacy" section; also changeable through /_emulator/legacy).</summary>
     public EmulatorConfigFile.LegacyEntry Legacy { get; set; } = new();
+    /// <summary>Multiplies the change-notification retry delays (config "notificationTimeScale"; tests use a small value).</summary>
+    public double NotificationTimeScale { get; set; } = 1.0;
 
     public static string DefaultInfoFile =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".graphsecurity", "emulator.json");
@@ -57,6 +59,7 @@ public sealed class EmulatorOptions
         if (file?.Days != null) o.Days = file.Days.Value;
         if (file?.Now != null) o.Now = file.Now.Value;
         if (file?.Legacy != null) o.Legacy = file.Legacy;
+        if (file?.NotificationTimeScale != null) o.NotificationTimeScale = file.NotificationTimeScale.Value;
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
         if (count != null) o.AlertCount = ParseInt(count, "--alert-count", 0, 1_000_000);
@@ -162,6 +165,7 @@ public sealed class EmulatorConfigFile
     public DateTimeOffset? Now { get; set; }
     public List<TenantEntry> Tenants { get; set; }
     public LegacyEntry Legacy { get; set; }
+    public double? NotificationTimeScale { get; set; }
 
     /// <summary>"legacy": {"retired": false, "failingProviders": [{"provider": "IPC", "status": 504, "latencyMs": 10000}]}</summary>
     public sealed class LegacyEntry
