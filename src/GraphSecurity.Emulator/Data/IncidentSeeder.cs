@@ -87,7 +87,7 @@ public static class IncidentSeeder
     /// <summary>Names in the portal's style: the alert title for single-alert incidents, "Multi-stage incident involving A &amp; B …" otherwise.</summary>
     private static string DisplayName(List<Alert> alerts)
     {
-        var where = alerts[0].Evidence.Any(e => (string)e["@odata.type"] == "#microsoft.graph.security.deviceEvidence") ? "on one endpoint" : "involving one user";
+        var where = alerts[0].SeedDeviceDns != null ? "on one endpoint" : "involving one user";
         if (alerts.Count == 1) return $"{alerts[0].Title} {where}";
         var tactics = alerts.Select(a => a.Category).Where(c => c != null).Distinct().Select(Humanize).ToList();
         if (tactics.Count == 1) return $"{tactics[0]} incident involving multiple alerts {where}";
@@ -95,8 +95,7 @@ public static class IncidentSeeder
         return tactics.Count > 2 ? $"Multi-stage incident involving {named} and more {where}" : $"Multi-stage incident involving {named} {where}";
     }
 
-    private static string DeviceOrUser(List<Alert> alerts) =>
-        alerts[0].Evidence.Select(e => (string)e["deviceDnsName"]).FirstOrDefault(n => n != null) ?? "one user";
+    private static string DeviceOrUser(List<Alert> alerts) => alerts[0].SeedDeviceDns ?? "one user";
 
     /// <summary>InitialAccess → Initial access.</summary>
     private static string Humanize(string tactic)

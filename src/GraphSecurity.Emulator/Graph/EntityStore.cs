@@ -74,7 +74,7 @@ public class EntityStore<T> where T : class
 /// <summary>One <see cref="EntityStore{T}"/> per tenant.</summary>
 public sealed class TenantStores<T> where T : class
 {
-    private readonly Dictionary<string, EntityStore<T>> _stores = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Lazy<EntityStore<T>>> _stores = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<T, string> _id;
     private readonly Func<T, T> _clone;
 
@@ -84,14 +84,20 @@ public sealed class TenantStores<T> where T : class
         _clone = clone;
     }
 
-    public void Add(string tenantId, IEnumerable<T> items) => _stores[tenantId] = new EntityStore<T>(tenantId, items, _id, _clone);
+    public void Add(string tenantId, IEnumerable<T> items) => AddLazy(tenantId, () => items);
+
+    /// <summary>Registers a tenant whose items are generated on first use (keeps start-up fast for large tenants).</summary>
+    public void AddLazy(string tenantId, Func<IEnumerable<T>> items) =>
+        _stores[tenantId] = new Lazy<EntityStore<T>>(() => new EntityStore<T>(tenantId, items(), _id, _clone));
 
     public EntityStore<T> For(string tenantId)
     {
+        Lazy<EntityStore<T>> s;
         lock (_stores)
         {
-            if (!_stores.TryGetValue(tenantId, out var s)) _stores[tenantId] = s = new EntityStore<T>(tenantId, Array.Empty<T>(), _id, _clone);
-            return s;
+            if (!_stores.TryGetValue(tenantId, out s))
+                _stores[tenantId] = s = new Lazy<EntityStore<T>>(new EntityStore<T>(tenantId, Array.Empty<T>(), _id, _clone));
         }
+        return s.Value;
     }
 }

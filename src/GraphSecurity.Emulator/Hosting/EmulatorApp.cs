@@ -48,6 +48,8 @@ public static class EmulatorApp
             });
         }
 
+        var stats = new ServingStats();
+        var seeding = System.Diagnostics.Stopwatch.StartNew();
         var repository = new AlertRepository();
         var incidents = new TenantStores<Incident>(i => i.Id, i => i.Clone());
         var secureScores = new TenantStores<SecureScore>(s => s.Id, s => s);
@@ -57,13 +59,15 @@ public static class EmulatorApp
         {
             var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
             repository.Add(new AlertStore(tenant.Id, alerts));
-            incidents.Add(tenant.Id, IncidentSeeder.Generate(options.Seed, tenant.Id, alerts));
+            incidents.AddLazy(tenant.Id, () => IncidentSeeder.Generate(options.Seed, tenant.Id, alerts));
             var secureScoreSeeder = new SecureScoreSeeder(options.Seed, tenant.Id, options.Now);
             secureScores.Add(tenant.Id, secureScoreSeeder.Scores());
             controlProfiles.Add(tenant.Id, secureScoreSeeder.Profiles());
-            legacyAlerts.Add(tenant.Id, new LegacyAlertSeeder(options.Seed, tenant.Id).Generate(alerts));
+            legacyAlerts.AddLazy(tenant.Id, () => new LegacyAlertSeeder(options.Seed, tenant.Id).Generate(alerts));
         }
 
+        stats.SeedDuration = seeding.Elapsed;
+        builder.Services.AddSingleton(stats);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Directory);
         builder.Services.AddSingleton(repository);
@@ -83,10 +87,12 @@ public static class EmulatorApp
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<ServingStatsMiddleware>();
         app.UseMiddleware<GraphErrorMiddleware>();
         app.UseRouting();
 
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
+        ServingStats.Map(app);
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
         DiscoveryEndpoints.Map(app);
         IncidentsEndpoints.MapControl(app);

@@ -1,9 +1,13 @@
 namespace GraphSecurity.Emulator.Graph.Alerts;
 
-/// <summary>In-memory alerts_v2 of one tenant (copy-on-write, see <see cref="EntityStore{T}"/>).</summary>
+/// <summary>
+/// In-memory alerts_v2 of one tenant (copy-on-write, see <see cref="EntityStore{T}"/>). Kept in the
+/// default order (createdDateTime desc, id asc), which updates never change, so lists need no sort.
+/// </summary>
 public sealed class AlertStore : EntityStore<Alert>
 {
-    public AlertStore(string tenantId, IEnumerable<Alert> alerts) : base(tenantId, alerts, a => a.Id, a => a.Clone()) { }
+    public AlertStore(string tenantId, IEnumerable<Alert> alerts)
+        : base(tenantId, Query.CollectionQuery.SortNewestFirst(alerts, a => a.CreatedDateTime, a => a.Id), a => a.Id, a => a.Clone()) { }
 }
 
 /// <summary>Alert stores of every tenant.</summary>

@@ -28,7 +28,7 @@ public static class AlertsEndpoints
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
 
         var page = CollectionQuery.Page(repo.For(principal.Tenant.Id).Snapshot(), options, QueryOptions.AlertsMaxTop, includeUnknown,
-            CollectionQuery.NewestFirst<Alert>(a => a.CreatedDateTime), a => a.Id);
+            defaultOrder: null, a => a.Id); // the store already holds the default order
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
         var context = $"{root}/$metadata#security/alerts_v2{CollectionQuery.SelectSuffix(options.Select)}";
         string nextLink = page.NextSkip is int next ? CollectionQuery.NextLink(ctx.Request, root, "security/alerts_v2", next, beta) : null;

@@ -15,7 +15,8 @@ public static class CollectionQuery
 {
     /// <summary>
     /// Filters, orders and pages <paramref name="items"/>. Without $orderby the resource's
-    /// <paramref name="defaultOrder"/> is used; every order ends with the id ascending so paging is stable.
+    /// <paramref name="defaultOrder"/> is used (null: the items already come in default order, which saves a
+    /// sort of the whole collection on every page); every order ends with the id ascending so paging is stable.
     /// </summary>
     public static CollectionPage<T> Page<T>(IEnumerable<T> items, QueryOptions options, int pageSize, bool includeUnknown,
         Func<IEnumerable<T>, IOrderedEnumerable<T>> defaultOrder, Func<T, string> id)
@@ -39,7 +40,7 @@ public static class CollectionQuery
         Func<IEnumerable<T>, IOrderedEnumerable<T>> defaultOrder, Func<T, string> id)
     {
         if (orderBy == null || orderBy.Count == 0)
-            return defaultOrder(items).ThenBy(id, StringComparer.Ordinal);
+            return defaultOrder == null ? items : defaultOrder(items).ThenBy(id, StringComparer.Ordinal);
         IOrderedEnumerable<T> ordered = null;
         foreach (var clause in orderBy)
         {
@@ -103,6 +104,10 @@ public static class CollectionQuery
     /// <summary>Writes {"@odata.context", "@odata.count"?, "@odata.nextLink"?, "value":[…]} with status 200 (or <paramref name="status"/>).</summary>
     /// <summary>The usual default order: newest first.</summary>
     public static Func<IEnumerable<T>, IOrderedEnumerable<T>> NewestFirst<T>(Func<T, DateTimeOffset> created) => xs => xs.OrderByDescending(created);
+
+    /// <summary>Sorts items into the newest-first default order once (for stores whose order never changes).</summary>
+    public static IEnumerable<T> SortNewestFirst<T>(IEnumerable<T> items, Func<T, DateTimeOffset> created, Func<T, string> id) =>
+        items.OrderByDescending(created).ThenBy(id, StringComparer.Ordinal);
 
     public static Task WriteAsync<T>(HttpContext ctx, string context, bool count, int totalCount, string nextLink,
         IEnumerable<T> items, Action<Utf8JsonWriter, T> writeItem, int status = 200) =>
