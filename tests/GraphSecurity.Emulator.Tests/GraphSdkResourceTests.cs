@@ -3,7 +3,6 @@ using System.Reflection;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
-using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Security = Microsoft.Graph.Models.Security;
 
@@ -19,17 +18,7 @@ public class GraphSdkResourceTests : IClassFixture<SubscriptionEmulatorFixture>
     private readonly SubscriptionEmulatorFixture _f;
     public GraphSdkResourceTests(SubscriptionEmulatorFixture f) => _f = f;
 
-    private sealed class StaticTokenProvider : IAccessTokenProvider
-    {
-        private readonly string _token;
-        public StaticTokenProvider(string token) => _token = token;
-        public AllowedHostsValidator AllowedHostsValidator { get; } = new();
-        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object> additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_token);
-    }
-
-    private async Task<GraphServiceClient> ClientAsync() =>
-        new(_f.Client, new BaseBearerTokenAuthenticationProvider(new StaticTokenProvider(await _f.TokenAsync())), "http://localhost/v1.0");
+    private Task<GraphServiceClient> ClientAsync() => SdkClient.CreateAsync(_f);
 
     /// <summary>Members real payloads carry on open types the SDK does not model (reference §6.1); nothing else may be untyped.</summary>
     private static readonly Dictionary<Type, string[]> AllowedExtras = new()

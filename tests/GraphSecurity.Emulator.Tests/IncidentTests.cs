@@ -125,11 +125,7 @@ public class IncidentTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Roles_are_checked_with_the_graph_403_text()
     {
-        var reader = await _f.TokenAsync(TenantDirectory.ReaderClientId, TenantDirectory.ReaderClientSecret);
-        var (status, body) = await EmulatorFixture.ReadAsync(await _f.SendAsync(HttpMethod.Get, "/v1.0/security/incidents", reader));
-        Assert.Equal(403, status);
-        Assert.Equal("Missing application roles. API required roles: SecurityIncident.Read.All,SecurityIncident.ReadWrite.All, application roles: SecurityAlert.Read.All.",
-            body.GetProperty("error").GetProperty("message").GetString());
+        await _f.AssertReaderForbiddenAsync("/v1.0/security/incidents", "SecurityIncident.Read.All,SecurityIncident.ReadWrite.All");
     }
 }
 

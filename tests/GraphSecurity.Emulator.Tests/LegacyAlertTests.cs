@@ -92,11 +92,7 @@ public class LegacyAlertTests : IClassFixture<EmulatorFixture>
     [Fact]
     public async Task Roles_and_updateAlerts_is_beta_only()
     {
-        var reader = await _f.TokenAsync(TenantDirectory.ReaderClientId, TenantDirectory.ReaderClientSecret);
-        var (status, body) = await EmulatorFixture.ReadAsync(await _f.SendAsync(HttpMethod.Get, "/v1.0/security/alerts", reader));
-        Assert.Equal(403, status);
-        Assert.Equal("Missing application roles. API required roles: SecurityEvents.Read.All,SecurityEvents.ReadWrite.All, application roles: SecurityAlert.Read.All.",
-            body.GetProperty("error").GetProperty("message").GetString());
+        await _f.AssertReaderForbiddenAsync("/v1.0/security/alerts", "SecurityEvents.Read.All,SecurityEvents.ReadWrite.All");
         var (s405, b405) = await EmulatorFixture.ReadAsync(await _f.SendAsync(HttpMethod.Post, "/v1.0/security/alerts/updateAlerts", json: "{\"value\":[]}"));
         Assert.Equal(405, s405);
         Assert.Equal("Request_BadRequest", b405.GetProperty("error").GetProperty("code").GetString());

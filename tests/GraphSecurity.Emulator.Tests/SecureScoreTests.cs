@@ -76,11 +76,7 @@ public class SecureScoreTests : IClassFixture<EmulatorFixture>
                      "remediation", "remediationImpact", "threats", "tier", "title", "userImpact", "vendorInformation", "lastModifiedDateTime" })
             Assert.True(profile.TryGetProperty(name, out _), name);
 
-        var reader = await _f.TokenAsync(TenantDirectory.ReaderClientId, TenantDirectory.ReaderClientSecret);
-        var (status, body) = await EmulatorFixture.ReadAsync(await _f.SendAsync(HttpMethod.Get, "/v1.0/security/secureScores", reader));
-        Assert.Equal(403, status);
-        Assert.Equal("Missing application roles. API required roles: SecurityEvents.Read.All,SecurityEvents.ReadWrite.All, application roles: SecurityAlert.Read.All.",
-            body.GetProperty("error").GetProperty("message").GetString());
+        await _f.AssertReaderForbiddenAsync("/v1.0/security/secureScores", "SecurityEvents.Read.All,SecurityEvents.ReadWrite.All");
     }
 }
 

@@ -114,24 +114,7 @@ public static class AlertsEndpoints
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.Require(GraphPrincipal.AlertWriteRoles);
-        var store = repo.For(principal.Tenant.Id);
-        if (store.Get(id) == null) throw NotFound(id);
-        var comments = await RequestBody.ReadCommentsAsync(ctx);
-
-        var updated = store.Update(id, a =>
-        {
-            var now = clock.UtcNow;
-            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.AppDisplayName, now));
-            a.LastUpdateDateTime = now;
-        });
-        await WriteCommentsAsync(ctx, version, "alerts_v2", updated.Id, updated.Comments);
-    }
-
-    /// <summary>The 200 answer to POST …/comments: every comment of the object, oldest first.</summary>
-    public static Task WriteCommentsAsync(HttpContext ctx, string version, string collection, string id, IEnumerable<AlertComment> comments)
-    {
-        var root = GraphResponse.ServiceRoot(ctx.Request, version);
-        return CollectionQuery.WriteAsync(ctx, $"{root}/$metadata#security/{collection}('{id}')/comments", false, 0, null,
-            comments, EntitySchema.WriteComment);
+        await CommentsRoute.PostAsync(ctx, repo.For(principal.Tenant.Id), clock, principal, version, "alerts_v2", id,
+            a => a.Comments, (a, now) => a.LastUpdateDateTime = now, NotFound);
     }
 }

@@ -43,7 +43,7 @@ public static class IncidentsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Incident with id '{id}' was not found.");
 
-    private static async Task<(GraphPrincipal, EntityStore<Incident>)> ReadAccessAsync(HttpContext ctx, TenantStores<Incident> incidents, string roles)
+    private static async Task<(GraphPrincipal, EntityStore<Incident>)> AccessAsync(HttpContext ctx, TenantStores<Incident> incidents, string roles)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.Require(roles);
@@ -78,7 +78,7 @@ public static class IncidentsEndpoints
 
     private static async Task ListAsync(HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults, string version, bool beta)
     {
-        var (principal, store) = await ReadAccessAsync(ctx, incidents, ReadRoles);
+        var (principal, store) = await AccessAsync(ctx, incidents, ReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, IncidentSchema.Rules);
         CheckExpandFault(options, faults);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
@@ -92,7 +92,7 @@ public static class IncidentsEndpoints
 
     private static async Task GetAsync(HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults, string version, bool beta, string id)
     {
-        var (principal, store) = await ReadAccessAsync(ctx, incidents, ReadRoles);
+        var (principal, store) = await AccessAsync(ctx, incidents, ReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, IncidentSchema.Rules, allowCollectionOptions: false);
         CheckExpandFault(options, faults);
         var incident = store.Get(id) ?? throw NotFound(id);
@@ -127,7 +127,7 @@ public static class IncidentsEndpoints
 
     private static async Task PatchAsync(HttpContext ctx, TenantStores<Incident> incidents, EmulatorClock clock, string version, string id)
     {
-        var (principal, store) = await ReadAccessAsync(ctx, incidents, WriteRoles);
+        var (principal, store) = await AccessAsync(ctx, incidents, WriteRoles);
         if (store.Get(id) == null) throw NotFound(id);
         var body = await RequestBody.ReadObjectAsync(ctx);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
@@ -178,15 +178,8 @@ public static class IncidentsEndpoints
 
     private static async Task CommentAsync(HttpContext ctx, TenantStores<Incident> incidents, EmulatorClock clock, string version, string id)
     {
-        var (principal, store) = await ReadAccessAsync(ctx, incidents, WriteRoles);
-        if (store.Get(id) == null) throw NotFound(id);
-        var comments = await RequestBody.ReadCommentsAsync(ctx);
-        var updated = store.Update(id, i =>
-        {
-            var now = clock.UtcNow;
-            foreach (var comment in comments) i.Comments.Add(new AlertComment(comment, principal.AppDisplayName, now));
-            i.LastUpdateDateTime = now;
-        });
-        await AlertsEndpoints.WriteCommentsAsync(ctx, version, "incidents", updated.Id, updated.Comments);
+        var (principal, store) = await AccessAsync(ctx, incidents, WriteRoles);
+        await CommentsRoute.PostAsync(ctx, store, clock, principal, version, "incidents", id,
+            i => i.Comments, (i, now) => i.LastUpdateDateTime = now, NotFound);
     }
 }
