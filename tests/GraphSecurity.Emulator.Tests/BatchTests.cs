@@ -69,6 +69,21 @@ public class BatchTests : IClassFixture<MutableEmulatorFixture>
     }
 
     [Fact]
+    public async Task Stats_count_requests_and_bytes_including_batch_items()
+    {
+        async Task<JsonElement> Stats() => JsonDocument.Parse(await _f.Client.GetStringAsync("/_emulator/stats")).RootElement.Clone();
+        var before = await Stats();
+        await BatchAsync(new { requests = new object[] { new { id = "1", method = "GET", url = "/security/incidents?$top=2" }, new { id = "2", method = "GET", url = "/security/secureScores?$top=1" } } });
+        var after = await Stats();
+        // The batch itself plus its two items (the token request may also be counted).
+        Assert.InRange(after.GetProperty("requests").GetInt64() - before.GetProperty("requests").GetInt64(), 3, 4);
+        Assert.True(after.GetProperty("bytes").GetInt64() > before.GetProperty("bytes").GetInt64());
+        Assert.True(after.GetProperty("seedMilliseconds").GetInt64() >= 0);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _f.SendAsync(HttpMethod.Get, "/v1.0/$batch")).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _f.SendAsync(HttpMethod.Put, "/v1.0/subscriptions")).StatusCode);
+    }
+
+    [Fact]
     public async Task Malformed_batches_are_a_whole_400()
     {
         var tooMany = Enumerable.Range(1, 21).Select(i => new { id = i.ToString(), method = "GET", url = "/security/alerts_v2?$top=1" }).ToArray();

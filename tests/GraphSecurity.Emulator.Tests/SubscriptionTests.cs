@@ -34,10 +34,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         Url = url;
     }
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <param name="certificate">When given, the receiver serves HTTPS with it (e.g. a self-signed certificate).</param>
+    public static async Task<WebhookReceiver> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelCore();
+        if (certificate == null) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         WebhookReceiver receiver = null;
@@ -58,7 +61,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/hook", ctx => Handle(ctx, false).ContinueWith(t => t.Result.ExecuteAsync(ctx)).Unwrap());
         app.MapPost("/lifecycle", ctx => Handle(ctx, true).ContinueWith(t => t.Result.ExecuteAsync(ctx)).Unwrap());
         await app.StartAsync();
-        var address = app.Urls.First();
+        var address = app.Urls.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1");
+        if (certificate != null) address = "https://127.0.0.1:" + new Uri(address).Port;
         receiver = new WebhookReceiver(app, address);
         return receiver;
     }
@@ -152,6 +156,16 @@ public class SubscriptionTests : IClassFixture<SubscriptionEmulatorFixture>, IAs
         Assert.Contains((await _f.GetJsonAsync("/v1.0/subscriptions")).GetProperty("value").EnumerateArray(), s => s.GetProperty("id").GetString() == id);
         Assert.Equal(HttpStatusCode.NoContent, (await _f.SendAsync(HttpMethod.Delete, $"/v1.0/subscriptions/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _f.SendAsync(HttpMethod.Get, $"/v1.0/subscriptions/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Https_receiver_with_a_self_signed_certificate_on_loopback_is_accepted()
+    {
+        using var certificate = TlsCertificate.Create();
+        await using var https = await WebhookReceiver.StartAsync(certificate);
+        Assert.StartsWith("https://127.0.0.1:", https.Url);
+        var (status, _) = await CreateAsync(Body("severity eq 'high'").Replace(_hook.Url, https.Url));
+        Assert.Equal(201, status);
     }
 
     [Fact]

@@ -19,7 +19,10 @@ namespace GraphSecurity.Emulator.Hosting;
 public static class EmulatorApp
 {
     /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
-    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles", "security/alerts", "subscriptions" };
+    public static readonly List<string> KnownResources = new() { "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles", "security/alerts" };
+
+    /// <summary>Graph resources directly under the version root (same 405 rule as <see cref="KnownResources"/>).</summary>
+    public static readonly List<string> TopLevelResources = new() { "subscriptions", "$batch" };
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -112,6 +115,9 @@ public static class EmulatorApp
                 // A known resource path reached with a method it does not support.
                 if (segments.Length is >= 2 and <= 4 && KnownResources.Contains(segments[0] + "/" + segments[1], StringComparer.OrdinalIgnoreCase)
                     && (segments.Length < 4 || string.Equals(segments[3], "comments", StringComparison.OrdinalIgnoreCase)))
+                    throw GraphError.MethodNotAllowed();
+                // Top-level collections (subscriptions, $batch) reached with a method they do not support.
+                if (segments.Length is 1 or 2 && TopLevelResources.Contains(segments[0], StringComparer.OrdinalIgnoreCase))
                     throw GraphError.MethodNotAllowed();
                 var segment = segments.LastOrDefault() ?? version;
                 throw GraphError.BadRequest($"Resource not found for the segment '{segment}'.");
