@@ -82,14 +82,8 @@ public sealed class LegacyAlertSeeder
             VendorInformation = new JsonObject { ["provider"] = provider, ["providerVersion"] = version, ["subProvider"] = sub, ["vendor"] = "Microsoft" },
             ActivityGroupName = mde && a.Severity == "high" && _rnd.NextDouble() < 0.15 ? "Storm-0501" : null,
         };
-        var ips = OfType(a, "ipEvidence").ToList();
-        var logonIp = (string)ips.FirstOrDefault()?["ipAddress"];
-        l.UserStates = Array(OfType(a, "userEvidence").Select(u => (JsonNode)UserState((JsonObject)u["userAccount"], a, logonIp, ips.FirstOrDefault())));
-        l.HostStates = Array(OfType(a, "deviceEvidence").Select(d => (JsonNode)HostState(d)));
-        l.FileStates = Array(OfType(a, "fileEvidence").Select(f => (JsonNode)FileState((JsonObject)f["fileDetails"], a.Severity)));
-        l.Processes = Array(OfType(a, "processEvidence").Select(p => (JsonNode)Process(p)));
-        l.NetworkConnections = Array(ips.Skip(mde ? 0 : 1).Select(ip => (JsonNode)Connection(ip, a)).Concat(OfType(a, "urlEvidence").Select(u => (JsonNode)UrlConnection(u))));
-        l.MessageSecurityStates = Array(OfType(a, "analyzedMessageEvidence").Select(m => (JsonNode)Message(m)));
+        if (provider == "ASC") l.AzureSubscriptionId = AppGuid("sub:" + _tenantId);
+        l.SetStatesFactory(() => States(a, provider, l.AzureSubscriptionId));
         if (a.ThreatFamilyName != null)
             l.MalwareStates.Add(new JsonObject { ["category"] = a.Category == "Impact" ? "Ransomware" : "Trojan", ["family"] = a.ThreatFamilyName, ["name"] = a.ThreatDisplayName, ["severity"] = "Severe", ["wasRunning"] = a.Status != "resolved" });
         switch (provider)
@@ -97,37 +91,16 @@ public sealed class LegacyAlertSeeder
             case "IPC":
             case "MCAS":
                 l.Triggers.Add(new JsonObject { ["name"] = "riskEventType", ["type"] = "string", ["value"] = a.Title.Contains("travel") ? "impossibleTravel" : "unfamiliarFeatures" });
-                if (provider == "MCAS")
-                    l.CloudAppStates.Add(new JsonObject { ["destinationServiceIp"] = logonIp, ["destinationServiceName"] = "Microsoft Exchange Online", ["riskScore"] = "7" });
-                break;
-            case "ASC":
-                l.AzureSubscriptionId = AppGuid("sub:" + _tenantId);
-                var host = (string)l.HostStates.FirstOrDefault()?["netBiosName"] ?? "vm-web01";
-                l.SecurityResources.Add(new JsonObject { ["resource"] = $"/subscriptions/{l.AzureSubscriptionId}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/{host.ToLowerInvariant()}", ["resourceType"] = "attacked" });
                 break;
             case "Azure Sentinel":
                 l.DetectionIds.Add(AppGuid("rule:" + a.Title));
                 l.AlertDetections.Add(new JsonObject { ["detectionType"] = "Scheduled", ["method"] = "Analytics rule", ["name"] = a.Title });
-                break;
-            case "Office 365 Security and Compliance":
-                foreach (var u in OfType(a, "urlEvidence"))
-                    l.UriClickSecurityStates.Add(new JsonObject
-                    {
-                        ["clickAction"] = "Allowed", ["clickDateTime"] = Date(a.LastActivityDateTime), ["id"] = AppGuid("click:" + a.Id),
-                        ["sourceId"] = (string)l.UserStates.FirstOrDefault()?["userPrincipalName"], ["uriDomain"] = new Uri((string)u["url"]).Host, ["verdict"] = "Malicious",
-                    });
                 break;
         }
         if (mde)
         {
             if (a.InvestigationState != null && a.InvestigationState != "unsupportedAlertType")
                 l.InvestigationSecurityStates.Add(new JsonObject { ["name"] = "Automated investigation", ["status"] = a.InvestigationState });
-            if (a.Category == "Persistence")
-                l.RegistryKeyStates.Add(new JsonObject
-                {
-                    ["hive"] = "currentUser", ["key"] = @"Software\Microsoft\Windows\CurrentVersion\Run", ["oldKey"] = null, ["oldValueData"] = null, ["oldValueName"] = null,
-                    ["operation"] = "create", ["processId"] = (int?)l.Processes.FirstOrDefault()?["processId"], ["valueData"] = @"C:\Users\Public\update.vbs", ["valueName"] = "Updater", ["valueType"] = "sz",
-                });
             if (a.Category == "Execution" && _rnd.NextDouble() < 0.2)
                 l.VulnerabilityStates.Add(new JsonObject { ["cve"] = "CVE-2021-34527", ["severity"] = "Critical", ["wasRunning"] = true });
         }
@@ -138,6 +111,47 @@ public sealed class LegacyAlertSeeder
                 ["status"] = l.Status, ["updatedDateTime"] = Date(l.LastModifiedDateTime), ["user"] = a.AssignedTo,
             });
         return l;
+    }
+
+    /// <summary>The state collections that come from the v2 alert's evidence (built on first use, see <see cref="LegacyAlert.States"/>).</summary>
+    private static LegacyStates States(Alert a, string provider, string subscriptionId)
+    {
+        var mde = provider == "Microsoft Defender ATP";
+        var ips = OfType(a, "ipEvidence").ToList();
+        var logonIp = (string)ips.FirstOrDefault()?["ipAddress"];
+        var users = Array(OfType(a, "userEvidence").Select(u => (JsonNode)UserState((JsonObject)u["userAccount"], a, logonIp, ips.FirstOrDefault())));
+        var hosts = Array(OfType(a, "deviceEvidence").Select(d => (JsonNode)HostState(d)));
+        var processes = Array(OfType(a, "processEvidence").Select(p => (JsonNode)Process(p)));
+        var states = new LegacyStates
+        {
+            UserStates = users,
+            HostStates = hosts,
+            FileStates = Array(OfType(a, "fileEvidence").Select(f => (JsonNode)FileState((JsonObject)f["fileDetails"], a.Severity))),
+            Processes = processes,
+            NetworkConnections = Array(ips.Skip(mde ? 0 : 1).Select(ip => (JsonNode)Connection(ip, a)).Concat(OfType(a, "urlEvidence").Select(u => (JsonNode)UrlConnection(u)))),
+            MessageSecurityStates = Array(OfType(a, "analyzedMessageEvidence").Select(m => (JsonNode)Message(m))),
+        };
+        if (provider == "MCAS")
+            states.CloudAppStates.Add(new JsonObject { ["destinationServiceIp"] = logonIp, ["destinationServiceName"] = "Microsoft Exchange Online", ["riskScore"] = "7" });
+        if (provider == "ASC")
+        {
+            var host = (string)hosts.FirstOrDefault()?["netBiosName"] ?? "vm-web01";
+            states.SecurityResources.Add(new JsonObject { ["resource"] = $"/subscriptions/{subscriptionId}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/{host.ToLowerInvariant()}", ["resourceType"] = "attacked" });
+        }
+        if (provider == "Office 365 Security and Compliance")
+            foreach (var u in OfType(a, "urlEvidence"))
+                states.UriClickSecurityStates.Add(new JsonObject
+                {
+                    ["clickAction"] = "Allowed", ["clickDateTime"] = Date(a.LastActivityDateTime), ["id"] = AppGuid("click:" + a.Id),
+                    ["sourceId"] = (string)users.FirstOrDefault()?["userPrincipalName"], ["uriDomain"] = new Uri((string)u["url"]).Host, ["verdict"] = "Malicious",
+                });
+        if (mde && a.Category == "Persistence")
+            states.RegistryKeyStates.Add(new JsonObject
+            {
+                ["hive"] = "currentUser", ["key"] = @"Software\Microsoft\Windows\CurrentVersion\Run", ["oldKey"] = null, ["oldValueData"] = null, ["oldValueName"] = null,
+                ["operation"] = "create", ["processId"] = (int?)processes.FirstOrDefault()?["processId"], ["valueData"] = @"C:\Users\Public\update.vbs", ["valueName"] = "Updater", ["valueType"] = "sz",
+            });
+        return states;
     }
 
     private static string AppGuid(string text) => Identity.AppRegistration.DeterministicGuid(text).ToString();

@@ -18,7 +18,7 @@ public sealed class LegacyAlert
     public string AzureTenantId { get; set; }
     public string Category { get; set; }
     public DateTimeOffset? ClosedDateTime { get; set; }
-    public JsonArray CloudAppStates { get; set; } = new();
+    public JsonArray CloudAppStates => States.CloudAppStates;
     public List<string> Comments { get; set; } = new();
     public int? Confidence { get; set; }
     public DateTimeOffset CreatedDateTime { get; set; }
@@ -26,30 +26,43 @@ public sealed class LegacyAlert
     public List<string> DetectionIds { get; set; } = new();
     public DateTimeOffset? EventDateTime { get; set; }
     public string Feedback { get; set; }
-    public JsonArray FileStates { get; set; } = new();
+    public JsonArray FileStates => States.FileStates;
     public JsonArray HistoryStates { get; set; } = new();
-    public JsonArray HostStates { get; set; } = new();
+    public JsonArray HostStates => States.HostStates;
     public List<string> IncidentIds { get; set; } = new();
     public JsonArray InvestigationSecurityStates { get; set; } = new();
     public DateTimeOffset? LastEventDateTime { get; set; }
     public DateTimeOffset? LastModifiedDateTime { get; set; }
     public JsonArray MalwareStates { get; set; } = new();
-    public JsonArray MessageSecurityStates { get; set; } = new();
-    public JsonArray NetworkConnections { get; set; } = new();
-    public JsonArray Processes { get; set; } = new();
+    public JsonArray MessageSecurityStates => States.MessageSecurityStates;
+    public JsonArray NetworkConnections => States.NetworkConnections;
+    public JsonArray Processes => States.Processes;
     public List<string> RecommendedActions { get; set; } = new();
-    public JsonArray RegistryKeyStates { get; set; } = new();
-    public JsonArray SecurityResources { get; set; } = new();
+    public JsonArray RegistryKeyStates => States.RegistryKeyStates;
+    public JsonArray SecurityResources => States.SecurityResources;
     public string Severity { get; set; }
     public List<string> SourceMaterials { get; set; } = new();
     public string Status { get; set; }
     public List<string> Tags { get; set; } = new();
     public string Title { get; set; }
     public JsonArray Triggers { get; set; } = new();
-    public JsonArray UriClickSecurityStates { get; set; } = new();
-    public JsonArray UserStates { get; set; } = new();
+    public JsonArray UriClickSecurityStates => States.UriClickSecurityStates;
+    public JsonArray UserStates => States.UserStates;
     public JsonObject VendorInformation { get; set; }
     public JsonArray VulnerabilityStates { get; set; } = new();
+
+    /// <summary>
+    /// The state collections derived from the v2 alert's evidence, built on first use so a large tenant's
+    /// legacy view costs little until its states are read (a lambda filter over them reads them all).
+    /// </summary>
+    public LegacyStates States
+    {
+        get => _states ?? LazyInitializer.EnsureInitialized(ref _states, _statesFactory ?? (() => new LegacyStates()));
+        set => _states = value;
+    }
+    private LegacyStates _states;
+    private Func<LegacyStates> _statesFactory;
+    public void SetStatesFactory(Func<LegacyStates> factory) => _statesFactory = factory;
 
     /// <summary>vendorInformation/provider: which federated provider owns the alert.</summary>
     public string Provider => (string)VendorInformation?["provider"];
@@ -63,6 +76,21 @@ public sealed class LegacyAlert
         c.HistoryStates = (JsonArray)HistoryStates.DeepClone();
         return c;
     }
+}
+
+/// <summary>The evidence-derived state collections of a legacy alert (never changed after they are built).</summary>
+public sealed class LegacyStates
+{
+    public JsonArray CloudAppStates { get; init; } = new();
+    public JsonArray FileStates { get; init; } = new();
+    public JsonArray HostStates { get; init; } = new();
+    public JsonArray MessageSecurityStates { get; init; } = new();
+    public JsonArray NetworkConnections { get; init; } = new();
+    public JsonArray Processes { get; init; } = new();
+    public JsonArray RegistryKeyStates { get; init; } = new();
+    public JsonArray SecurityResources { get; init; } = new();
+    public JsonArray UriClickSecurityStates { get; init; } = new();
+    public JsonArray UserStates { get; init; } = new();
 }
 
 /// <summary>Schema of microsoft.graph.alert (CSDL v1.0 order) and its enums (§2.4).</summary>
