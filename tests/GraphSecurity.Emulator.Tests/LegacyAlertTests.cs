@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using GraphSecurity.Emulator.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 
 namespace GraphSecurity.Emulator.Tests;
 
@@ -177,6 +179,41 @@ public class LegacyAlertWriteTests : IClassFixture<MutableEmulatorFixture>
         finally
         {
             await _f.Client.PostAsync("/_emulator/legacy/retired", new StringContent("{\"retired\":false}"));
+        }
+    }
+}
+
+public class LegacyConfigTests
+{
+    [Fact]
+    public async Task Config_file_sets_failing_providers_retired_mode_and_notification_time_scale()
+    {
+        var dir = Directory.CreateTempSubdirectory("gs-legacy-config");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "config.json");
+            File.WriteAllText(path, "{ \"legacy\": { \"failingProviders\": [ { \"provider\": \"mcas\", \"status\": 503, \"latencyMs\": 2500 } ] }, \"notificationTimeScale\": 0.5 }");
+            var options = Hosting.EmulatorOptions.Parse(new[] { "--config", path, "--alert-count", "40", "--now", "2026-11-20T12:00:00Z" });
+            Assert.Equal(0.5, options.NotificationTimeScale);
+            Assert.False(options.Legacy.Retired);
+            await using var app = Hosting.EmulatorApp.Build(options, configureBuilder: b => b.WebHost.UseTestServer());
+            await app.StartAsync();
+            using var client = app.GetTestClient();
+            var token = await client.PostAsync($"/{TenantDirectory.DefaultTenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["client_id"] = TenantDirectory.DefaultClientId,
+                ["client_secret"] = TenantDirectory.DefaultClientSecret, ["scope"] = "https://graph.microsoft.com/.default",
+            }));
+            var access = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+            var request = new HttpRequestMessage(HttpMethod.Get, "/v1.0/security/alerts?$top=1");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", access);
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            Assert.Equal("199 - \"Microsoft/MCAS/503/2500\"", response.Headers.GetValues("Warning").Single());
+        }
+        finally
+        {
+            dir.Delete(true);
         }
     }
 }

@@ -80,7 +80,7 @@ public static class EmulatorApp
         builder.Services.AddSingleton(legacyAlerts);
         builder.Services.AddSingleton(LegacySettingsFrom(options));
         builder.Services.AddSingleton<LegacyAlertEvents>();
-        builder.Services.AddSingleton(new NotificationSender(options.NotificationTimeScale));
+        builder.Services.AddSingleton(_ => new NotificationSender(options.NotificationTimeScale)); // created by DI, so disposed with the app
         builder.Services.AddSingleton<SubscriptionService>();
         builder.Services.AddSingleton(new IncidentFaults());
         builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));

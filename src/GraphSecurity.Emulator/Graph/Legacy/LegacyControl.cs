@@ -12,6 +12,8 @@ namespace GraphSecurity.Emulator.Graph.Legacy;
 public static class LegacyControl
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    /// <summary>Numbers the alerts created at run time, so their ids are unique and repeat from run to run.</summary>
+    private static int _created;
 
     private sealed record ProviderRequest(string Provider, bool Fail = true, int Status = 504, int LatencyMs = 10000);
     private sealed record RetiredRequest(bool Retired);
@@ -45,7 +47,7 @@ public static class LegacyControl
             if (template == null) return Results.BadRequest(new { error = $"Tenant '{tenant.Domain}' has no '{provider}' alert to model the new one on." });
             var now = clock.UtcNow;
             var alert = template.Clone();
-            alert.Id = AppRegistration.DeterministicGuid($"legacy-created:{tenant.Id}:{store.Count}").ToString().ToUpperInvariant();
+            alert.Id = AppRegistration.DeterministicGuid($"legacy-created:{tenant.Id}:{Interlocked.Increment(ref _created)}").ToString().ToUpperInvariant();
             alert.Title = r.Title ?? template.Title;
             alert.Severity = LegacyAlertSchema.Severity.Parse(r.Severity) ?? template.Severity;
             alert.Status = LegacyAlertSchema.Status.Parse(r.Status) ?? "newAlert";

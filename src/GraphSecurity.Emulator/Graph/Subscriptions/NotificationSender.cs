@@ -102,6 +102,10 @@ public sealed class NotificationSender : IDisposable
                 {
                     status = 0;
                 }
+                catch (ObjectDisposedException)
+                {
+                    return 0; // the emulator is shutting down
+                }
             }
             Interlocked.Increment(ref stats.FailedAttempts);
             if (attempt < MaxAttempts)
