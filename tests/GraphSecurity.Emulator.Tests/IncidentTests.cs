@@ -138,7 +138,6 @@ public class IncidentWriteTests : IClassFixture<MutableEmulatorFixture>
     public async Task Patch_and_comments()
     {
         var id = (await _f.GetJsonAsync("/v1.0/security/incidents?$filter=status eq 'active'&$top=1")).GetProperty("value")[0].GetProperty("id").GetString();
-        var before = DateTimeOffset.UtcNow;
         var (status, body) = await EmulatorFixture.ReadAsync(await _f.SendAsync(HttpMethod.Patch, $"/v1.0/security/incidents/{id}",
             json: "{\"status\":\"InProgress\",\"classification\":\"TruePositive\",\"determination\":\"malware\",\"assignedTo\":\"soc.analyst1@contoso.example\",\"customTags\":[\"VIP\",\"Ransomware\"]}"));
         Assert.Equal(200, status);
@@ -167,6 +166,5 @@ public class IncidentWriteTests : IClassFixture<MutableEmulatorFixture>
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         var reader = await _f.TokenAsync(TenantDirectory.ReaderClientId, TenantDirectory.ReaderClientSecret);
         Assert.Equal(HttpStatusCode.Forbidden, (await _f.SendAsync(HttpMethod.Patch, $"/v1.0/security/incidents/{id}", reader, "{\"status\":\"active\"}")).StatusCode);
-        _ = before;
     }
 }
