@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Query;
 using GraphSecurity.Emulator.Hosting;
