@@ -210,6 +210,9 @@ public class LegacyConfigTests
             var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
             Assert.Equal("199 - \"Microsoft/MCAS/503/2500\"", response.Headers.GetValues("Warning").Single());
+
+            File.WriteAllText(path, "{ \"legacy\": { \"failingProviders\": [ { \"provider\": \"Contoso EDR\" } ] } }");
+            Assert.Throws<ArgumentException>(() => Hosting.EmulatorOptions.Parse(new[] { "--config", path }));
         }
         finally
         {

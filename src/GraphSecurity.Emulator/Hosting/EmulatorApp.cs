@@ -134,8 +134,8 @@ public static class EmulatorApp
         var settings = new LegacySettings { Retired = options.Legacy.Retired };
         foreach (var f in options.Legacy.FailingProviders ?? new())
         {
-            var provider = LegacyAlertSeeder.ProviderNames.FirstOrDefault(p => string.Equals(p, f.Provider, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"Config: unknown legacy provider '{f.Provider}'. Known: {string.Join(", ", LegacyAlertSeeder.ProviderNames)}.");
+            // Names were checked when the config was read; stored under their canonical spelling.
+            var provider = LegacyAlertSeeder.ProviderNames.First(p => string.Equals(p, f.Provider, StringComparison.OrdinalIgnoreCase));
             settings.FailingProviders[provider] = new ProviderFault(f.Status, f.LatencyMs);
         }
         return settings;

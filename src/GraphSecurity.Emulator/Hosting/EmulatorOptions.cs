@@ -59,6 +59,9 @@ public sealed class EmulatorOptions
         if (file?.Days != null) o.Days = file.Days.Value;
         if (file?.Now != null) o.Now = file.Now.Value;
         if (file?.Legacy != null) o.Legacy = file.Legacy;
+        foreach (var f in o.Legacy.FailingProviders ?? new())
+            if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))
+                throw new ArgumentException($"Config: unknown legacy provider '{f.Provider}'. Known: {string.Join(", ", Data.LegacyAlertSeeder.ProviderNames)}.");
         if (file?.NotificationTimeScale != null) o.NotificationTimeScale = file.NotificationTimeScale.Value;
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
