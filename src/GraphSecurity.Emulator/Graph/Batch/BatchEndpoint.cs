@@ -19,13 +19,24 @@ public sealed class SubRequestDispatcher
     /// <summary>Set once by <c>EmulatorApp.Build</c> after every middleware and route is registered.</summary>
     public void Attach(RequestDelegate pipeline) => _pipeline = pipeline;
 
-    public sealed record Result(int Status, IHeaderDictionary Headers, byte[] Body);
+    /// <summary><paramref name="Aborted"/>: the pipeline aborted the item (an injected drop or truncation).</summary>
+    public sealed record Result(int Status, IHeaderDictionary Headers, byte[] Body, bool Aborted = false);
+
+    /// <summary>Records an abort instead of closing a connection: an item has none of its own.</summary>
+    private sealed class ItemLifetime : Microsoft.AspNetCore.Http.Features.IHttpRequestLifetimeFeature
+    {
+        public CancellationToken RequestAborted { get; set; }
+        public bool Aborted { get; private set; }
+        public void Abort() => Aborted = true;
+    }
 
     public async Task<Result> SendAsync(HttpContext outer, string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, byte[] body)
     {
         var q = pathAndQuery.IndexOf('?');
         await using var scope = _services.CreateAsyncScope();
         var ctx = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        var lifetime = new ItemLifetime { RequestAborted = outer.RequestAborted };
+        ctx.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestLifetimeFeature>(lifetime);
         ctx.Request.Method = method;
         ctx.Request.Scheme = outer.Request.Scheme;
         ctx.Request.Host = outer.Request.Host;
@@ -42,9 +53,8 @@ public sealed class SubRequestDispatcher
         if (body != null) ctx.Request.ContentLength = body.Length;
         var responseBody = new MemoryStream();
         ctx.Response.Body = responseBody;
-        ctx.RequestAborted = outer.RequestAborted;
         await _pipeline(ctx);
-        return new Result(ctx.Response.StatusCode, ctx.Response.Headers, responseBody.ToArray());
+        return new Result(ctx.Response.StatusCode, ctx.Response.Headers, responseBody.ToArray(), lifetime.Aborted);
     }
 }
 
@@ -98,7 +108,9 @@ public static class BatchEndpoint
         if (!url.StartsWith("/v1.0/", StringComparison.Ordinal) && !url.StartsWith("/beta/", StringComparison.Ordinal)) url = $"/{version}{url}";
         if (url.Contains("/$batch", StringComparison.OrdinalIgnoreCase))
             return ErrorResult(400, "BadRequest", "A batch request cannot contain another $batch request.");
-        return await dispatcher.SendAsync(ctx, item.Method, url, item.Headers, item.Body);
+        var result = await dispatcher.SendAsync(ctx, item.Method, url, item.Headers, item.Body);
+        // A dropped or truncated item has no usable response; the batch reports it as the gateway would.
+        return result.Aborted ? ErrorResult(504, "GatewayTimeout", "The request was aborted before a complete response was received.") : result;
     }
 
     private static SubRequestDispatcher.Result ErrorResult(int status, string code, string message)
