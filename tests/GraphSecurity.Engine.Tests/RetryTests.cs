@@ -42,6 +42,7 @@ namespace GraphSecurity.Engine.Tests
             var waits = log.Updates.Where(u => u.ActivityId == ProgressIds.RetryWait && !u.Completed).ToList();
             Assert.Equal(2, waits.Count);
             Assert.StartsWith("429", waits[0].Status);
+            Assert.Contains("retry 1 of", waits[0].Status);
             Assert.Equal(0, waits[0].SecondsRemaining);
         }
 

@@ -46,14 +46,17 @@ Describe 'Module surface' {
 Describe 'Completion' {
     It 'completes alert ids from recent results' {
         $recent = Get-GsAlert -First 3
-        $completions = (TabExpansion2 -inputScript 'Set-GsAlert -Id ' -cursorColumn 16).CompletionMatches
+        $line = 'Set-GsAlert -Id '
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
         $recent.Id | ForEach-Object { $completions.CompletionText | Should -Contain $_ }
         ($completions | Where-Object CompletionText -EQ $recent[0].Id).ToolTip | Should -Be $recent[0].Title
     }
 
     It 'completes connection names and enum values' {
-        (TabExpansion2 -inputScript 'Get-GsAlert -Connection exp' -cursorColumn 28).CompletionMatches.CompletionText | Should -Contain 'experience'
-        (TabExpansion2 -inputScript 'Get-GsAlert -Severity Hi' -cursorColumn 24).CompletionMatches.CompletionText | Should -Contain 'High'
+        $line = 'Get-GsAlert -Connection exp'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'experience'
+        $line = 'Get-GsAlert -Severity Hi'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'High'
     }
 }
 

@@ -74,7 +74,7 @@ namespace GraphSecurity.Engine.Http
                         {
                             ActivityId = ProgressIds.RetryWait,
                             Activity = "Waiting for Microsoft Graph",
-                            Status = $"{(int)response.StatusCode} {response.ReasonPhrase}: retry {attempt} of {MaxRetries} in {delaySeconds} s (Retry-After)",
+                            Status = $"{(int)response.StatusCode} {response.ReasonPhrase}: retry {attempt + 1} of {MaxRetries} in {delaySeconds} s (Retry-After)",
                             SecondsRemaining = delaySeconds,
                         });
                     return true;
