@@ -147,15 +147,26 @@ Describe 'Several tenants at once' {
 }
 
 Describe 'No secret or token anywhere' {
-    It 'every stream, every error and the transcript stay clean across flows' {
+    It 'every stream, every error and the transcript stay clean across every flow' {
         $transcript = Join-Path $env:GS_TEST_WORK 'transcript.txt'
         $token = Get-RawToken
+        $assertion = New-TestClientAssertion
+        $assertionFile = Join-Path $env:GS_TEST_WORK 'leak-assertion'
+        Set-Content -Path $assertionFile -Value $assertion -NoNewline
         Start-Transcript -Path $transcript -Force | Out-Null
         try {
             $everything = & {
                 Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString $DefaultSecret) -Verbose -Debug -PassThru
                 Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $CertificateClientId -CertificatePath $Pfx -CertificatePassword (ConvertTo-TestSecureString $PfxPassword) -Verbose -Debug -PassThru
                 Connect-GsTenant -Environment Emulator -AccessToken $token -Verbose -Debug -PassThru
+                Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $CertificateClientId -FederatedTokenFile $assertionFile -Verbose -Debug -PassThru
+                Invoke-WithEnvironment @{ AZURE_TENANT_ID = $DefaultTenantId; AZURE_CLIENT_ID = $DefaultClientId; AZURE_CLIENT_SECRET = $DefaultSecret } {
+                    Connect-GsTenant -Environment Emulator -FromEnvironment -Verbose -Debug -PassThru
+                }
+                Invoke-WithEnvironment @{ IDENTITY_ENDPOINT = "$((Get-TestEmulator).url)/msi/token"; IDENTITY_HEADER = 'gs-emulator-identity-header' } {
+                    Connect-GsTenant -Environment Emulator -Identity -Verbose -Debug -PassThru
+                }
+                Connect-GsTenant -Environment Emulator -Interactive -TenantId $DefaultTenantId -Verbose -Debug -PassThru
                 try { Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString "$DefaultSecret-wrong") -Verbose -Debug }
                 catch { $_ | Format-List * -Force | Out-String }
                 Get-GsAlert -First 3 -Verbose -Debug
@@ -170,6 +181,7 @@ Describe 'No secret or token anywhere' {
         $text | Should -Not -BeLike "*$DefaultSecret*"
         $text | Should -Not -BeLike "*$PfxPassword*"
         $text | Should -Not -BeLike "*$($token.Substring(20, 40))*"
+        $text | Should -Not -BeLike "*$($assertion.Substring(20, 40))*"
         $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{20,}\.'
         $text | Should -BeLike '*AADSTS7000215*'   # the failure itself is reported
     }
