@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert',
+        'Invoke-GsHuntingQuery',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()

@@ -34,6 +34,12 @@ namespace GraphSecurity.Engine
 
         public Uri FirstPage => _firstPage;
 
+        /// <summary>
+        /// Keeps only the items it accepts (a client-side part of a query). Limits and counts then
+        /// apply to the kept items, and the service's @odata.count is not passed on (it counts the unfiltered set).
+        /// </summary>
+        public Func<T, bool> Keep { get; set; }
+
         /// <param name="maxItems">Stop after this many items (null: no limit).</param>
         /// <param name="followNextLinks">False reads the first page only.</param>
         /// <param name="onPage">Receives each page's items (trimmed to maxItems) and the total count when known;
@@ -47,18 +53,20 @@ namespace GraphSecurity.Engine
             {
                 var page = await _graph.GetPageAsync<T>(url, cancellationToken).ConfigureAwait(false);
                 result.Pages++;
-                if (page.Count.HasValue) result.TotalCount = page.Count;
+                var count = Keep == null ? page.Count : null;
+                if (count.HasValue) result.TotalCount = count;
 
-                IReadOnlyList<T> items = page.Value;
+                var kept = Keep == null ? page.Value : page.Value.FindAll(item => Keep(item));
+                IReadOnlyList<T> items = kept;
                 var remaining = maxItems.HasValue ? maxItems.Value - result.ItemsDelivered : long.MaxValue;
                 var trimmed = items.Count > remaining;
-                if (trimmed) items = page.Value.GetRange(0, (int)remaining);
+                if (trimmed) items = kept.GetRange(0, (int)remaining);
                 result.ItemsDelivered += items.Count;
 
                 var hasNext = !string.IsNullOrEmpty(page.NextLink);
                 var limitReached = maxItems.HasValue && result.ItemsDelivered >= maxItems.Value;
-                if (items.Count > 0 || page.Count.HasValue)
-                    await onPage(items, page.Count).ConfigureAwait(false);
+                if (items.Count > 0 || count.HasValue)
+                    await onPage(items, count).ConfigureAwait(false);
 
                 if (limitReached || !followNextLinks || !hasNext)
                 {

@@ -43,6 +43,27 @@ namespace GraphSecurity.Commands.Alerts
         [Parameter(ParameterSetName = ListSet)]
         public DateTime Until { get; set; }
 
+        /// <summary>Alerts whose evidence names any of these users (UPN or Entra object id).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("UserPrincipalName")]
+        public string[] User { get; set; }
+
+        /// <summary>Alerts whose evidence names any of these devices (DNS name, host name or MDE device id).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DeviceName")]
+        public string[] Device { get; set; }
+
+        /// <summary>Alerts whose evidence names any of these IP addresses.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] IpAddress { get; set; }
+
+        /// <summary>Where -User, -Device and -IpAddress are evaluated: Auto (server for UPNs and device names), Server or Client.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public EvidenceMatchMode EvidenceMatch { get; set; }
+
         /// <summary>Page size: alerts per request (1–2000).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateRange(1, 2000)]
@@ -74,8 +95,14 @@ namespace GraphSecurity.Commands.Alerts
                     AssignedTo = AssignedTo ?? new string[0],
                     Since = Moment(nameof(Since), Since),
                     Until = Moment(nameof(Until), Until),
+                    Evidence = new EvidenceCriteria { Users = User ?? new string[0], Devices = Device ?? new string[0], IpAddresses = IpAddress ?? new string[0] },
+                    EvidenceMatch = EvidenceMatch,
                 };
-                StreamList(connection, alerts, WithPaging(query.ToCollectionQuery()));
+                if (!query.Evidence.IsEmpty)
+                    WriteVerbose(query.EvidenceOnServer
+                        ? $"Evidence filter ({query.Evidence.Describe()}) sent to the service as an evidence/any() lambda in $filter."
+                        : $"Evidence filter ({query.Evidence.Describe()}) matched here on each alert's evidence: the documented lambda forms cover only user principal names and device names, so the other filters are sent and every page is read.");
+                StreamList(connection, alerts, WithPaging(query.ToCollectionQuery()), query.ClientFilter);
             }
         }
     }

@@ -46,19 +46,25 @@ namespace GraphSecurity.Commands.Base
             return query;
         }
 
-        /// <summary>Streams one connection's items; -First and -Skip apply to each connection.</summary>
-        protected void StreamList(GraphConnection connection, EntityService<T> service, CollectionQuery query)
+        /// <summary>
+        /// Streams one connection's items; -First and -Skip apply to each connection. With
+        /// <paramref name="keep"/> (a client-side match), pages are read until enough items matched:
+        /// -First N of them, every one with -All, else one page's worth (as if the server had filtered).
+        /// </summary>
+        protected void StreamList(GraphConnection connection, EntityService<T> service, CollectionQuery query, Func<T, bool> keep = null)
         {
             var first = PagingParameters.First;
             var limited = first != ulong.MaxValue;
             if (limited && first == 0) return;
             long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
-            if (limited && query.PageSize == null && first <= (ulong)MaxPageSize) query.PageSize = (int)first;
+            if (keep != null && !limited && !All) maxItems = query.PageSize ?? MaxPageSize;
+            else if (limited && query.PageSize == null && first <= (ulong)MaxPageSize) query.PageSize = (int)first;
 
             var reader = service.List(query);
+            reader.Keep = keep;
             try
             {
-                var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
+                var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited || keep != null,
                     StreamPages<T>(item => WriteItem(item, connection),
                         total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
                 if (result.MoreAvailable && !All && !limited && _cutOffWarned.Add(connection.Name))
