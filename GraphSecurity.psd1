@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert',
+        'Get-GsIncident', 'Set-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
         'Invoke-GsHuntingQuery',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )

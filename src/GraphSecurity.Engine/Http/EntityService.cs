@@ -25,9 +25,9 @@ namespace GraphSecurity.Engine.Http
         public string Version { get; }
         public string Path { get; }
 
-        public PageReader<T> List(CollectionQuery query) => new PageReader<T>(Graph, Graph.Url(Version, query.BuildPathAndQuery()));
+        public virtual PageReader<T> List(CollectionQuery query) => new PageReader<T>(Graph, Graph.Url(Version, query.BuildPathAndQuery()));
 
-        public Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
+        public virtual Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
             Graph.SendAsync<T>(HttpMethod.Get, ItemUrl(id, expand == null ? "" : "?$expand=" + Uri.EscapeDataString(expand)), null, cancellationToken);
 
         /// <summary>PATCH with only the given fields; services that answer 204 give null.</summary>

@@ -40,6 +40,9 @@ namespace GraphSecurity.Engine
         /// </summary>
         public Func<T, bool> Keep { get; set; }
 
+        /// <summary>How a page is fetched; by default a GET of the URL. A service may replace it (e.g. to fall back when $expand fails).</summary>
+        public Func<Uri, CancellationToken, Task<GraphPage<T>>> FetchPage { get; set; }
+
         /// <param name="maxItems">Stop after this many items (null: no limit).</param>
         /// <param name="followNextLinks">False reads the first page only.</param>
         /// <param name="onPage">Receives each page's items (trimmed to maxItems) and the total count when known;
@@ -51,7 +54,7 @@ namespace GraphSecurity.Engine
             var url = _firstPage;
             while (url != null)
             {
-                var page = await _graph.GetPageAsync<T>(url, cancellationToken).ConfigureAwait(false);
+                var page = await (FetchPage ?? _graph.GetPageAsync<T>)(url, cancellationToken).ConfigureAwait(false);
                 result.Pages++;
                 var count = Keep == null ? page.Count : null;
                 if (count.HasValue) result.TotalCount = count;

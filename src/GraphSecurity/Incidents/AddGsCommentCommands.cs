@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Alerts;
+using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.Incidents;
+
+namespace GraphSecurity.Commands.Incidents
+{
+    /// <summary>
+    /// <para type="synopsis">Adds a comment to an alert (alerts_v2).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "GsAlertComment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [GraphPermission("alerts_v2", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
+    [OutputType(typeof(Alert))]
+    public sealed class AddGsAlertCommentCommand : GsUpdateCmdlet<Alert>
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("AlertId")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Comment { get; set; }
+
+        protected override string TargetId => Id;
+        protected override string CommentText => Comment;
+        protected override string TargetKind => "alert";
+        protected override EntityService<Alert> CreateService(GraphConnection connection) => new AlertService(connection.Graph);
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Adds a comment to an incident.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Add, "GsIncidentComment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [GraphPermission("incidents", "SecurityIncident.ReadWrite.All", NotServedIn = new[] { "China" })]
+    [OutputType(typeof(Incident))]
+    public sealed class AddGsIncidentCommentCommand : GsUpdateCmdlet<Incident>
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IncidentId")]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Comment { get; set; }
+
+        protected override string TargetId => Id;
+        protected override string CommentText => Comment;
+        protected override string TargetKind => "incident";
+        protected override EntityService<Incident> CreateService(GraphConnection connection) => new IncidentService(connection.Graph);
+    }
+}
