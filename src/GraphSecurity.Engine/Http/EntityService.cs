@@ -31,7 +31,7 @@ namespace GraphSecurity.Engine.Http
             Graph.SendAsync<T>(HttpMethod.Get, ItemUrl(id, expand == null ? "" : "?$expand=" + Uri.EscapeDataString(expand)), null, cancellationToken);
 
         /// <summary>PATCH with only the given fields; services that answer 204 give null.</summary>
-        public Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
+        public virtual Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
             Graph.SendAsync<T>(Patch, ItemUrl(id), changes, cancellationToken, returnRepresentation ? "return=representation" : null);
 
         /// <summary>Adds a comment; the service answers with the whole comment list.</summary>
