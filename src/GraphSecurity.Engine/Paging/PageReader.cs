@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Http;
@@ -14,6 +15,8 @@ namespace GraphSecurity.Engine
         public long? TotalCount { get; set; }
         /// <summary>True when the service had more items than were read.</summary>
         public bool MoreAvailable { get; set; }
+        /// <summary>The failing providers reported by 206 answers, one per provider.</summary>
+        public List<PartialResultWarning> PartialResult { get; } = new List<PartialResultWarning>();
     }
 
     /// <summary>
@@ -43,6 +46,9 @@ namespace GraphSecurity.Engine
         /// <summary>How a page is fetched; by default a GET of the URL. A service may replace it (e.g. to fall back when $expand fails).</summary>
         public Func<Uri, CancellationToken, Task<GraphPage<T>>> FetchPage { get; set; }
 
+        /// <summary>Throw <see cref="PartialResultException"/> at the first 206 answer instead of delivering its items.</summary>
+        public bool FailOnPartialResult { get; set; }
+
         /// <param name="maxItems">Stop after this many items (null: no limit).</param>
         /// <param name="followNextLinks">False reads the first page only.</param>
         /// <param name="onPage">Receives each page's items (trimmed to maxItems) and the total count when known;
@@ -56,6 +62,13 @@ namespace GraphSecurity.Engine
             {
                 var page = await (FetchPage ?? _graph.GetPageAsync<T>)(url, cancellationToken).ConfigureAwait(false);
                 result.Pages++;
+                if (page.PartialResult.Count > 0)
+                {
+                    if (FailOnPartialResult) throw new PartialResultException(page.PartialResult);
+                    foreach (var warning in page.PartialResult)
+                        if (!result.PartialResult.Any(w => w.Text == warning.Text || (w.Provider != null && w.Provider == warning.Provider)))
+                            result.PartialResult.Add(warning);
+                }
                 var count = Keep == null ? page.Count : null;
                 if (count.HasValue) result.TotalCount = count;
 

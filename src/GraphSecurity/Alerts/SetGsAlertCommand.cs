@@ -1,9 +1,12 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Alerts;
 using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.Legacy;
 
 namespace GraphSecurity.Commands.Alerts
 {
@@ -13,6 +16,7 @@ namespace GraphSecurity.Commands.Alerts
     [Cmdlet(VerbsCommon.Set, "GsAlert", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [GraphPermission("alerts_v2", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
+    [OutputType(typeof(LegacyAlert))]
     public sealed class SetGsAlertCommand : GsUpdateCmdlet<Alert>
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -38,6 +42,78 @@ namespace GraphSecurity.Commands.Alerts
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Comment { get; set; }
+
+        /// <summary>
+        /// The provider of a legacy alert, bound from the VendorInformation of piped legacy alerts: it
+        /// routes the change to the legacy API without reading the alert first.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public SecurityVendorInformation VendorInformation { get; set; }
+
+        /// <summary>Change a legacy alert (/security/alerts) given by id; its provider is read first unless -Provider names it.</summary>
+        [Parameter]
+        public SwitchParameter Legacy { get; set; }
+
+        /// <summary>With -Legacy: the alert's provider (e.g. IPC), so it need not be read first.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(LegacyProviderCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string Provider { get; set; }
+
+        private bool IsLegacy => Legacy || VendorInformation != null;
+
+        protected override void ProcessRecord()
+        {
+            if (!IsLegacy) { base.ProcessRecord(); return; }
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Determination)))
+            {
+                WriteError(new ErrorRecord(new ArgumentException("Legacy alerts have no determination; -Determination applies to alerts_v2 only."),
+                    "InvalidArgument", ErrorCategory.InvalidArgument, Id));
+                return;
+            }
+            var update = new LegacyAlertUpdate
+            {
+                Status = MyInvocation.BoundParameters.ContainsKey(nameof(Status)) ? LegacyAlertUpdate.MapStatus(Status) : (LegacyAlertStatus?)null,
+                Feedback = MyInvocation.BoundParameters.ContainsKey(nameof(Classification)) ? LegacyAlertUpdate.MapFeedback(Classification) : (LegacyAlertFeedback?)null,
+                AssignedTo = MyInvocation.BoundParameters.ContainsKey(nameof(AssignedTo)) ? AssignedTo ?? "" : null,
+            };
+            var vendor = VendorInformation ?? (Provider != null ? new SecurityVendorInformation { Provider = Provider, Vendor = "Microsoft" } : null);
+            var action = string.Join(", ", new[]
+            {
+                update.Status.HasValue ? $"status={update.Status}" : null,
+                update.Feedback.HasValue ? $"feedback={update.Feedback}" : null,
+                update.AssignedTo != null ? $"assignedTo='{update.AssignedTo}'" : null,
+                Comment != null ? "add a comment" : null,
+            }.Where(p => p != null));
+            if (!ShouldProcess($"legacy alert {Id}{(vendor != null ? $" ({vendor.Provider})" : "")}", "Set " + action)) return;
+
+            var connection = GraphConnection;
+            var alerts = new LegacyAlertService(connection.Graph);
+            try
+            {
+                var updated = Run(async token =>
+                {
+                    // The API needs the provider; the comment list is replaced as a whole, so adding one needs the current list.
+                    if (vendor == null || Comment != null)
+                    {
+                        var current = await alerts.GetAsync(Id, token).ConfigureAwait(false);
+                        vendor = vendor ?? current.VendorInformation;
+                        if (Comment != null) update.Comments = current.Comments.Concat(new[] { Comment }).ToList();
+                    }
+                    WriteVerboseLater($"Legacy alert {Id}: provider {vendor}{(VendorInformation != null ? " (from the piped alert)" : "")}.");
+                    return await alerts.UpdateAsync(Id, update.ToBody(vendor), token, returnRepresentation: PassThru).ConfigureAwait(false);
+                });
+                if (PassThru && updated != null)
+                {
+                    updated.ConnectionName = connection.Name;
+                    WriteObject(updated);
+                }
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
+        }
+
+        private void WriteVerboseLater(string message) => Post(() => WriteVerbose(message));
 
         protected override string TargetId => Id;
         protected override string CommentText => Comment;

@@ -51,7 +51,8 @@ namespace GraphSecurity.Commands.Base
         /// <paramref name="keep"/> (a client-side match), pages are read until enough items matched:
         /// -First N of them, every one with -All, else one page's worth (as if the server had filtered).
         /// </summary>
-        protected void StreamList(GraphConnection connection, EntityService<T> service, CollectionQuery query, Func<T, bool> keep = null)
+        protected void StreamList<TItem>(GraphConnection connection, EntityService<TItem> service, CollectionQuery query, Func<TItem, bool> keep = null)
+            where TItem : class
         {
             var first = PagingParameters.First;
             var limited = first != ulong.MaxValue;
@@ -62,11 +63,14 @@ namespace GraphSecurity.Commands.Base
 
             var reader = service.List(query);
             reader.Keep = keep;
+            reader.FailOnPartialResult = FailOnPartialResults;
             try
             {
                 var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited || keep != null,
-                    StreamPages<T>(item => WriteItem(item, connection),
+                    StreamPages<TItem>(item => WriteItem(item, connection),
                         total => WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0))), token));
+                foreach (var partial in result.PartialResult)
+                    WriteWarning(GraphConnections.Count > 1 ? $"{partial} (connection '{connection.Name}')" : partial.ToString());
                 if (result.MoreAvailable && !All && !limited && _cutOffWarned.Add(connection.Name))
                 {
                     var where = GraphConnections.Count > 1 ? $" in '{connection.Name}'" : "";
@@ -78,7 +82,8 @@ namespace GraphSecurity.Commands.Base
         }
 
         /// <summary>Gets items by id; an unknown id is a non-terminating error carrying that id.</summary>
-        protected void GetById(GraphConnection connection, EntityService<T> service, string[] ids, string expand = null)
+        protected void GetById<TItem>(GraphConnection connection, EntityService<TItem> service, string[] ids, string expand = null)
+            where TItem : class
         {
             foreach (var id in ids)
             {
@@ -88,7 +93,13 @@ namespace GraphSecurity.Commands.Base
             }
         }
 
-        protected virtual void WriteItem(T item, GraphConnection connection)
+        /// <summary>
+        /// True makes a partial answer (206: some providers of a federated API failed) an error
+        /// instead of warnings plus the results that arrived.
+        /// </summary>
+        protected virtual bool FailOnPartialResults => false;
+
+        protected virtual void WriteItem(object item, GraphConnection connection)
         {
             if (item is IConnectionBound bound) bound.ConnectionName = connection.Name;
             WriteObject(item);

@@ -90,9 +90,10 @@ namespace GraphSecurity.Commands.Incidents
         }
 
         /// <summary>The incident's alerts go back to the same tenant when piped to Set-GsAlert.</summary>
-        protected override void WriteItem(Incident item, GraphConnection connection)
+        protected override void WriteItem(object item, GraphConnection connection)
         {
-            foreach (var alert in item.Alerts) alert.ConnectionName = connection.Name;
+            if (item is Incident incident)
+                foreach (var alert in incident.Alerts) alert.ConnectionName = connection.Name;
             base.WriteItem(item, connection);
         }
     }
