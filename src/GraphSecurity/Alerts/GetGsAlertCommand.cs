@@ -94,7 +94,8 @@ namespace GraphSecurity.Commands.Alerts
 
         protected override bool FailOnPartialResults => FailOnPartialResult;
 
-        private static bool _legacyWarned;
+        /// <summary>Runspaces (PowerShell sessions) that have shown the deprecation warning.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> LegacyWarned = new System.Collections.Concurrent.ConcurrentDictionary<Guid, bool>();
 
         protected override void BeginProcessing()
         {
@@ -109,9 +110,8 @@ namespace GraphSecurity.Commands.Alerts
                     : $"-{misplaced} applies to legacy alerts only; add -Legacy.", misplaced);
             if (Legacy && bound.ContainsKey(nameof(Top)) && Top > LegacyAlertService.MaxPageSize)
                 ThrowInvalid($"-Top with -Legacy is per provider and at most {LegacyAlertService.MaxPageSize}.", Top);
-            if (Legacy && !_legacyWarned)
+            if (Legacy && LegacyWarned.TryAdd(System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty, true))
             {
-                _legacyWarned = true;
                 WriteWarning($"The legacy alerts API (/security/alerts) is deprecated; Microsoft announced its retirement for {LegacyAlertService.RetirementDate:yyyy-MM-dd}, after which it returns no data. Use Get-GsAlert without -Legacy (alerts_v2) instead.");
             }
         }
