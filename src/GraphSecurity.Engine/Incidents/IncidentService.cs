@@ -4,31 +4,27 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using GraphSecurity.Engine.Alerts;
 using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Json;
 
 namespace GraphSecurity.Engine.Incidents
 {
     /// <summary>The fields Set-GsIncident may change; null means "leave as is".</summary>
-    public sealed class IncidentUpdate
+    public sealed class IncidentUpdate : TriageUpdate
     {
         public IncidentStatus? Status { get; set; }
-        public AlertClassification? Classification { get; set; }
-        public AlertDetermination? Determination { get; set; }
-        /// <summary>An empty string clears the owner.</summary>
-        public string AssignedTo { get; set; }
         /// <summary>Replaces the custom tags (an empty list removes them all).</summary>
         public IList<string> CustomTags { get; set; }
 
-        public Dictionary<string, object> ToBody()
+        protected override void AddStatus(Dictionary<string, object> body)
         {
-            var body = new Dictionary<string, object>();
             if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
-            if (Classification.HasValue) body["classification"] = GraphJson.ToWire(Classification.Value);
-            if (Determination.HasValue) body["determination"] = GraphJson.ToWire(Determination.Value);
-            if (AssignedTo != null) body["assignedTo"] = AssignedTo.Length == 0 ? null : AssignedTo;
+        }
+
+        protected override void AddOthers(Dictionary<string, object> body)
+        {
             if (CustomTags != null) body["customTags"] = CustomTags.ToArray();
-            return body;
         }
     }
 

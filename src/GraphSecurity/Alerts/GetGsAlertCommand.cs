@@ -15,7 +15,7 @@ namespace GraphSecurity.Commands.Alerts
     [GraphPermission("alerts_v2", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
     [OutputType(typeof(LegacyAlert))]
-    public sealed class GetGsAlertCommand : GsListCmdlet<Alert>
+    public sealed class GetGsAlertCommand : GsTriageListCmdlet<Alert>
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
@@ -23,29 +23,10 @@ namespace GraphSecurity.Commands.Alerts
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
-        public AlertSeverity[] Severity { get; set; }
-
-        [Parameter(ParameterSetName = ListSet)]
         public AlertStatus[] Status { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
         public ServiceSource[] ServiceSource { get; set; }
-
-        [Parameter(ParameterSetName = ListSet)]
-        public AlertClassification[] Classification { get; set; }
-
-        /// <summary>Alerts assigned to any of these (an empty string: unassigned alerts).</summary>
-        [Parameter(ParameterSetName = ListSet)]
-        [AllowEmptyString]
-        public string[] AssignedTo { get; set; }
-
-        /// <summary>Alerts created at or after this time (local time unless it says otherwise).</summary>
-        [Parameter(ParameterSetName = ListSet)]
-        public DateTime Since { get; set; }
-
-        /// <summary>Alerts created before this time.</summary>
-        [Parameter(ParameterSetName = ListSet)]
-        public DateTime Until { get; set; }
 
         /// <summary>Alerts whose evidence names any of these users (UPN or Entra object id).</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -99,7 +80,7 @@ namespace GraphSecurity.Commands.Alerts
 
         protected override void BeginProcessing()
         {
-            RequireTimeRange(nameof(Since), Bound(nameof(Since), Since), nameof(Until), Bound(nameof(Until), Until));
+            base.BeginProcessing();
             var bound = MyInvocation.BoundParameters;
             var onlyV2 = new[] { nameof(Status), nameof(ServiceSource), nameof(Classification), nameof(IpAddress), nameof(EvidenceMatch) };
             var onlyLegacy = new[] { nameof(Provider), nameof(FailOnPartialResult) };
@@ -137,8 +118,8 @@ namespace GraphSecurity.Commands.Alerts
                 User = User ?? new string[0],
                 Host = Device ?? new string[0],
                 AssignedTo = AssignedTo ?? new string[0],
-                Since = Moment(nameof(Since), Since),
-                Until = Moment(nameof(Until), Until),
+                Since = SinceMoment,
+                Until = UntilMoment,
             };
             var collection = WithPaging(query.ToCollectionQuery());
             if (collection.PageSize == null && PagingParameters.First != ulong.MaxValue && PagingParameters.First > LegacyAlertService.MaxPageSize)
@@ -168,8 +149,8 @@ namespace GraphSecurity.Commands.Alerts
                     ServiceSource = ServiceSource ?? new ServiceSource[0],
                     Classification = Classification ?? new AlertClassification[0],
                     AssignedTo = AssignedTo ?? new string[0],
-                    Since = Moment(nameof(Since), Since),
-                    Until = Moment(nameof(Until), Until),
+                    Since = SinceMoment,
+                    Until = UntilMoment,
                     Evidence = new EvidenceCriteria { Users = User ?? new string[0], Devices = Device ?? new string[0], IpAddresses = IpAddress ?? new string[0] },
                     EvidenceMatch = EvidenceMatch,
                 };

@@ -17,7 +17,7 @@ namespace GraphSecurity.Commands.Alerts
     [GraphPermission("alerts_v2", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
     [OutputType(typeof(LegacyAlert))]
-    public sealed class SetGsAlertCommand : GsUpdateCmdlet<Alert>
+    public sealed class SetGsAlertCommand : GsTriageUpdateCmdlet<Alert>
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
@@ -26,22 +26,6 @@ namespace GraphSecurity.Commands.Alerts
 
         [Parameter]
         public AlertStatus Status { get; set; }
-
-        [Parameter]
-        public AlertClassification Classification { get; set; }
-
-        [Parameter]
-        public AlertDetermination Determination { get; set; }
-
-        /// <summary>Who owns the alert (usually a UPN); an empty string clears it.</summary>
-        [Parameter]
-        [AllowEmptyString]
-        public string AssignedTo { get; set; }
-
-        /// <summary>A comment added to the alert's comment list.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Comment { get; set; }
 
         /// <summary>
         /// The provider of a legacy alert, bound from the VendorInformation of piped legacy alerts: it
@@ -73,9 +57,9 @@ namespace GraphSecurity.Commands.Alerts
             }
             var update = new LegacyAlertUpdate
             {
-                Status = MyInvocation.BoundParameters.ContainsKey(nameof(Status)) ? LegacyAlertUpdate.MapStatus(Status) : (LegacyAlertStatus?)null,
-                Feedback = MyInvocation.BoundParameters.ContainsKey(nameof(Classification)) ? LegacyAlertUpdate.MapFeedback(Classification) : (LegacyAlertFeedback?)null,
-                AssignedTo = MyInvocation.BoundParameters.ContainsKey(nameof(AssignedTo)) ? AssignedTo ?? "" : null,
+                Status = IfBound(nameof(Status), Status).HasValue ? LegacyAlertUpdate.MapStatus(Status) : (LegacyAlertStatus?)null,
+                Feedback = BoundClassification.HasValue ? LegacyAlertUpdate.MapFeedback(Classification) : (LegacyAlertFeedback?)null,
+                AssignedTo = BoundAssignedTo,
             };
             var vendor = VendorInformation ?? (Provider != null ? new SecurityVendorInformation { Provider = Provider, Vendor = "Microsoft" } : null);
             var action = string.Join(", ", new[]
@@ -116,20 +100,18 @@ namespace GraphSecurity.Commands.Alerts
         private void WriteVerboseLater(string message) => Post(() => WriteVerbose(message));
 
         protected override string TargetId => Id;
-        protected override string CommentText => Comment;
         protected override string TargetKind => "alert";
         protected override string ChangeParameterNames => "-Status, -Classification, -Determination, -AssignedTo";
         protected override EntityService<Alert> CreateService(GraphConnection connection) => new AlertService(connection.Graph);
 
         protected override IDictionary<string, object> BuildChanges()
         {
-            var bound = MyInvocation.BoundParameters;
             return new AlertUpdate
             {
-                Status = bound.ContainsKey(nameof(Status)) ? Status : (AlertStatus?)null,
-                Classification = bound.ContainsKey(nameof(Classification)) ? Classification : (AlertClassification?)null,
-                Determination = bound.ContainsKey(nameof(Determination)) ? Determination : (AlertDetermination?)null,
-                AssignedTo = bound.ContainsKey(nameof(AssignedTo)) ? AssignedTo ?? "" : null,
+                Status = IfBound(nameof(Status), Status),
+                Classification = BoundClassification,
+                Determination = BoundDetermination,
+                AssignedTo = BoundAssignedTo,
             }.ToBody();
         }
     }

@@ -13,7 +13,7 @@ namespace GraphSecurity.Commands.Incidents
     [Cmdlet(VerbsCommon.Get, "GsIncident", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [GraphPermission("incidents", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Incident))]
-    public sealed class GetGsIncidentCommand : GsListCmdlet<Incident>
+    public sealed class GetGsIncidentCommand : GsTriageListCmdlet<Incident>
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]
@@ -21,29 +21,10 @@ namespace GraphSecurity.Commands.Incidents
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
-        public AlertSeverity[] Severity { get; set; }
-
-        [Parameter(ParameterSetName = ListSet)]
         public IncidentStatus[] Status { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
-        public AlertClassification[] Classification { get; set; }
-
-        [Parameter(ParameterSetName = ListSet)]
         public AlertDetermination[] Determination { get; set; }
-
-        /// <summary>Incidents assigned to any of these (an empty string: unassigned incidents).</summary>
-        [Parameter(ParameterSetName = ListSet)]
-        [AllowEmptyString]
-        public string[] AssignedTo { get; set; }
-
-        /// <summary>Incidents created at or after this time (local time unless it says otherwise).</summary>
-        [Parameter(ParameterSetName = ListSet)]
-        public DateTime Since { get; set; }
-
-        /// <summary>Incidents created before this time.</summary>
-        [Parameter(ParameterSetName = ListSet)]
-        public DateTime Until { get; set; }
 
         /// <summary>Incidents updated at or after this time.</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -64,9 +45,6 @@ namespace GraphSecurity.Commands.Incidents
 
         private string Expand => ExpandAlerts ? IncidentService.AlertsNavigation : null;
 
-        protected override void BeginProcessing() =>
-            RequireTimeRange(nameof(Since), Bound(nameof(Since), Since), nameof(Until), Bound(nameof(Until), Until));
-
         protected override void ProcessRecord()
         {
             foreach (var connection in GraphConnections)
@@ -83,7 +61,7 @@ namespace GraphSecurity.Commands.Incidents
                     .AnyOf("classification", Classification)
                     .AnyOf("determination", Determination)
                     .AnyOf("assignedTo", AssignedTo)
-                    .Between("createdDateTime", Moment(nameof(Since), Since), Moment(nameof(Until), Until))
+                    .Between("createdDateTime", SinceMoment, UntilMoment)
                     .Between("lastUpdateDateTime", Moment(nameof(UpdatedSince), UpdatedSince), null);
                 StreamList(connection, incidents, WithPaging(query));
             }

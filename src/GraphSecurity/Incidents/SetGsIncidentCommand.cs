@@ -13,7 +13,7 @@ namespace GraphSecurity.Commands.Incidents
     [Cmdlet(VerbsCommon.Set, "GsIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [GraphPermission("incidents", "SecurityIncident.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Incident))]
-    public sealed class SetGsIncidentCommand : GsUpdateCmdlet<Incident>
+    public sealed class SetGsIncidentCommand : GsTriageUpdateCmdlet<Incident>
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]
@@ -25,43 +25,25 @@ namespace GraphSecurity.Commands.Incidents
         [ValidateSet("Active", "InProgress", "Resolved", "AwaitingAction", IgnoreCase = true)]
         public IncidentStatus Status { get; set; }
 
-        [Parameter]
-        public AlertClassification Classification { get; set; }
-
-        [Parameter]
-        public AlertDetermination Determination { get; set; }
-
-        /// <summary>Who owns the incident (usually a UPN); an empty string clears it.</summary>
-        [Parameter]
-        [AllowEmptyString]
-        public string AssignedTo { get; set; }
-
         /// <summary>Replaces the incident's custom tags; an empty array removes them.</summary>
         [Parameter]
         [AllowEmptyCollection]
         public string[] CustomTags { get; set; }
 
-        /// <summary>A comment added to the incident's comment list.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Comment { get; set; }
-
         protected override string TargetId => Id;
-        protected override string CommentText => Comment;
         protected override string TargetKind => "incident";
         protected override string ChangeParameterNames => "-Status, -Classification, -Determination, -AssignedTo, -CustomTags";
         protected override EntityService<Incident> CreateService(GraphConnection connection) => new IncidentService(connection.Graph);
 
         protected override IDictionary<string, object> BuildChanges()
         {
-            var bound = MyInvocation.BoundParameters;
             return new IncidentUpdate
             {
-                Status = bound.ContainsKey(nameof(Status)) ? Status : (IncidentStatus?)null,
-                Classification = bound.ContainsKey(nameof(Classification)) ? Classification : (AlertClassification?)null,
-                Determination = bound.ContainsKey(nameof(Determination)) ? Determination : (AlertDetermination?)null,
-                AssignedTo = bound.ContainsKey(nameof(AssignedTo)) ? AssignedTo ?? "" : null,
-                CustomTags = bound.ContainsKey(nameof(CustomTags)) ? CustomTags ?? new string[0] : null,
+                Status = IfBound(nameof(Status), Status),
+                Classification = BoundClassification,
+                Determination = BoundDetermination,
+                AssignedTo = BoundAssignedTo,
+                CustomTags = MyInvocation.BoundParameters.ContainsKey(nameof(CustomTags)) ? CustomTags ?? new string[0] : null,
             }.ToBody();
         }
     }
