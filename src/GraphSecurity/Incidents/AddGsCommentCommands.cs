@@ -10,7 +10,8 @@ namespace GraphSecurity.Commands.Incidents
     /// <summary>The Add-Gs*Comment cmdlets: a mandatory comment and nothing else to change.</summary>
     public abstract class GsAddCommentCmdlet<T> : GsUpdateCmdlet<T> where T : class, IConnectionBound, ICommented
     {
-        [Parameter(Mandatory = true, Position = 1)]
+        /// <summary>The comment text; the first positional parameter, so "... | Add-GsAlertComment 'text'" works.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         public string Comment { get; set; }
 
@@ -25,7 +26,7 @@ namespace GraphSecurity.Commands.Incidents
     [OutputType(typeof(Alert))]
     public sealed class AddGsAlertCommentCommand : GsAddCommentCmdlet<Alert>
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
@@ -43,7 +44,7 @@ namespace GraphSecurity.Commands.Incidents
     [OutputType(typeof(Incident))]
     public sealed class AddGsIncidentCommentCommand : GsAddCommentCmdlet<Incident>
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
