@@ -13,6 +13,9 @@
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert',
+        'Get-GsIncident', 'Set-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
+        'Invoke-GsHuntingQuery',
+        'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()

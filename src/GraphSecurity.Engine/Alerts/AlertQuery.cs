@@ -22,15 +22,30 @@ namespace GraphSecurity.Engine.Alerts
         public int? PageSize { get; set; }
         public long Skip { get; set; }
         public bool IncludeCount { get; set; }
+        /// <summary>Alerts about these users, devices or addresses.</summary>
+        public EvidenceCriteria Evidence { get; set; } = new EvidenceCriteria();
+        /// <summary>Where <see cref="Evidence"/> is evaluated.</summary>
+        public EvidenceMatchMode EvidenceMatch { get; set; }
 
-        public CollectionQuery ToCollectionQuery() =>
-            new CollectionQuery(AlertService.CollectionPath) { RawFilter = Filter, PageSize = PageSize, Skip = Skip, IncludeCount = IncludeCount }
+        /// <summary>True when the evidence criteria go into $filter; otherwise <see cref="MatchesEvidence"/> must be applied to the items read.</summary>
+        public bool EvidenceOnServer => Evidence.IsEmpty || Evidence.ServerSide(EvidenceMatch);
+
+        /// <summary>The client-side part of the query (null when there is none).</summary>
+        public Func<Alert, bool> ClientFilter => EvidenceOnServer ? (Func<Alert, bool>)null : Evidence.Matches;
+
+        public CollectionQuery ToCollectionQuery()
+        {
+            var query = new CollectionQuery(AlertService.CollectionPath) { RawFilter = Filter, PageSize = PageSize, Skip = Skip, IncludeCount = IncludeCount }
                 .AnyOf("severity", Severity)
                 .AnyOf("status", Status)
                 .AnyOf("serviceSource", ServiceSource)
                 .AnyOf("classification", Classification)
                 .AnyOf("assignedTo", AssignedTo)
                 .Between("createdDateTime", Since, Until);
+            if (!Evidence.IsEmpty && EvidenceOnServer)
+                foreach (var clause in Evidence.FilterClauses()) query.Add(clause);
+            return query;
+        }
 
         public string BuildFilter() => ToCollectionQuery().BuildFilter();
 

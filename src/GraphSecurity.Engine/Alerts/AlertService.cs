@@ -6,25 +6,42 @@ using GraphSecurity.Engine.Json;
 
 namespace GraphSecurity.Engine.Alerts
 {
-    /// <summary>The fields Set-GsAlert may change; null means "leave as is".</summary>
-    public sealed class AlertUpdate
+    /// <summary>
+    /// The triage fields alerts and incidents share; null means "leave as is". Subclasses add their
+    /// status (a different enumeration for each) and whatever else they may change.
+    /// </summary>
+    public abstract class TriageUpdate
     {
-        public AlertStatus? Status { get; set; }
         public AlertClassification? Classification { get; set; }
         public AlertDetermination? Determination { get; set; }
+        /// <summary>The owner; an empty string clears it.</summary>
         public string AssignedTo { get; set; }
-
-        public bool IsEmpty => Status == null && Classification == null && Determination == null && AssignedTo == null;
 
         /// <summary>The PATCH body: only the fields being changed.</summary>
         public Dictionary<string, object> ToBody()
         {
             var body = new Dictionary<string, object>();
-            if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
+            AddStatus(body);
             if (Classification.HasValue) body["classification"] = GraphJson.ToWire(Classification.Value);
             if (Determination.HasValue) body["determination"] = GraphJson.ToWire(Determination.Value);
             if (AssignedTo != null) body["assignedTo"] = AssignedTo.Length == 0 ? null : AssignedTo; // "" clears the owner
+            AddOthers(body);
             return body;
+        }
+
+        protected abstract void AddStatus(Dictionary<string, object> body);
+
+        protected virtual void AddOthers(Dictionary<string, object> body) { }
+    }
+
+    /// <summary>The fields Set-GsAlert may change.</summary>
+    public sealed class AlertUpdate : TriageUpdate
+    {
+        public AlertStatus? Status { get; set; }
+
+        protected override void AddStatus(Dictionary<string, object> body)
+        {
+            if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
         }
     }
 

@@ -25,13 +25,13 @@ namespace GraphSecurity.Engine.Http
         public string Version { get; }
         public string Path { get; }
 
-        public PageReader<T> List(CollectionQuery query) => new PageReader<T>(Graph, Graph.Url(Version, query.BuildPathAndQuery()));
+        public virtual PageReader<T> List(CollectionQuery query) => new PageReader<T>(Graph, Graph.Url(Version, query.BuildPathAndQuery()));
 
-        public Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
+        public virtual Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
             Graph.SendAsync<T>(HttpMethod.Get, ItemUrl(id, expand == null ? "" : "?$expand=" + Uri.EscapeDataString(expand)), null, cancellationToken);
 
         /// <summary>PATCH with only the given fields; services that answer 204 give null.</summary>
-        public Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
+        public virtual Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
             Graph.SendAsync<T>(Patch, ItemUrl(id), changes, cancellationToken, returnRepresentation ? "return=representation" : null);
 
         /// <summary>Adds a comment; the service answers with the whole comment list.</summary>

@@ -23,6 +23,8 @@ namespace GraphSecurity.Engine.Http
         [JsonPropertyName("value")] public List<T> Value { get; set; } = new List<T>();
         [JsonPropertyName("@odata.nextLink")] public string NextLink { get; set; }
         [JsonPropertyName("@odata.count")] public long? Count { get; set; }
+        /// <summary>The Warning header items of a 206 Partial Content answer (federated APIs), else empty.</summary>
+        [JsonIgnore] public List<PartialResultWarning> PartialResult { get; set; } = new List<PartialResultWarning>();
     }
 
     /// <summary>
@@ -101,11 +103,19 @@ namespace GraphSecurity.Engine.Http
         /// <summary>An absolute URL for a path under an API version, e.g. ("v1.0", "security/alerts_v2").</summary>
         public Uri Url(string version, string pathAndQuery) => new Uri(GraphEndpoint, version + "/" + pathAndQuery.TrimStart('/'));
 
-        public Task<GraphPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken) =>
-            SendAsync<GraphPage<T>>(HttpMethod.Get, url, null, cancellationToken);
+        public async Task<GraphPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken)
+        {
+            List<PartialResultWarning> partial = null;
+            var page = await SendAsync<GraphPage<T>>(HttpMethod.Get, url, null, cancellationToken,
+                onResponse: response => partial = PartialResultWarning.From(response)).ConfigureAwait(false);
+            if (partial != null) page.PartialResult = partial;
+            return page;
+        }
 
         /// <param name="prefer">An extra Prefer value, e.g. "return=representation".</param>
-        public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null)
+        /// <param name="onResponse">Sees the successful response before its body is read (e.g. for headers).</param>
+        public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null,
+            Action<HttpResponseMessage> onResponse = null)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
@@ -131,6 +141,7 @@ namespace GraphSecurity.Engine.Http
                 {
                     if (!response.IsSuccessStatusCode)
                         throw await ReadErrorAsync(request, response).ConfigureAwait(false);
+                    onResponse?.Invoke(response);
                     if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(object))
                         return default;
                     using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))

@@ -23,6 +23,7 @@ namespace GraphSecurity.Engine.Json
             options.Converters.Add(new TolerantEnumConverterFactory());
             options.Converters.Add(new ValueListConverterFactory());
             options.Converters.Add(new AlertEvidenceConverter());
+            options.Converters.Add(new TolerantNullableBooleanConverter());
             return options;
         }
 
@@ -82,6 +83,31 @@ namespace GraphSecurity.Engine.Json
 
             public override void Write(Utf8JsonWriter writer, ValueList<T> value, JsonSerializerOptions options) =>
                 JsonSerializer.Serialize(writer, (IEnumerable<T>)value ?? new T[0], options);
+        }
+    }
+}
+
+namespace GraphSecurity.Engine.Json
+{
+    /// <summary>Reads optional booleans that some payloads carry as strings ("true"), e.g. controlScore.IsApplicable.</summary>
+    internal sealed class TolerantNullableBooleanConverter : JsonConverter<bool?>
+    {
+        public override bool HandleNull => true;
+
+        public override bool? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.True: return true;
+                case JsonTokenType.False: return false;
+                case JsonTokenType.String: return bool.TryParse(reader.GetString(), out var value) ? value : (bool?)null;
+                default: return null;
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options)
+        {
+            if (value.HasValue) writer.WriteBooleanValue(value.Value); else writer.WriteNullValue();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Http;
@@ -14,6 +15,8 @@ namespace GraphSecurity.Engine
         public long? TotalCount { get; set; }
         /// <summary>True when the service had more items than were read.</summary>
         public bool MoreAvailable { get; set; }
+        /// <summary>The failing providers reported by 206 answers, one per provider.</summary>
+        public List<PartialResultWarning> PartialResult { get; } = new List<PartialResultWarning>();
     }
 
     /// <summary>
@@ -34,6 +37,18 @@ namespace GraphSecurity.Engine
 
         public Uri FirstPage => _firstPage;
 
+        /// <summary>
+        /// Keeps only the items it accepts (a client-side part of a query). Limits and counts then
+        /// apply to the kept items, and the service's @odata.count is not passed on (it counts the unfiltered set).
+        /// </summary>
+        public Func<T, bool> Keep { get; set; }
+
+        /// <summary>How a page is fetched; by default a GET of the URL. A service may replace it (e.g. to fall back when $expand fails).</summary>
+        public Func<Uri, CancellationToken, Task<GraphPage<T>>> FetchPage { get; set; }
+
+        /// <summary>Throw <see cref="PartialResultException"/> at the first 206 answer instead of delivering its items.</summary>
+        public bool FailOnPartialResult { get; set; }
+
         /// <param name="maxItems">Stop after this many items (null: no limit).</param>
         /// <param name="followNextLinks">False reads the first page only.</param>
         /// <param name="onPage">Receives each page's items (trimmed to maxItems) and the total count when known;
@@ -45,20 +60,29 @@ namespace GraphSecurity.Engine
             var url = _firstPage;
             while (url != null)
             {
-                var page = await _graph.GetPageAsync<T>(url, cancellationToken).ConfigureAwait(false);
+                var page = await (FetchPage ?? _graph.GetPageAsync<T>)(url, cancellationToken).ConfigureAwait(false);
                 result.Pages++;
-                if (page.Count.HasValue) result.TotalCount = page.Count;
+                if (page.PartialResult.Count > 0)
+                {
+                    if (FailOnPartialResult) throw new PartialResultException(page.PartialResult);
+                    foreach (var warning in page.PartialResult)
+                        if (!result.PartialResult.Any(w => w.Text == warning.Text || (w.Provider != null && w.Provider == warning.Provider)))
+                            result.PartialResult.Add(warning);
+                }
+                var count = Keep == null ? page.Count : null;
+                if (count.HasValue) result.TotalCount = count;
 
-                IReadOnlyList<T> items = page.Value;
+                var kept = Keep == null ? page.Value : page.Value.FindAll(item => Keep(item));
+                IReadOnlyList<T> items = kept;
                 var remaining = maxItems.HasValue ? maxItems.Value - result.ItemsDelivered : long.MaxValue;
                 var trimmed = items.Count > remaining;
-                if (trimmed) items = page.Value.GetRange(0, (int)remaining);
+                if (trimmed) items = kept.GetRange(0, (int)remaining);
                 result.ItemsDelivered += items.Count;
 
                 var hasNext = !string.IsNullOrEmpty(page.NextLink);
                 var limitReached = maxItems.HasValue && result.ItemsDelivered >= maxItems.Value;
-                if (items.Count > 0 || page.Count.HasValue)
-                    await onPage(items, page.Count).ConfigureAwait(false);
+                if (items.Count > 0 || count.HasValue)
+                    await onPage(items, count).ConfigureAwait(false);
 
                 if (limitReached || !followNextLinks || !hasNext)
                 {

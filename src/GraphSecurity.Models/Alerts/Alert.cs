@@ -5,7 +5,7 @@ using System.Linq;
 namespace GraphSecurity
 {
     /// <summary>An alert of the alerts_v2 API (microsoft.graph.security.alert).</summary>
-    public class Alert : IConnectionBound
+    public class Alert : IConnectionBound, ICommented
     {
         public string Id { get; set; }
         public string Title { get; set; }

@@ -1,7 +1,10 @@
 using System;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
+using System.Linq;
 using GraphSecurity.Engine.Alerts;
+using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Legacy;
 
 namespace GraphSecurity.Commands.Alerts
 {
@@ -11,7 +14,8 @@ namespace GraphSecurity.Commands.Alerts
     [Cmdlet(VerbsCommon.Get, "GsAlert", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [GraphPermission("alerts_v2", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
-    public sealed class GetGsAlertCommand : GsListCmdlet<Alert>
+    [OutputType(typeof(LegacyAlert))]
+    public sealed class GetGsAlertCommand : GsTriageListCmdlet<Alert>
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
@@ -20,31 +24,48 @@ namespace GraphSecurity.Commands.Alerts
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
-        public AlertSeverity[] Severity { get; set; }
-
-        [Parameter(ParameterSetName = ListSet)]
         public AlertStatus[] Status { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
         public ServiceSource[] ServiceSource { get; set; }
 
+        /// <summary>Alerts whose evidence names any of these users (UPN or Entra object id).</summary>
         [Parameter(ParameterSetName = ListSet)]
-        public AlertClassification[] Classification { get; set; }
+        [ValidateNotNullOrEmpty]
+        [Alias("UserPrincipalName")]
+        public string[] User { get; set; }
 
-        /// <summary>Alerts assigned to any of these (an empty string: unassigned alerts).</summary>
+        /// <summary>Alerts whose evidence names any of these devices (DNS name, host name or MDE device id).</summary>
         [Parameter(ParameterSetName = ListSet)]
-        [AllowEmptyString]
-        public string[] AssignedTo { get; set; }
+        [ValidateNotNullOrEmpty]
+        [Alias("DeviceName", "Host")]
+        public string[] Device { get; set; }
 
-        /// <summary>Alerts created at or after this time (local time unless it says otherwise).</summary>
+        /// <summary>Alerts whose evidence names any of these IP addresses.</summary>
         [Parameter(ParameterSetName = ListSet)]
-        public DateTime Since { get; set; }
+        [ValidateNotNullOrEmpty]
+        public string[] IpAddress { get; set; }
 
-        /// <summary>Alerts created before this time.</summary>
+        /// <summary>Where -User, -Device and -IpAddress are evaluated: Auto (server for UPNs and device names), Server or Client.</summary>
         [Parameter(ParameterSetName = ListSet)]
-        public DateTime Until { get; set; }
+        public EvidenceMatchMode EvidenceMatch { get; set; }
 
-        /// <summary>Page size: alerts per request (1–2000).</summary>
+        /// <summary>Read the deprecated legacy alerts API (/security/alerts) instead of alerts_v2.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [Parameter(ParameterSetName = IdSet)]
+        public SwitchParameter Legacy { get; set; }
+
+        /// <summary>With -Legacy: alerts of these providers (vendorInformation/provider), e.g. IPC, MCAS.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(LegacyProviderCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Provider { get; set; }
+
+        /// <summary>With -Legacy: make a partial answer (some providers failed) an error instead of warnings.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter FailOnPartialResult { get; set; }
+
+        /// <summary>Page size: alerts per request (1–2000; with -Legacy, per provider, 1–1000).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateRange(1, 2000)]
         public int Top { get; set; }
@@ -53,13 +74,69 @@ namespace GraphSecurity.Commands.Alerts
         protected override int MaxPageSize => 2000;
         protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
 
-        protected override void BeginProcessing() =>
-            RequireTimeRange(nameof(Since), Bound(nameof(Since), Since), nameof(Until), Bound(nameof(Until), Until));
+        protected override bool FailOnPartialResults => FailOnPartialResult;
+
+        /// <summary>Runspaces (PowerShell sessions) that have shown the deprecation warning.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> LegacyWarned = new System.Collections.Concurrent.ConcurrentDictionary<Guid, bool>();
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            var bound = MyInvocation.BoundParameters;
+            var onlyV2 = new[] { nameof(Status), nameof(ServiceSource), nameof(Classification), nameof(IpAddress), nameof(EvidenceMatch) };
+            var onlyLegacy = new[] { nameof(Provider), nameof(FailOnPartialResult) };
+            var misplaced = (Legacy ? onlyV2 : onlyLegacy).FirstOrDefault(bound.ContainsKey);
+            if (misplaced != null)
+                ThrowInvalid(Legacy
+                    ? $"-{misplaced} applies to alerts_v2 only, not with -Legacy; use -Filter with the legacy API's property names instead."
+                    : $"-{misplaced} applies to legacy alerts only; add -Legacy.", misplaced);
+            if (Legacy && bound.ContainsKey(nameof(Top)) && Top > LegacyAlertService.MaxPageSize)
+                ThrowInvalid($"-Top with -Legacy is per provider and at most {LegacyAlertService.MaxPageSize}.", Top);
+            if (Legacy && LegacyWarned.TryAdd(System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty, true))
+            {
+                WriteWarning($"The legacy alerts API (/security/alerts) is deprecated; Microsoft announced its retirement for {LegacyAlertService.RetirementDate:yyyy-MM-dd}, after which it returns no data. Use Get-GsAlert without -Legacy (alerts_v2) instead.");
+            }
+        }
+
+        private void ThrowInvalid(string message, object target) =>
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidArgument", ErrorCategory.InvalidArgument, target)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            });
+
+        private void ProcessLegacy(GraphConnection connection)
+        {
+            var alerts = new LegacyAlertService(connection.Graph);
+            if (ParameterSetName == IdSet)
+            {
+                GetById(connection, alerts, Id);
+                return;
+            }
+            var query = new LegacyAlertQuery
+            {
+                Provider = Provider ?? new string[0],
+                Severity = Severity ?? new AlertSeverity[0],
+                User = User ?? new string[0],
+                Host = Device ?? new string[0],
+                AssignedTo = AssignedTo ?? new string[0],
+                Since = SinceMoment,
+                Until = UntilMoment,
+            };
+            var collection = WithPaging(query.ToCollectionQuery());
+            if (collection.PageSize == null && PagingParameters.First != ulong.MaxValue && PagingParameters.First > LegacyAlertService.MaxPageSize)
+                collection.PageSize = LegacyAlertService.MaxPageSize;
+            StreamList(connection, alerts, collection);
+        }
 
         protected override void ProcessRecord()
         {
             foreach (var connection in GraphConnections)
             {
+                if (Legacy)
+                {
+                    ProcessLegacy(connection);
+                    continue;
+                }
                 var alerts = new AlertService(connection.Graph);
                 if (ParameterSetName == IdSet)
                 {
@@ -73,11 +150,34 @@ namespace GraphSecurity.Commands.Alerts
                     ServiceSource = ServiceSource ?? new ServiceSource[0],
                     Classification = Classification ?? new AlertClassification[0],
                     AssignedTo = AssignedTo ?? new string[0],
-                    Since = Moment(nameof(Since), Since),
-                    Until = Moment(nameof(Until), Until),
+                    Since = SinceMoment,
+                    Until = UntilMoment,
+                    Evidence = new EvidenceCriteria { Users = User ?? new string[0], Devices = Device ?? new string[0], IpAddresses = IpAddress ?? new string[0] },
+                    EvidenceMatch = EvidenceMatch,
                 };
-                StreamList(connection, alerts, WithPaging(query.ToCollectionQuery()));
+                if (!query.Evidence.IsEmpty)
+                    WriteVerbose(query.EvidenceOnServer
+                        ? $"Evidence filter ({query.Evidence.Describe()}) sent to the service as an evidence/any() lambda in $filter."
+                        : $"Evidence filter ({query.Evidence.Describe()}) matched here on each alert's evidence: the documented lambda forms cover only user principal names and device names, so the other filters are sent and every page is read.");
+                StreamList(connection, alerts, WithPaging(query.ToCollectionQuery()), query.ClientFilter);
             }
+        }
+    }
+}
+
+namespace GraphSecurity.Commands.Alerts
+{
+    /// <summary>Completes -Provider with the legacy API's provider names (quoted when they contain spaces).</summary>
+    public sealed class LegacyProviderCompleter : System.Management.Automation.IArgumentCompleter
+    {
+        public System.Collections.Generic.IEnumerable<System.Management.Automation.CompletionResult> CompleteArgument(string commandName, string parameterName,
+            string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+        {
+            var prefix = (wordToComplete ?? "").Trim('\'', '"');
+            return GraphSecurity.Engine.Legacy.LegacyAlertService.Providers
+                .Where(p => p.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
+                .Select(p => new System.Management.Automation.CompletionResult(p.Contains(" ") ? "'" + p + "'" : p, p,
+                    System.Management.Automation.CompletionResultType.ParameterValue, p));
         }
     }
 }

@@ -1,8 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Alerts;
+using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.Legacy;
 
 namespace GraphSecurity.Commands.Alerts
 {
@@ -12,7 +16,8 @@ namespace GraphSecurity.Commands.Alerts
     [Cmdlet(VerbsCommon.Set, "GsAlert", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [GraphPermission("alerts_v2", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
-    public sealed class SetGsAlertCommand : GsConnectedCmdlet
+    [OutputType(typeof(LegacyAlert))]
+    public sealed class SetGsAlertCommand : GsTriageUpdateCmdlet<Alert>
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
@@ -23,93 +28,92 @@ namespace GraphSecurity.Commands.Alerts
         [Parameter]
         public AlertStatus Status { get; set; }
 
-        [Parameter]
-        public AlertClassification Classification { get; set; }
+        /// <summary>
+        /// The provider of a legacy alert, bound from the VendorInformation of piped legacy alerts: it
+        /// routes the change to the legacy API without reading the alert first.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public SecurityVendorInformation VendorInformation { get; set; }
 
+        /// <summary>Change a legacy alert (/security/alerts) given by id; its provider is read first unless -Provider names it.</summary>
         [Parameter]
-        public AlertDetermination Determination { get; set; }
+        public SwitchParameter Legacy { get; set; }
 
-        /// <summary>Who owns the alert (usually a UPN); an empty string clears it.</summary>
+        /// <summary>With -Legacy: the alert's provider (e.g. IPC), so it need not be read first.</summary>
         [Parameter]
-        [AllowEmptyString]
-        public string AssignedTo { get; set; }
-
-        /// <summary>A comment added to the alert's comment list.</summary>
-        [Parameter]
+        [ArgumentCompleter(typeof(LegacyProviderCompleter))]
         [ValidateNotNullOrEmpty]
-        public string Comment { get; set; }
+        public string Provider { get; set; }
 
-        /// <summary>Write the updated alert to the pipeline.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        protected override void BeginProcessing()
-        {
-            if (BuildUpdate().IsEmpty && Comment == null)
-            {
-                var message = "Nothing to change: give at least one of -Status, -Classification, -Determination, -AssignedTo or -Comment.";
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "NothingToUpdate", ErrorCategory.InvalidArgument, null)
-                {
-                    ErrorDetails = new ErrorDetails(message),
-                });
-            }
-        }
+        private bool IsLegacy => Legacy || VendorInformation != null;
 
         protected override void ProcessRecord()
         {
-            var update = BuildUpdate();
-            if (!ShouldProcess($"alert {Id}", Describe(update))) return;
+            if (!IsLegacy) { base.ProcessRecord(); return; }
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Determination)))
+            {
+                WriteError(new ErrorRecord(new ArgumentException("Legacy alerts have no determination; -Determination applies to alerts_v2 only."),
+                    "InvalidArgument", ErrorCategory.InvalidArgument, Id));
+                return;
+            }
+            var update = new LegacyAlertUpdate
+            {
+                Status = IfBound(nameof(Status), Status).HasValue ? LegacyAlertUpdate.MapStatus(Status) : (LegacyAlertStatus?)null,
+                Feedback = BoundClassification.HasValue ? LegacyAlertUpdate.MapFeedback(Classification) : (LegacyAlertFeedback?)null,
+                AssignedTo = BoundAssignedTo,
+            };
+            var vendor = VendorInformation ?? (Provider != null ? new SecurityVendorInformation { Provider = Provider, Vendor = "Microsoft" } : null);
+            var action = string.Join(", ", new[]
+            {
+                update.Status.HasValue ? $"status={update.Status}" : null,
+                update.Feedback.HasValue ? $"feedback={update.Feedback}" : null,
+                update.AssignedTo != null ? $"assignedTo='{update.AssignedTo}'" : null,
+                Comment != null ? "add a comment" : null,
+            }.Where(p => p != null));
+            if (!ShouldProcess($"legacy alert {Id}{(vendor != null ? $" ({vendor.Provider})" : "")}", "Set " + action)) return;
 
             var connection = GraphConnection;
-            var alerts = new AlertService(connection.Graph);
+            var alerts = new LegacyAlertService(connection.Graph);
             try
             {
-                var alert = Run(async token =>
+                var updated = Run(async token =>
                 {
-                    Alert updated = null;
-                    if (!update.IsEmpty) updated = await alerts.UpdateAsync(Id, update, token).ConfigureAwait(false);
-                    if (Comment != null)
+                    // The API needs the provider; the comment list is replaced as a whole, so adding one needs the current list.
+                    if (vendor == null || Comment != null)
                     {
-                        var comments = await alerts.AddCommentAsync(Id, Comment, token).ConfigureAwait(false);
-                        if (PassThru)
-                        {
-                            updated = updated ?? await alerts.GetAsync(Id, token).ConfigureAwait(false);
-                            updated.Comments = new ValueList<AlertComment>(comments);
-                        }
+                        var current = await alerts.GetAsync(Id, token).ConfigureAwait(false);
+                        vendor = vendor ?? current.VendorInformation;
+                        if (Comment != null) update.Comments = current.Comments.Concat(new[] { Comment }).ToList();
                     }
-                    return updated;
+                    WriteVerboseLater($"Legacy alert {Id}: provider {vendor}{(VendorInformation != null ? " (from the piped alert)" : "")}.");
+                    return await alerts.UpdateAsync(Id, update.ToBody(vendor), token, returnRepresentation: PassThru).ConfigureAwait(false);
                 });
-                if (PassThru)
+                if (PassThru && updated != null)
                 {
-                    alert.ConnectionName = connection.Name;
-                    WriteObject(alert);
+                    updated.ConnectionName = connection.Name;
+                    WriteObject(updated);
                 }
             }
             catch (PipelineStoppedException) { throw; }
             catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
         }
 
-        private AlertUpdate BuildUpdate()
+        private void WriteVerboseLater(string message) => Post(() => WriteVerbose(message));
+
+        protected override string TargetId => Id;
+        protected override string TargetKind => "alert";
+        protected override string ChangeParameterNames => "-Status, -Classification, -Determination, -AssignedTo";
+        protected override EntityService<Alert> CreateService(GraphConnection connection) => new AlertService(connection.Graph);
+
+        protected override IDictionary<string, object> BuildChanges()
         {
-            var bound = MyInvocation.BoundParameters;
             return new AlertUpdate
             {
-                Status = bound.ContainsKey(nameof(Status)) ? Status : (AlertStatus?)null,
-                Classification = bound.ContainsKey(nameof(Classification)) ? Classification : (AlertClassification?)null,
-                Determination = bound.ContainsKey(nameof(Determination)) ? Determination : (AlertDetermination?)null,
-                AssignedTo = bound.ContainsKey(nameof(AssignedTo)) ? AssignedTo ?? "" : null,
-            };
-        }
-
-        private string Describe(AlertUpdate update)
-        {
-            var parts = new List<string>();
-            if (update.Status.HasValue) parts.Add($"status={update.Status}");
-            if (update.Classification.HasValue) parts.Add($"classification={update.Classification}");
-            if (update.Determination.HasValue) parts.Add($"determination={update.Determination}");
-            if (update.AssignedTo != null) parts.Add($"assignedTo='{update.AssignedTo}'");
-            if (Comment != null) parts.Add("add a comment");
-            return parts.Count == 1 && Comment != null ? "Add a comment" : "Set " + string.Join(", ", parts);
+                Status = IfBound(nameof(Status), Status),
+                Classification = BoundClassification,
+                Determination = BoundDetermination,
+                AssignedTo = BoundAssignedTo,
+            }.ToBody();
         }
     }
 }

@@ -23,6 +23,9 @@ namespace GraphSecurity.Commands.Base
             switch (exception)
             {
                 case GraphServiceException graph: return FromGraph(graph, target);
+                case PartialResultException partial:
+                    return Record(partial, "PartialResult", ErrorCategory.ResourceUnavailable, target, partial.Message,
+                        "Retry later, or leave out -FailOnPartialResult to get the results of the providers that answered (with a warning per failing provider).");
                 case AuthenticationFailedException auth:
                     return Record(auth, "AuthenticationFailed", ErrorCategory.AuthenticationError, target, auth.Message, auth.RecommendedAction);
                 case HttpRequestException http:

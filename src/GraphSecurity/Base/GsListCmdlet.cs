@@ -46,25 +46,33 @@ namespace GraphSecurity.Commands.Base
             return query;
         }
 
-        /// <summary>Streams one connection's items; -First and -Skip apply to each connection.</summary>
-        protected void StreamList(GraphConnection connection, EntityService<T> service, CollectionQuery query)
+        /// <summary>
+        /// Streams one connection's items; -First and -Skip apply to each connection. With
+        /// <paramref name="keep"/> (a client-side match), pages are read until enough items matched:
+        /// -First N of them, every one with -All, else one page's worth (as if the server had filtered).
+        /// </summary>
+        protected void StreamList<TItem>(GraphConnection connection, EntityService<TItem> service, CollectionQuery query, Func<TItem, bool> keep = null)
+            where TItem : class
         {
             var first = PagingParameters.First;
             var limited = first != ulong.MaxValue;
             if (limited && first == 0) return;
             long? maxItems = limited ? (long)Math.Min(first, long.MaxValue) : (long?)null;
-            if (limited && query.PageSize == null && first <= (ulong)MaxPageSize) query.PageSize = (int)first;
+            if (keep != null && !limited && !All) maxItems = query.PageSize ?? MaxPageSize;
+            else if (limited && query.PageSize == null && first <= (ulong)MaxPageSize) query.PageSize = (int)first;
 
             // With -All the count comes along (cheap for the service), so progress can show a percentage.
             var userAskedForCount = query.IncludeCount;
-            if (All) query.IncludeCount = true;
+            if (All && keep == null) query.IncludeCount = true;   // a client-side match writes fewer items than the count
             var progress = new PagingProgress(ItemsName, connection.Name, maxItems);
 
             var reader = service.List(query);
+            reader.Keep = keep;
+            reader.FailOnPartialResult = FailOnPartialResults;
             try
             {
-                var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited,
-                    StreamPages<T>(item =>
+                var result = Run(token => reader.ReadAsync(maxItems, followNextLinks: All || limited || keep != null,
+                    StreamPages<TItem>(item =>
                         {
                             WriteItem(item, connection);
                             if (progress.Advance()) WriteProgress(progress.Record());
@@ -75,6 +83,8 @@ namespace GraphSecurity.Commands.Base
                             if (userAskedForCount) WriteObject(PagingParameters.NewTotalCount((ulong)total, 1.0));
                         }), token));
                 if (progress.Shown) WriteProgress(progress.Record(completed: true));
+                foreach (var partial in result.PartialResult)
+                    WriteWarning(GraphConnections.Count > 1 ? $"{partial} (connection '{connection.Name}')" : partial.ToString());
                 if (result.MoreAvailable && !All && !limited && _cutOffWarned.Add(connection.Name))
                 {
                     var where = GraphConnections.Count > 1 ? $" in '{connection.Name}'" : "";
@@ -86,7 +96,8 @@ namespace GraphSecurity.Commands.Base
         }
 
         /// <summary>Gets items by id; an unknown id is a non-terminating error carrying that id.</summary>
-        protected void GetById(GraphConnection connection, EntityService<T> service, string[] ids, string expand = null)
+        protected void GetById<TItem>(GraphConnection connection, EntityService<TItem> service, string[] ids, string expand = null)
+            where TItem : class
         {
             foreach (var id in ids)
             {
@@ -96,7 +107,13 @@ namespace GraphSecurity.Commands.Base
             }
         }
 
-        protected virtual void WriteItem(T item, GraphConnection connection)
+        /// <summary>
+        /// True makes a partial answer (206: some providers of a federated API failed) an error
+        /// instead of warnings plus the results that arrived.
+        /// </summary>
+        protected virtual bool FailOnPartialResults => false;
+
+        protected virtual void WriteItem(object item, GraphConnection connection)
         {
             if (item is IConnectionBound bound) bound.ConnectionName = connection.Name;
             RecentResults.Remember(item);

@@ -1,0 +1,78 @@
+using System;
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.Incidents;
+
+namespace GraphSecurity.Commands.Incidents
+{
+    /// <summary>
+    /// <para type="synopsis">Gets incidents: by id, or filtered by typed parameters, streamed page by page (at most 50 per request).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GsIncident", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [GraphPermission("incidents", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All", NotServedIn = new[] { "China" })]
+    [OutputType(typeof(Incident))]
+    public sealed class GetGsIncidentCommand : GsTriageListCmdlet<Incident>
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IncidentId")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public IncidentStatus[] Status { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public AlertDetermination[] Determination { get; set; }
+
+        /// <summary>Incidents updated at or after this time.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime UpdatedSince { get; set; }
+
+        /// <summary>Page size: incidents per request (1–50, the service's limit).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, IncidentService.MaxPageSize)]
+        public int Top { get; set; }
+
+        /// <summary>Include each incident's alerts ($expand=alerts, or one request per incident when the service fails to expand).</summary>
+        [Parameter]
+        public SwitchParameter ExpandAlerts { get; set; }
+
+        protected override string ItemsName => "incidents";
+        protected override int MaxPageSize => IncidentService.MaxPageSize;
+        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
+
+        private string Expand => ExpandAlerts ? IncidentService.AlertsNavigation : null;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var connection in GraphConnections)
+            {
+                var incidents = new IncidentService(connection.Graph);
+                if (ParameterSetName == IdSet)
+                {
+                    GetById(connection, incidents, Id, Expand);
+                    continue;
+                }
+                var query = new CollectionQuery(IncidentService.CollectionPath) { Expand = Expand }
+                    .AnyOf("severity", Severity)
+                    .AnyOf("status", Status)
+                    .AnyOf("classification", Classification)
+                    .AnyOf("determination", Determination)
+                    .AnyOf("assignedTo", AssignedTo)
+                    .Between("createdDateTime", SinceMoment, UntilMoment)
+                    .Between("lastUpdateDateTime", Moment(nameof(UpdatedSince), UpdatedSince), null);
+                StreamList(connection, incidents, WithPaging(query));
+            }
+        }
+
+        /// <summary>The incident's alerts go back to the same tenant when piped to Set-GsAlert.</summary>
+        protected override void WriteItem(object item, GraphConnection connection)
+        {
+            if (item is Incident incident)
+                foreach (var alert in incident.Alerts) alert.ConnectionName = connection.Name;
+            base.WriteItem(item, connection);
+        }
+    }
+}

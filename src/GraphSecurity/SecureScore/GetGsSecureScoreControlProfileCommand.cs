@@ -1,0 +1,67 @@
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.SecureScore;
+
+namespace GraphSecurity.Commands.SecureScore
+{
+    /// <summary>
+    /// <para type="synopsis">Gets Secure Score controls (control profiles): by id, or filtered by category, service, tier and deprecation.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GsSecureScoreControlProfile", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [GraphPermission("secureScoreControlProfiles", "SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All")]
+    [OutputType(typeof(SecureScoreControlProfile))]
+    public sealed class GetGsSecureScoreControlProfileCommand : GsListCmdlet<SecureScoreControlProfile>
+    {
+        /// <summary>The control's id (e.g. AdminMFAV2); also bound from ControlName of a control score.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ControlName")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateSet("Identity", "Data", "Device", "Apps", "Infrastructure", IgnoreCase = true)]
+        public string[] Category { get; set; }
+
+        /// <summary>The service the control belongs to (e.g. AzureAD, EXO, MDO, SPO).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Service { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateSet("Core", "Defense in Depth", "Advanced", IgnoreCase = true)]
+        public string[] Tier { get; set; }
+
+        /// <summary>$true: only deprecated controls; $false: only current ones.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public bool Deprecated { get; set; }
+
+        /// <summary>Page size: controls per request (1–1000).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, 1000)]
+        public int Top { get; set; }
+
+        protected override string ItemsName => "controls";
+        protected override int MaxPageSize => 1000;
+        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var connection in GraphConnections)
+            {
+                var profiles = new ControlProfileService(connection.Graph);
+                if (ParameterSetName == IdSet)
+                {
+                    GetById(connection, profiles, Id);
+                    continue;
+                }
+                var query = new CollectionQuery(ControlProfileService.CollectionPath)
+                    .AnyOf("controlCategory", Category)
+                    .AnyOf("service", Service)
+                    .AnyOf("tier", Tier);
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(Deprecated))) query.Add(Deprecated ? "deprecated eq true" : "deprecated eq false");
+                StreamList(connection, profiles, WithPaging(query));
+            }
+        }
+    }
+}
