@@ -104,7 +104,7 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort
     }
 
     $text = Get-Content -Raw $path
-    $text = [regex]::Replace($text, '(?s)## SYNTAX\s.*?(?=## DESCRIPTION)', { param($m) (Get-SyntaxSection $command) })
+    $text = [regex]::Replace($text, '(?s)## SYNTAX\s.*?(?=## DESCRIPTION)', { param($m) (Get-SyntaxSection $command).TrimEnd() + "`n`n" })
     foreach ($name in $parameters) {
         $pattern = "(?s)(### -$([regex]::Escape($name))\s*\n.*?)``````yaml.*?``````"
         if ($text -match $pattern) {
