@@ -12,7 +12,7 @@
     FormatsToProcess     = @('GraphSecurity.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
-        'Get-GsAlert', 'Set-GsAlert',
+        'Get-GsAlert', 'Set-GsAlert', 'Watch-GsAlert',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()

@@ -66,7 +66,16 @@ namespace GraphSecurity.Engine.Http
                 if (body != null)
                     request.Content = new StringContent(JsonSerializer.Serialize(body, GraphJson.Options), Encoding.UTF8, "application/json");
 
-                using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+                HttpResponseMessage sent;
+                try
+                {
+                    sent = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AggregateException retries) when (retries.InnerExceptions.LastOrDefault() is Microsoft.Kiota.Abstractions.ApiException last)
+                {
+                    throw RetriesExhausted(request, last, retries.InnerExceptions.Count);
+                }
+                using (var response = sent)
                 {
                     if (!response.IsSuccessStatusCode)
                         throw await ReadErrorAsync(request, response).ConfigureAwait(false);
@@ -80,8 +89,30 @@ namespace GraphSecurity.Engine.Http
 
         private static async Task<GraphServiceException> ReadErrorAsync(HttpRequestMessage request, HttpResponseMessage response)
         {
-            string code = null, message = null, requestId = Header(response, "request-id"), clientRequestId = Header(response, "client-request-id"), date = null;
             var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return ParseError(request, response.StatusCode, text, Header(response, "request-id"), Header(response, "client-request-id"),
+                response.Headers.RetryAfter?.Delta, null);
+        }
+
+        /// <summary>
+        /// The retry handler gave up (429/503/504 answered every retry) and threw instead of returning the
+        /// last answer: the same exception as for any error answer, from the last attempt's status and body.
+        /// </summary>
+        private static GraphServiceException RetriesExhausted(HttpRequestMessage request, Microsoft.Kiota.Abstractions.ApiException last, int attempts)
+        {
+            var text = last.Message ?? "";
+            var body = text.IndexOf('{');
+            TimeSpan? retryAfter = null;
+            if (last.ResponseHeaders != null && last.ResponseHeaders.TryGetValue("Retry-After", out var values) &&
+                int.TryParse(values.FirstOrDefault(), out var seconds)) retryAfter = TimeSpan.FromSeconds(seconds);
+            return ParseError(request, (HttpStatusCode)last.ResponseStatusCode, body < 0 ? "" : text.Substring(body), null, null, retryAfter,
+                $" (still failing after {attempts} attempts)");
+        }
+
+        private static GraphServiceException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string requestId,
+            string clientRequestId, TimeSpan? retryAfter, string suffix)
+        {
+            string code = null, message = null, date = null;
             try
             {
                 using (var document = JsonDocument.Parse(text))
@@ -104,8 +135,7 @@ namespace GraphSecurity.Engine.Http
                 message = text.Length > 300 ? text.Substring(0, 300) : text;
             }
 
-            TimeSpan? retryAfter = response.Headers.RetryAfter?.Delta;
-            return new GraphServiceException(response.StatusCode, code, message, requestId, clientRequestId, date, retryAfter,
+            return new GraphServiceException(status, code, message + suffix, requestId, clientRequestId, date, retryAfter,
                 request.Method.Method, request.RequestUri);
         }
 
