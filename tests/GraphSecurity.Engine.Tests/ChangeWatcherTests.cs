@@ -27,7 +27,7 @@ namespace GraphSecurity.Engine.Tests
             public FakeTransport Transport() => new FakeTransport(request =>
             {
                 var query = Uri.UnescapeDataString(request.RequestUri.Query);
-                var from = DateTimeOffset.Parse(Regex.Match(query, @"lastUpdateDateTime ge (\S+)").Groups[1].Value);
+                var from = DateTimeOffset.Parse(Regex.Match(query, @"lastUpdateDateTime ge ([^&\s]+)").Groups[1].Value);
                 var top = int.Parse(Regex.Match(query, @"\$top=(\d+)").Groups[1].Value);
                 var skipMatch = Regex.Match(query, @"\$skip=(\d+)");
                 var skip = skipMatch.Success ? int.Parse(skipMatch.Groups[1].Value) : 0;
