@@ -14,6 +14,7 @@
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert', 'Watch-GsAlert',
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction',
+        'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()
