@@ -87,6 +87,13 @@ Describe 'Invoke-GsSecurityAction' {
 }
 
 Describe 'Get-GsSecurityAction' {
+    It 'exports readable columns to CSV' {
+        $csv = Get-GsSecurityAction -First 3 | ConvertTo-Csv | ConvertFrom-Csv
+        $csv[0].Parameters | Should -Match '^IP=\S+'
+        $csv[0].VendorInformation | Should -Be 'Microsoft Windows Defender ATP'
+        ($csv | ConvertTo-Csv) -join "`n" | Should -Not -Match 'System\.|GraphSecurity\.'
+    }
+
     It 'lists what the service lists, newest first, and filters by status' {
         $raw = @(Get-RawAction)
         $listed = @(Get-GsSecurityAction -All)

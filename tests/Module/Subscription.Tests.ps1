@@ -61,6 +61,7 @@ Describe 'Receive-GsNotification -Subscribe' {
         $notifications[0].Alert.Title | Should -Be 'Receiver test alert'
         ($output | Where-Object { $_ -is [Management.Automation.WarningRecord] }).Message | Should -BeLike '1 notification(s) were dropped*'
         Get-RawSubscription | Where-Object id -eq $subscription.id | Should -BeNullOrEmpty -Because 'the receiver removes its own subscription on exit'
+        ($notifications | ConvertTo-Csv) -join "`n" | Should -Not -Match 'System\.|GraphSecurity\.'
     }
 
     It 'stops after -Timeout when nothing arrives' {
@@ -90,6 +91,7 @@ Describe 'New-GsSubscription, Get-GsSubscription, Update-GsSubscription, Remove-
         $created.Resource | Should -Be "security/alerts?`$filter=severity eq 'high' and vendorInformation/provider eq 'IPC'"
         $created.ClientState.Length | Should -BeGreaterOrEqual 32
         $created.ConnectionName | Should -Be 'subscription-tests'
+        ($created | Format-List | Out-String) | Should -Not -Match ([regex]::Escape($created.ClientState)) -Because 'the default views do not show the secret'
         $raw = Get-RawSubscription $created.Id
         $raw.clientState | Should -Be $created.ClientState
         $raw.changeType | Should -Be 'created,updated'

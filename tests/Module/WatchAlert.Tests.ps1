@@ -158,6 +158,12 @@ Watch-GsAlert -StatePath '$statePath' -Interval 1 -Top 2 | ForEach-Object { Add-
         foreach ($alert in $raw) { Format-Version $alert.id $alert.lastUpdateDateTime | Should -BeIn $versions }
     }
 
+    It 'exports readable columns to CSV' {
+        $csv = $emitted | Where-Object { $_ -is [GraphSecurity.AlertChange] } | Select-Object -First 2 | ConvertTo-Csv
+        ($csv | ConvertFrom-Csv)[0].Alert | Should -Be ($csv | ConvertFrom-Csv)[0].Id
+        $csv -join "`n" | Should -Not -Match 'System\.|GraphSecurity\.'
+    }
+
     It 'refuses a state file of another kind before sending anything' {
         $bad = Join-Path $env:GS_TEST_WORK 'not-state.json'
         '{"version":1,"resource":"security/incidents","cursor":"2026-01-01T00:00:00Z","known":{}}' | Set-Content $bad
