@@ -10,28 +10,6 @@ using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.Subscriptions
 {
-    /// <summary>What New-GsSubscription (or Receive-GsNotification -Subscribe) asks for.</summary>
-    public sealed class SubscriptionRequest
-    {
-        /// <summary>A request with the service's spelling of the change types and a clientState generated when none is given.</summary>
-        public static SubscriptionRequest For(string resource, IEnumerable<SubscriptionChangeType> changeTypes, string notificationUrl,
-            DateTimeOffset expiration, string clientState = null) => new SubscriptionRequest
-            {
-                Resource = resource,
-                ChangeType = string.Join(",", changeTypes.Distinct().Select(c => Json.GraphJson.ToWire(c))),
-                NotificationUrl = notificationUrl,
-                ExpirationDateTime = expiration,
-                ClientState = string.IsNullOrEmpty(clientState) ? SubscriptionService.NewClientState() : clientState,
-            };
-
-        public string Resource { get; set; }
-        public string ChangeType { get; set; }
-        public string NotificationUrl { get; set; }
-        public string LifecycleNotificationUrl { get; set; }
-        public DateTimeOffset ExpirationDateTime { get; set; }
-        public string ClientState { get; set; }
-    }
-
     /// <summary>/subscriptions (v1.0) for the legacy security alert resource, the only one that has notifications.</summary>
     public sealed class SubscriptionService : EntityService<Subscription>
     {
@@ -71,8 +49,20 @@ namespace GraphSecurity.Engine.Subscriptions
             return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         }
 
+        /// <summary>What New-GsSubscription (or Receive-GsNotification -Subscribe) asks for: the service's spelling of the
+        /// change types, and a clientState generated when none is given.</summary>
+        public static Subscription NewRequest(string resource, IEnumerable<SubscriptionChangeType> changeTypes, string notificationUrl,
+            DateTimeOffset expiration, string clientState = null) => new Subscription
+            {
+                Resource = resource,
+                ChangeType = string.Join(",", changeTypes.Distinct().Select(c => Json.GraphJson.ToWire(c))),
+                NotificationUrl = notificationUrl,
+                ExpirationDateTime = expiration,
+                ClientState = string.IsNullOrEmpty(clientState) ? NewClientState() : clientState,
+            };
+
         /// <summary>Creates the subscription; the service validates the notification URL before answering.</summary>
-        public Task<Subscription> CreateAsync(SubscriptionRequest request, CancellationToken cancellationToken)
+        public Task<Subscription> CreateAsync(Subscription request, CancellationToken cancellationToken)
         {
             var body = new Dictionary<string, object>
             {

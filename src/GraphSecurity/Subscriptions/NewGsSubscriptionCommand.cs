@@ -73,7 +73,7 @@ namespace GraphSecurity.Commands.Subscriptions
 
             var connection = GraphConnection;
             var service = new SubscriptionService(connection.Graph);
-            var request = SubscriptionRequest.For(resource, ChangeType, NotificationUrl.AbsoluteUri,
+            var request = SubscriptionService.NewRequest(resource, ChangeType, NotificationUrl.AbsoluteUri,
                 SubscriptionService.ExpirationIn(ExpiresIn, DateTimeOffset.UtcNow), ClientState);
             request.LifecycleNotificationUrl = LifecycleNotificationUrl?.AbsoluteUri;
             try

@@ -120,7 +120,7 @@ namespace GraphSecurity.Commands.Subscriptions
         {
             var service = new SubscriptionService(_connection.Graph);
             var url = (NotificationUrl ?? _listener.Url).AbsoluteUri;
-            var request = SubscriptionRequest.For(Resource, ChangeType, url, SubscriptionService.ExpirationIn(ExpiresIn, DateTimeOffset.UtcNow));
+            var request = SubscriptionService.NewRequest(Resource, ChangeType, url, SubscriptionService.ExpirationIn(ExpiresIn, DateTimeOffset.UtcNow));
             _listener.AcceptClientState(request.ClientState);
             try { _own = Run(token => service.CreateAsync(request, token)); }
             catch (PipelineStoppedException) { throw; }
