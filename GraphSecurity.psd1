@@ -12,10 +12,12 @@
     FormatsToProcess     = @('GraphSecurity.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
-        'Get-GsAlert', 'Set-GsAlert',
+        'Get-GsAlert', 'Set-GsAlert', 'Watch-GsAlert',
         'Get-GsIncident', 'Set-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
         'Invoke-GsHuntingQuery',
         'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
+        'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction',
+        'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()

@@ -34,6 +34,8 @@ function New-TestContext {
 
     $config = @{
         deviceCode = @{ intervalSeconds = 1 }
+        # Short security-action lifecycle (NotStarted 1 s, Running 2 s) so -Wait tests take seconds.
+        securityActions = @{ startDelaySeconds = 1; runSeconds = 2 }
         tenants    = @(@{
                 id   = $script:DefaultTenantId
                 apps = @(@{

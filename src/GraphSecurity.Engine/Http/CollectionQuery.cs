@@ -24,6 +24,8 @@ namespace GraphSecurity.Engine.Http
         public long Skip { get; set; }
         public bool IncludeCount { get; set; }
         public string Expand { get; set; }
+        /// <summary>$orderby, e.g. "lastUpdateDateTime asc".</summary>
+        public string OrderBy { get; set; }
 
         /// <summary>"p eq 'a'", or "(p eq 'a' or p eq 'b')" for several enum values; nothing for none.</summary>
         public CollectionQuery AnyOf<T>(string property, IEnumerable<T> values) where T : struct, Enum =>
@@ -59,6 +61,7 @@ namespace GraphSecurity.Engine.Http
             if (Skip > 0) parameters.Add("$skip=" + Skip);
             if (IncludeCount) parameters.Add("$count=true");
             if (!string.IsNullOrEmpty(Expand)) parameters.Add("$expand=" + Uri.EscapeDataString(Expand));
+            if (!string.IsNullOrEmpty(OrderBy)) parameters.Add("$orderby=" + Uri.EscapeDataString(OrderBy));
             return Path + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : "");
         }
     }

@@ -92,13 +92,6 @@ namespace GraphSecurity.Engine.Http
         private static bool IsTransient(HttpStatusCode status) =>
             (int)status == 429 || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
 
-        /// <summary>The retry handler gives up by throwing, with the whole last response body in the message; say it plainly instead.</summary>
-        private static bool RetriesExhausted(Exception exception)
-        {
-            for (var e = exception; e != null; e = e.InnerException)
-                if (e.Message != null && e.Message.StartsWith("Too many retries", StringComparison.Ordinal)) return true;
-            return false;
-        }
 
         /// <summary>An absolute URL for a path under an API version, e.g. ("v1.0", "security/alerts_v2").</summary>
         public Uri Url(string version, string pathAndQuery) => new Uri(GraphEndpoint, version + "/" + pathAndQuery.TrimStart('/'));
@@ -131,11 +124,9 @@ namespace GraphSecurity.Engine.Http
                 {
                     sent = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (RetriesExhausted(ex))
+                catch (AggregateException retries) when (retries.InnerExceptions.LastOrDefault() is Microsoft.Kiota.Abstractions.ApiException last)
                 {
-                    throw new GraphServiceException((HttpStatusCode)429, "TooManyRequests",
-                        $"Still throttled or unavailable after {MaxRetries} retries that honoured Retry-After.", null, null, null, null,
-                        method.Method, url);
+                    throw RetriesExhausted(request, last, retries.InnerExceptions.Count);
                 }
                 using (var response = sent)
                 {
@@ -152,8 +143,30 @@ namespace GraphSecurity.Engine.Http
 
         private static async Task<GraphServiceException> ReadErrorAsync(HttpRequestMessage request, HttpResponseMessage response)
         {
-            string code = null, message = null, requestId = Header(response, "request-id"), clientRequestId = Header(response, "client-request-id"), date = null;
             var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            return ParseError(request, response.StatusCode, text, Header(response, "request-id"), Header(response, "client-request-id"),
+                response.Headers.RetryAfter?.Delta, null);
+        }
+
+        /// <summary>
+        /// The retry handler gave up (429/503/504 answered every retry) and threw instead of returning the
+        /// last answer: the same exception as for any error answer, from the last attempt's status and body.
+        /// </summary>
+        private static GraphServiceException RetriesExhausted(HttpRequestMessage request, Microsoft.Kiota.Abstractions.ApiException last, int attempts)
+        {
+            var text = last.Message ?? "";
+            var body = text.IndexOf('{');
+            TimeSpan? retryAfter = null;
+            if (last.ResponseHeaders != null && last.ResponseHeaders.TryGetValue("Retry-After", out var values) &&
+                int.TryParse(values.FirstOrDefault(), out var seconds)) retryAfter = TimeSpan.FromSeconds(seconds);
+            return ParseError(request, (HttpStatusCode)last.ResponseStatusCode, body < 0 ? "" : text.Substring(body), null, null, retryAfter,
+                $" (still failing after {attempts} attempts)");
+        }
+
+        private static GraphServiceException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string requestId,
+            string clientRequestId, TimeSpan? retryAfter, string suffix)
+        {
+            string code = null, message = null, date = null;
             try
             {
                 using (var document = JsonDocument.Parse(text))
@@ -176,8 +189,7 @@ namespace GraphSecurity.Engine.Http
                 message = text.Length > 300 ? text.Substring(0, 300) : text;
             }
 
-            TimeSpan? retryAfter = response.Headers.RetryAfter?.Delta;
-            return new GraphServiceException(response.StatusCode, code, message, requestId, clientRequestId, date, retryAfter,
+            return new GraphServiceException(status, code, message + suffix, requestId, clientRequestId, date, retryAfter,
                 request.Method.Method, request.RequestUri);
         }
 

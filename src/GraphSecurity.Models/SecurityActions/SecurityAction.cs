@@ -1,0 +1,76 @@
+using System;
+using System.Linq;
+
+namespace GraphSecurity
+{
+    /// <summary>operationStatus; the service spells the members in PascalCase, as here.</summary>
+    public enum OperationStatus { NotStarted, Running, Completed, Failed, UnknownFutureValue }
+
+    /// <summary>A security action (beta microsoft.graph.securityAction), e.g. BlockIp.</summary>
+    public class SecurityAction : IConnectionBound
+    {
+        public string Id { get; set; }
+        public string Name { get; set; }
+        public OperationStatus Status { get; set; }
+        public ValueList<SecurityActionParameter> Parameters { get; set; } = ValueList<SecurityActionParameter>.Empty;
+        public string ActionReason { get; set; }
+        public string ClientContext { get; set; }
+        public SecurityActionError ErrorInfo { get; set; }
+        public ValueList<SecurityActionState> States { get; set; } = ValueList<SecurityActionState>.Empty;
+        public SecurityActionVendor VendorInformation { get; set; }
+        public string AppId { get; set; }
+        public string AzureTenantId { get; set; }
+        public string User { get; set; }
+        public DateTimeOffset? CreatedDateTime { get; set; }
+        public DateTimeOffset? LastActionDateTime { get; set; }
+        public DateTimeOffset? CompletedDateTime { get; set; }
+        public string ConnectionName { get; set; }
+
+        /// <summary>The target in one word, e.g. the IP address of BlockIp: the first parameter's value.</summary>
+        public string Target => Parameters.FirstOrDefault()?.Value;
+
+        /// <summary>The vendor's provider, e.g. "Windows Defender ATP".</summary>
+        public string Provider => VendorInformation?.Provider;
+
+        public bool IsFinished => Status == OperationStatus.Completed || Status == OperationStatus.Failed;
+
+        public override string ToString() => Id;
+    }
+
+    /// <summary>One parameter of a security action (keyValuePair).</summary>
+    public class SecurityActionParameter
+    {
+        public string Name { get; set; }
+        public string Value { get; set; }
+        public override string ToString() => $"{Name}={Value}";
+    }
+
+    /// <summary>A status the action reached, when, and for whom (securityActionState).</summary>
+    public class SecurityActionState
+    {
+        public string AppId { get; set; }
+        public OperationStatus Status { get; set; }
+        public DateTimeOffset? UpdatedDateTime { get; set; }
+        public string User { get; set; }
+        public override string ToString() => $"{Status} {UpdatedDateTime:u}";
+    }
+
+    /// <summary>Why an action failed (resultInfo).</summary>
+    public class SecurityActionError
+    {
+        public int Code { get; set; }
+        public string Message { get; set; }
+        public int Subcode { get; set; }
+        public override string ToString() => $"{Code}: {Message}";
+    }
+
+    /// <summary>Who carries the action out (securityVendorInformation).</summary>
+    public class SecurityActionVendor
+    {
+        public string Provider { get; set; }
+        public string ProviderVersion { get; set; }
+        public string SubProvider { get; set; }
+        public string Vendor { get; set; }
+        public override string ToString() => string.IsNullOrEmpty(Vendor) ? Provider : $"{Vendor} {Provider}";
+    }
+}

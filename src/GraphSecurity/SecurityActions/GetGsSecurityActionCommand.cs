@@ -1,0 +1,58 @@
+using System.Linq;
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.SecurityActions;
+
+namespace GraphSecurity.Commands.SecurityActions
+{
+    /// <summary>
+    /// <para type="synopsis">Gets security actions: by id, or filtered by name and status, newest first.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GsSecurityAction", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [GraphPermission("securityActions (beta)", "SecurityActions.Read.All", "SecurityActions.ReadWrite.All", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
+    [OutputType(typeof(SecurityAction))]
+    public sealed class GetGsSecurityActionCommand : GsListCmdlet<SecurityAction>
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("SecurityActionId")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        /// <summary>Only actions with these names, e.g. BlockIp.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(SecurityActionNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public OperationStatus[] Status { get; set; }
+
+        /// <summary>Page size: actions per request (1–2000).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, 2000)]
+        public int Top { get; set; }
+
+        protected override string ItemsName => "security actions";
+        protected override int MaxPageSize => 2000;
+        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var connection in GraphConnections)
+            {
+                var actions = new GraphSecurityActionService(connection.Graph);
+                if (ParameterSetName == IdSet)
+                {
+                    GetById(connection, actions, Id);
+                    continue;
+                }
+                // operationStatus members are PascalCase in the schema, so they are sent as named.
+                var query = new CollectionQuery(GraphSecurityActionService.CollectionPath)
+                    .AnyOf("name", Name)
+                    .AnyOf("status", (Status ?? new OperationStatus[0]).Select(s => s.ToString()));
+                StreamList(connection, actions, WithPaging(query));
+            }
+        }
+    }
+}
