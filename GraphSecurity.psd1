@@ -13,7 +13,7 @@
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert', 'Watch-GsAlert',
-        'Get-GsIncident', 'Set-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
+        'Get-GsIncident', 'Set-GsIncident', 'Watch-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
         'Invoke-GsHuntingQuery',
         'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction',

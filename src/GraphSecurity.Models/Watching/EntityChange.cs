@@ -37,3 +37,16 @@ namespace GraphSecurity
         public DateTimeOffset? CreatedDateTime => Alert?.CreatedDateTime;
     }
 }
+
+namespace GraphSecurity
+{
+    /// <summary>A new or updated incident seen by Watch-GsIncident; the incident itself is in <see cref="Incident"/>.</summary>
+    public sealed class IncidentChange : EntityChange
+    {
+        public Incident Incident { get; set; }
+        public string DisplayName => Incident?.DisplayName;
+        public AlertSeverity? Severity => Incident?.Severity;
+        public IncidentStatus? Status => Incident?.Status;
+        public string AssignedTo => Incident?.AssignedTo;
+    }
+}

@@ -60,7 +60,20 @@ namespace GraphSecurity.Commands.Base
         protected abstract DateTimeOffset LastUpdateOf(T item);
         protected abstract void SetItem(TChange change, T item);
 
+        /// <summary>The largest page the watched collection allows.</summary>
+        protected virtual int MaxPageSize => 2000;
+
         private ChangeWatcher<T> _watcher;
+
+        protected override void BeginProcessing()
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Top)) || Top <= MaxPageSize) return;
+            var message = $"-Top {Top} is more than the {MaxPageSize} items a page of this collection may hold.";
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "PageTooLarge", ErrorCategory.InvalidArgument, Top)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            });
+        }
 
         protected override void ProcessRecord()
         {
