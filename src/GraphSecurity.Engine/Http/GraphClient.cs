@@ -12,6 +12,7 @@ using System.Threading.Tasks;
 using GraphSecurity.Engine.Authentication;
 using GraphSecurity.Engine.Json;
 using Microsoft.Graph;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace GraphSecurity.Engine.Http
 {
@@ -55,10 +56,14 @@ namespace GraphSecurity.Engine.Http
             SendAsync<GraphPage<T>>(HttpMethod.Get, url, null, cancellationToken);
 
         /// <param name="prefer">An extra Prefer value, e.g. "return=representation".</param>
-        public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null)
+        /// <param name="retry">False turns off the automatic retry of 429/503/504, for requests whose
+        /// retry needs a check first (a bulk create may have been applied before the 5xx).</param>
+        public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null, bool retry = true)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
+                if (!retry)
+                    request.Properties[typeof(RetryHandlerOption).FullName] = new RetryHandlerOption { MaxRetry = 0, ShouldRetry = (delay, attempt, response) => false };
                 request.Headers.Add("Accept", "application/json");
                 // The module knows every evolvable enum member, so it asks for the real values instead of unknownFutureValue.
                 request.Headers.Add("Prefer", "include-unknown-enum-members");
