@@ -62,7 +62,7 @@ namespace GraphSecurity.Engine.TiIndicators
             }
             catch (Exception ex) when (TransientRetry.Classify(ex, cancellationToken) != FailureKind.Fatal)
             {
-                // The existence check kept failing: nothing of this batch was sent.
+                // The first existence check kept failing: nothing of this batch was sent.
                 foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, "Could not check for existing indicators: " + ex.Message);
             }
 
@@ -94,7 +94,15 @@ namespace GraphSecurity.Engine.TiIndicators
                 if (mayExist)
                 {
                     // The previous attempt may have been applied: what exists now was created by it.
-                    foreach (var created in await FindAsync(batch, pending, cancellationToken).ConfigureAwait(false))
+                    Dictionary<int, TiIndicator> createdByThen;
+                    try { createdByThen = await FindAsync(batch, pending, cancellationToken).ConfigureAwait(false); }
+                    catch (Exception ex) when (TransientRetry.Classify(ex, cancellationToken) != FailureKind.Fatal)
+                    {
+                        foreach (var i in pending)
+                            Resolve(results[i], TiIndicatorResultStatus.Failed, null, $"May or may not have been created ({lastFailure?.Message}); the check failed: {ex.Message}");
+                        break;
+                    }
+                    foreach (var created in createdByThen)
                     {
                         Resolve(results[created.Key], TiIndicatorResultStatus.Created, created.Value.Id, null);
                         pending.Remove(created.Key);

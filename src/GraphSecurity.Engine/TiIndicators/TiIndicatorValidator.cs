@@ -67,6 +67,9 @@ namespace GraphSecurity.Engine.TiIndicators
                 if (IsEmpty(pair.Value)) continue;
                 if (string.Equals(pair.Key, GenericIndicator, StringComparison.OrdinalIgnoreCase)) continue;
                 if (!TiIndicatorFields.ByName.TryGetValue(pair.Key, out var field)) { problems.Add($"'{pair.Key}' is not a tiIndicator field."); continue; }
+                // An "ip" column binds to networkDestinationIPv4 but may hold an IPv6 address.
+                if (field.Kind == TiFieldKind.IPv4 && IPAddress.TryParse(Refang(Text(pair.Value)), out var address) && address.AddressFamily == AddressFamily.InterNetworkV6)
+                    field = TiIndicatorFields.ByName[field.Name.Replace("IPv4", "IPv6")];
                 var value = Convert(field, pair.Value, problems);
                 if (value != null) body[field.Name] = value;
             }
@@ -253,8 +256,8 @@ namespace GraphSecurity.Engine.TiIndicators
 
         private static List<string> List(object raw)
         {
-            var items = raw is IEnumerable many && !(raw is string) ? many.Cast<object>().Select(Text) : Text(raw).Split(';', ',', '|');
-            return items.Select(i => i.Trim()).Where(i => i.Length > 0).ToList();
+            var items = raw is IEnumerable many && !(raw is string) ? many.Cast<object>().Select(Text) : new[] { Text(raw) };
+            return items.SelectMany(i => i.Split(';', ',', '|')).Select(i => i.Trim()).Where(i => i.Length > 0).ToList();
         }
 
         private static bool TryInteger(object raw, out long value)
