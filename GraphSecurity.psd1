@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert',
+        'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Remove-GsTiIndicator',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()
