@@ -128,11 +128,24 @@ namespace GraphSecurity.Commands.TiIndicators
         [ValidateRange(1, long.MaxValue)]
         public long ExpectedCount { get; set; }
 
-        /// <summary>The field parameters, each with its tiIndicator field name.</summary>
-        private static readonly IReadOnlyList<KeyValuePair<string, PropertyInfo>> FieldParameters =
+        /// <summary>A field parameter: its tiIndicator field name and the column names it is read from.</summary>
+        private sealed class FieldParameter
+        {
+            public FieldParameter(PropertyInfo property)
+            {
+                Property = property;
+                Field = GraphJson.CamelCase(property.Name);
+                Aliases = property.GetCustomAttributes<AliasAttribute>().SelectMany(a => a.AliasNames).ToArray();
+            }
+            public PropertyInfo Property { get; }
+            public string Field { get; }
+            public string[] Aliases { get; }
+        }
+
+        private static readonly IReadOnlyList<FieldParameter> FieldParameters =
             typeof(NewGsTiIndicatorCommand).GetProperties()
                 .Where(p => TiIndicatorFields.ByName.ContainsKey(p.Name) || p.Name == nameof(Indicator))
-                .Select(p => new KeyValuePair<string, PropertyInfo>(GraphJson.CamelCase(p.Name), p))
+                .Select(p => new FieldParameter(p))
                 .ToList();
 
         private GraphConnection _connection;
@@ -154,7 +167,7 @@ namespace GraphSecurity.Commands.TiIndicators
             if (!_planOnly && !ShouldProcess($"connection '{_connection.Name}'", "Submit threat indicators from the pipeline"))
                 _declined = true;
             _defaults = new TiIndicatorDefaults { ValidFor = ValidFor };
-            if (!_planOnly && !_declined)
+            if (!_declined)
                 _defaults.AzureTenantId = Run(token => TenantIds.OfConnectionAsync(_connection, token));
             _clock.Start();
         }
@@ -201,17 +214,25 @@ namespace GraphSecurity.Commands.TiIndicators
         private Dictionary<string, object> ReadFields()
         {
             var fields = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            var row = InputObject != null && !(InputObject.BaseObject is string) ? InputObject : null;
             foreach (var parameter in FieldParameters)
             {
-                var value = parameter.Value.GetValue(this);
+                var value = parameter.Property.GetValue(this);
+                // PowerShell binds a parameter from the first column matching one of its names, even when
+                // that cell is empty (a feed with sha256 and md5 columns): then look at the other columns.
+                if (IsBlank(value) && row != null && parameter.Aliases.Length > 0)
+                    value = parameter.Aliases.Select(a => row.Properties[a]?.Value).FirstOrDefault(v => !IsBlank(v));
                 if (value is PSObject wrapped) value = wrapped.BaseObject;
-                if (value != null) fields[parameter.Key] = value;
+                if (value != null) fields[parameter.Field] = value;
             }
             // A plain string piped in (e.g. from Get-Content) is the indicator itself.
             if (InputObject?.BaseObject is string text && !fields.ContainsKey(TiIndicatorValidator.GenericIndicator))
                 fields[TiIndicatorValidator.GenericIndicator] = text;
             return fields;
         }
+
+        private static bool IsBlank(object value) => value == null || (value is string text && text.Trim().Length == 0) ||
+            (value is PSObject wrapped && IsBlank(wrapped.BaseObject));
 
         private void Flush(string targetProduct)
         {

@@ -33,12 +33,17 @@ namespace GraphSecurity.Commands.TiIndicators
         public SwitchParameter PassThru { get; set; }
 
         private bool ByExternalId => ParameterSetName == ExternalIdSet;
+        private readonly Dictionary<string, long> _lines = new Dictionary<string, long>();
+        private long _line;
 
         protected override void ProcessRecord()
         {
             foreach (var key in ByExternalId ? ExternalId : Id)
                 if (ShouldProcess(ByExternalId ? $"threat indicators with externalId '{key}'" : $"threat indicator {key}", "Remove"))
+                {
+                    _lines[key] = ++_line;
                     Enqueue(key);
+                }
         }
 
         protected override Task<IReadOnlyList<TiItemOutcome>> SendAsync(ITiIndicatorBackend backend, IReadOnlyList<string> batch, CancellationToken cancellationToken) =>
@@ -47,11 +52,14 @@ namespace GraphSecurity.Commands.TiIndicators
         protected override void OnOutcome(string key, TiItemOutcome outcome, bool retried)
         {
             // After a retry, "not found" means the earlier attempt already deleted it.
+            _lines.TryGetValue(key, out var line);
+            _lines.Remove(key);
             var removed = outcome.Succeeded || (retried && outcome.Code == 404);
             if (!removed) WriteItemError(key, outcome, ByExternalId ? $"Removing threat indicators with externalId '{key}'" : $"Removing threat indicator {key}");
             if (!PassThru) return;
             WriteObject(new TiIndicatorResult
             {
+                Line = line,
                 Status = removed ? TiIndicatorResultStatus.Removed : TiIndicatorResultStatus.Failed,
                 Id = ByExternalId ? null : key,
                 ExternalId = ByExternalId ? key : null,
