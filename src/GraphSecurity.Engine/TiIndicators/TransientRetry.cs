@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Http;
+using Microsoft.Kiota.Abstractions;
 
 namespace GraphSecurity.Engine.TiIndicators
 {
@@ -41,10 +42,11 @@ namespace GraphSecurity.Engine.TiIndicators
             switch (exception)
             {
                 case GraphServiceException graph:
-                    var status = (int)graph.StatusCode;
-                    if (status == 429) return FailureKind.Throttled;
-                    if (status >= 500 || graph.StatusCode == HttpStatusCode.RequestTimeout) return FailureKind.Ambiguous;
-                    return status == 401 || status == 403 ? FailureKind.Fatal : FailureKind.Permanent;
+                    return ByStatus((int)graph.StatusCode);
+                case ApiException api: // the HTTP layer's retry handler gave up (e.g. still throttled after its retries)
+                    return ByStatus(api.ResponseStatusCode);
+                case AggregateException many when many.InnerExceptions.Count > 0:
+                    return Classify(many.InnerExceptions[many.InnerExceptions.Count - 1], cancellationToken);
                 case HttpRequestException _:
                 case IOException _:
                 case JsonException _:
@@ -53,6 +55,13 @@ namespace GraphSecurity.Engine.TiIndicators
                 default:
                     return FailureKind.Fatal;
             }
+        }
+
+        private static FailureKind ByStatus(int status)
+        {
+            if (status == 429) return FailureKind.Throttled;
+            if (status >= 500 || status == (int)HttpStatusCode.RequestTimeout) return FailureKind.Ambiguous;
+            return status == 401 || status == 403 ? FailureKind.Fatal : FailureKind.Permanent;
         }
 
         /// <summary>The wait before attempt <paramref name="attempt"/> + 1 (attempt counts from 1).</summary>
