@@ -86,7 +86,6 @@ Describe 'New-GsTiIndicator bulk upload' {
         Invoke-Control POST faults @{ seed = 5; rules = @(@{ route = '/beta/security/tiIndicators*'; throttleRate = 0.2; retryAfterSeconds = 0
                     errorRate = 0.05; errorStatuses = @(500, 503); truncateRate = 0.03 }) } | Out-Null
         $run = Import-TiCsv -Seed 102 -Count 5000 -InvalidCount 37
-        $again = @(Import-Csv $run.Path | New-GsTiIndicator -ErrorAction SilentlyContinue)
         $faults = (Invoke-Control GET faults).rules
         Invoke-Control DELETE faults | Out-Null
 
@@ -94,9 +93,6 @@ Describe 'New-GsTiIndicator bulk upload' {
         @($run.Results | Where-Object Status -EQ Created).Count | Should -Be 4963
         @($uploadErrors | ForEach-Object { $_.TargetObject.Line } | Sort-Object) | Should -Be $run.File.InvalidLines
         ($run.Results | Measure-Object Retries -Sum).Sum | Should -BeGreaterThan 0
-        @($again | Where-Object Status -EQ Created).Count | Should -Be 0
-        @($again | Where-Object Status -EQ Skipped).Count | Should -Be 4963
-
         $created = @($run.Results | Where-Object Status -EQ Created)
         Get-CountMismatch (Get-RawTiIndicator) $created.ExternalId | Should -BeNullOrEmpty
     }

@@ -68,7 +68,7 @@ namespace GraphSecurity.Engine.TiIndicators
         public TimeSpan NextDelay(int attempt, Exception failure)
         {
             if (failure is GraphServiceException graph && graph.RetryAfter.HasValue)
-                return graph.RetryAfter.Value + TimeSpan.FromMilliseconds(_random.Next(0, 250));
+                return graph.RetryAfter.Value + TimeSpan.FromMilliseconds(_random.Next(0, 100)); // a little jitter, so parallel clients do not return together
             var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16)));
             return TimeSpan.FromMilliseconds(_random.NextDouble() * ceiling);
         }
