@@ -155,9 +155,10 @@ namespace GraphSecurity.Engine.TiIndicators
             if (missing.Count > 0) problems.Add($"Missing required fields for targetProduct '{product}': {string.Join(", ", missing)}.");
 
             var observables = TiIndicatorFields.All.Where(f => f.IsObservable && body.ContainsKey(f.Name)).Select(f => f.Name).ToList();
-            if (observables.Count == 0)
+            // A rejected observable is already reported; it is not also called missing.
+            if (observables.Count == 0 && problems.Count == 0)
                 problems.Add("No observable: give an indicator (e.g. a url, domainName, networkDestinationIPv4, fileHashValue or emailSenderAddress column).");
-            else if (product == TiIndicatorFields.DefenderAtp)
+            else if (observables.Count > 0 && product == TiIndicatorFields.DefenderAtp)
             {
                 if (observables.Count != 1 || !TiIndicatorFields.DefenderObservables.Contains(observables[0]))
                     problems.Add($"An indicator for '{TiIndicatorFields.DefenderAtp}' needs exactly one of {string.Join(", ", TiIndicatorFields.DefenderObservables)}; this one has {string.Join(", ", observables)}.");
