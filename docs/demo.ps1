@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    The product's main job in two minutes: triage the new high-severity alerts of the last week.
+    The product's main job in two minutes: triage the new high-severity alerts of the last week,
+    then feed custom threat indicators from a CSV.
 
 .DESCRIPTION
     Starts a local emulator, connects to it, lists the new high-severity alerts of the last 7 days,
@@ -39,6 +40,15 @@ try {
     Write-Host 'Summary:' -ForegroundColor Cyan
     Write-Host ("  {0} new high-severity alerts in the last 7 days; {1} triaged; {2} still new." -f $alerts.Count, $triage.Count, $open.Count)
     if ($byDevice) { Write-Host ('  Devices with the most open alerts: ' + (($byDevice | ForEach-Object { "$($_.Name) ($($_.Count))" }) -join ', ')) }
+
+    # Feed custom threat indicators: a feed export with two bad rows, uploaded twice.
+    Write-Host "`nThreat indicators from docs/examples/iocs.csv:" -ForegroundColor Cyan
+    $iocs = Join-Path $PSScriptRoot 'examples/iocs.csv'
+    $first = Import-Csv $iocs | New-GsTiIndicator -ErrorVariable rejected -ErrorAction SilentlyContinue
+    $first | Sort-Object Line | Format-Table Line, Status, IndicatorType, Indicator, TargetProduct -AutoSize | Out-String -Width 200 | Write-Host
+    $rejected | ForEach-Object { Write-Host "  rejected: $_" -ForegroundColor Yellow }
+    $second = Import-Csv $iocs | New-GsTiIndicator -ErrorAction SilentlyContinue
+    Write-Host ("  Second run of the same file: " + (($second | Group-Object Status | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', ') + ' (nothing created twice).')
 }
 finally {
     Disconnect-GsTenant -All

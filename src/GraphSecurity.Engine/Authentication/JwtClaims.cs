@@ -26,6 +26,22 @@ namespace GraphSecurity.Engine.Authentication
             }
         }
 
+        /// <summary>A string claim (e.g. "tid"), or null.</summary>
+        public static string TryReadString(string jwt, string claim)
+        {
+            try
+            {
+                var parts = (jwt ?? "").Split('.');
+                if (parts.Length < 2) return null;
+                using (var payload = JsonDocument.Parse(Base64UrlDecode(parts[1])))
+                    return payload.RootElement.TryGetProperty(claim, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            }
+            catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is ArgumentException)
+            {
+                return null;
+            }
+        }
+
         private static byte[] Base64UrlDecode(string text)
         {
             var s = text.Replace('-', '+').Replace('_', '/');

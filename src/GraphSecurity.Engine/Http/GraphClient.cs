@@ -107,11 +107,15 @@ namespace GraphSecurity.Engine.Http
 
         /// <param name="prefer">An extra Prefer value, e.g. "return=representation".</param>
         /// <param name="onResponse">Sees the successful response before its body is read (e.g. for headers).</param>
+        /// <param name="retry">False turns off the automatic retry of 429/503/504, for requests whose
+        /// retry needs a check first (a bulk create may have been applied before the 5xx).</param>
         public async Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null,
-            Action<HttpResponseMessage> onResponse = null)
+            Action<HttpResponseMessage> onResponse = null, bool retry = true)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
+                if (!retry)
+                    request.Properties[typeof(RetryHandlerOption).FullName] = new RetryHandlerOption { MaxRetry = 0, ShouldRetry = (delay, attempt, response) => false };
                 request.Headers.Add("Accept", "application/json");
                 // The module knows every evolvable enum member, so it asks for the real values instead of unknownFutureValue.
                 request.Headers.Add("Prefer", "include-unknown-enum-members");

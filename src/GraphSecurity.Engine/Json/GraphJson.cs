@@ -30,7 +30,7 @@ namespace GraphSecurity.Engine.Json
         /// <summary>The service's spelling of an enum member: the member name in camelCase.</summary>
         public static string ToWire(Enum value) => CamelCase(value.ToString());
 
-        internal static string CamelCase(string name) =>
+        public static string CamelCase(string name) =>
             string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 

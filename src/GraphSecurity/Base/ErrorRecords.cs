@@ -83,6 +83,10 @@ namespace GraphSecurity.Commands.Base
             return Record(ex, id, category, target, ex.Message, action);
         }
 
+        /// <summary>An error about one input of a bulk command (a rejected or failed row), with its own message and advice.</summary>
+        public static ErrorRecord ForItem(Exception exception, string id, ErrorCategory category, object target, string message, string action) =>
+            Record(exception, id, category, target, message, action);
+
         private static ErrorRecord Record(Exception exception, string id, ErrorCategory category, object target, string message, string action)
         {
             var record = new ErrorRecord(exception, id, category, target)

@@ -1,0 +1,71 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Http;
+using GraphSecurity.Engine.TiIndicators;
+
+namespace GraphSecurity.Commands.TiIndicators
+{
+    /// <summary>
+    /// <para type="synopsis">Gets the threat indicators this app created: by id, or filtered by externalId, threat type, target product, state and expiry, streamed page by page.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "GsTiIndicator", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [GraphPermission("tiIndicators (beta)", "ThreatIndicators.ReadWrite.OwnedBy", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
+    [OutputType(typeof(TiIndicator))]
+    public sealed class GetGsTiIndicatorCommand : GsListCmdlet<TiIndicator>
+    {
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("TiIndicatorId")]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        /// <summary>Indicators carrying any of these externalIds (New-GsTiIndicator derives one per indicator).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] ExternalId { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public TiThreatType[] ThreatType { get; set; }
+
+        [Parameter(ParameterSetName = ListSet)]
+        public TiTargetProduct[] TargetProduct { get; set; }
+
+        /// <summary>Only active indicators (isActive true).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter Active { get; set; }
+
+        /// <summary>Indicators whose expirationDateTime is before this time (local time unless it says otherwise).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime ExpiringBefore { get; set; }
+
+        /// <summary>Page size: indicators per request (1–1000).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, 1000)]
+        public int Top { get; set; }
+
+        protected override string ItemsName => "threat indicators";
+        protected override int MaxPageSize => 1000;
+        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
+
+        protected override void ProcessRecord()
+        {
+            foreach (var connection in GraphConnections)
+            {
+                var indicators = TiIndicatorBackends.Graph(connection.Graph);
+                if (ParameterSetName == IdSet)
+                {
+                    GetById(connection, indicators, Id);
+                    continue;
+                }
+                var query = new CollectionQuery(GraphTiIndicatorBackend.CollectionPath)
+                    .AnyOf("externalId", ExternalId ?? new string[0])
+                    .AnyOf("threatType", (ThreatType ?? new TiThreatType[0]).Select(t => t.ToString()))
+                    .AnyOf("targetProduct", (TargetProduct ?? new TiTargetProduct[0]).Select(TiIndicatorFields.ToWire))
+                    .Between("expirationDateTime", null, Moment(nameof(ExpiringBefore), ExpiringBefore));
+                if (Active) query.Add("isActive eq true");
+                StreamList(connection, indicators, WithPaging(query));
+            }
+        }
+    }
+}
