@@ -101,6 +101,16 @@ public class EmulatorFixture : IAsyncLifetime
         return page.GetProperty("value").EnumerateArray().ToList();
     }
 
+    /// <summary>Asserts the Graph 403 a SecurityAlert.Read.All-only app gets on <paramref name="url"/>, naming <paramref name="requiredRoles"/>.</summary>
+    public async Task AssertReaderForbiddenAsync(string url, string requiredRoles)
+    {
+        var reader = await TokenAsync(TenantDirectory.ReaderClientId, TenantDirectory.ReaderClientSecret);
+        var (status, body) = await ReadAsync(await SendAsync(HttpMethod.Get, url, reader));
+        Assert.Equal(403, status);
+        Assert.Equal($"Missing application roles. API required roles: {requiredRoles}, application roles: SecurityAlert.Read.All.",
+            body.GetProperty("error").GetProperty("message").GetString());
+    }
+
     public static async Task<(int Status, JsonElement Body)> ReadAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

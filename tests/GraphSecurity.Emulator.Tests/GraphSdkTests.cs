@@ -1,7 +1,6 @@
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Graph.Models.Security;
-using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace GraphSecurity.Emulator.Tests;
 
@@ -11,20 +10,7 @@ public class GraphSdkTests : IClassFixture<MutableEmulatorFixture>
     private readonly MutableEmulatorFixture _f;
     public GraphSdkTests(MutableEmulatorFixture f) => _f = f;
 
-    private sealed class StaticTokenProvider : IAccessTokenProvider
-    {
-        private readonly string _token;
-        public StaticTokenProvider(string token) => _token = token;
-        public AllowedHostsValidator AllowedHostsValidator { get; } = new();
-        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object> additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_token);
-    }
-
-    private async Task<GraphServiceClient> ClientAsync(string clientId = null, string secret = null)
-    {
-        var token = clientId == null ? await _f.TokenAsync() : await _f.TokenAsync(clientId, secret);
-        return new GraphServiceClient(_f.Client, new BaseBearerTokenAuthenticationProvider(new StaticTokenProvider(token)), "http://localhost/v1.0");
-    }
+    private Task<GraphServiceClient> ClientAsync(string clientId = null, string secret = null) => SdkClient.CreateAsync(_f, clientId, secret);
 
     [Fact]
     public async Task Sdk_lists_filters_and_parses_typed_evidence()

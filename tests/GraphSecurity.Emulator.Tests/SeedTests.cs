@@ -88,3 +88,23 @@ public class SeedTests
         }
     }
 }
+
+public class ClockTests
+{
+    [Fact]
+    public void Writes_use_wall_clock_without_explicit_now_and_the_anchor_timeline_with_it()
+    {
+        var implicitOptions = new Hosting.EmulatorOptions().Finish();
+        Assert.False(implicitOptions.NowGiven);
+        Assert.Equal(0, implicitOptions.Now.Second); // seeding anchor is cut to the minute
+        var wall = new Hosting.EmulatorClock(implicitOptions.Now, implicitOptions.NowGiven);
+        Assert.True(Math.Abs((wall.UtcNow - DateTimeOffset.UtcNow).TotalSeconds) < 1);
+
+        var anchor = new DateTimeOffset(2026, 1, 2, 3, 4, 0, TimeSpan.Zero);
+        var explicitOptions = new Hosting.EmulatorOptions { Now = anchor }.Finish();
+        explicitOptions.Finish();
+        Assert.True(explicitOptions.NowGiven);
+        var anchored = new Hosting.EmulatorClock(explicitOptions.Now, explicitOptions.NowGiven);
+        Assert.True(anchored.UtcNow >= anchor && anchored.UtcNow < anchor.AddMinutes(1));
+    }
+}

@@ -64,6 +64,7 @@ public sealed class AlertControl
         var store = _repository.For(tenant.Id);
         var now = _clock.UtcNow;
         var result = new List<Alert>();
+        var batch = new List<Alert>();
         while (result.Count < request.Count)
         {
             var n = Interlocked.Increment(ref _created);
@@ -83,7 +84,12 @@ public sealed class AlertControl
             alert.Comments = new List<AlertComment>();
             if (severity != null) alert.Severity = severity;
             if (request.Title != null) alert.Title = request.Title;
-            if (store.Add(alert)) result.Add(alert);
+            batch.Add(alert);
+            if (batch.Count + result.Count == request.Count)
+            {
+                result.AddRange(store.AddRange(batch)); // ids are random; a clash (never seen) is simply generated again
+                batch.Clear();
+            }
         }
         return result;
     }

@@ -73,8 +73,8 @@ public sealed class ThrottleDecision : IDisposable
 
 /// <summary>
 /// Per app + tenant + bucket throttling with fixed windows that start at the bucket's first request.
-/// Used by <see cref="ThrottlingMiddleware"/> for ordinary requests; a <c>$batch</c> dispatcher calls
-/// <see cref="TryEnter"/> for each item itself.
+/// Used by <see cref="ThrottlingMiddleware"/>, which also runs for every <c>$batch</c> item (the batch
+/// dispatcher sends items through the whole pipeline).
 /// </summary>
 public sealed class ThrottleService
 {

@@ -14,6 +14,11 @@ namespace GraphSecurity.Emulator.Data;
 public sealed class AlertSeeder
 {
     private readonly Random _rnd;
+    private static readonly (string Value, double Weight)[] SourceWeights =
+        AlertCatalogue.SourceWeights.Select(s => (s.Source, (double)s.Weight)).ToArray();
+    private static readonly Dictionary<string, List<CatalogueEntry>> EntriesBySource =
+        AlertCatalogue.Entries.GroupBy(e => e.ServiceSource).ToDictionary(g => g.Key, g => g.ToList());
+    private static readonly Dictionary<string, double> SeverityWeights = new() { ["informational"] = 10, ["low"] = 30, ["medium"] = 35, ["high"] = 25 };
     private readonly Tenant _tenant;
     private readonly DateTimeOffset _now;
     private readonly int _days;
@@ -64,6 +69,19 @@ public sealed class AlertSeeder
         _rnd = new Random(seed ^ StableHash(tenant.Id));
         _netbios = tenant.Domain.Split('.')[0].ToUpperInvariant();
         BuildPools();
+    }
+
+    /// <summary>A generator sharing the parent's pools but drawing from its own stream (used for lazy evidence).</summary>
+    private AlertSeeder(AlertSeeder parent, int seed)
+    {
+        _tenant = parent._tenant;
+        _now = parent._now;
+        _days = parent._days;
+        _netbios = parent._netbios;
+        _users = parent._users;
+        _devices = parent._devices;
+        _analysts = parent._analysts;
+        _rnd = new Random(seed);
     }
 
     private static int StableHash(string s) => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(s.ToLowerInvariant())), 0);
@@ -154,8 +172,8 @@ public sealed class AlertSeeder
             var baseTime = _now.AddSeconds(-_rnd.NextDouble() * _days * 86400);
             for (int k = 0; k < size; k++)
             {
-                var source = Weighted(AlertCatalogue.SourceWeights.Select(s => (s.Source, (double)s.Weight)).ToArray());
-                var entries = AlertCatalogue.Entries.Where(e => e.ServiceSource == source).ToList();
+                var source = Weighted(SourceWeights);
+                var entries = EntriesBySource[source];
                 var entry = Pick(entries);
                 var created = baseTime.AddMinutes(k * _rnd.Next(1, 90));
                 if (created > _now) created = _now.AddMinutes(-_rnd.Next(1, 30));
@@ -197,8 +215,7 @@ public sealed class AlertSeeder
         if (e.ThreatFamilyName == "LockBit" && Chance(0.5)) a.ActorDisplayName = "Storm-0501";
 
         // Severity: the global mix (10% informational, 30% low, 35% medium, 25% high) restricted to what fits the alert.
-        var weights = new Dictionary<string, double> { ["informational"] = 10, ["low"] = 30, ["medium"] = 35, ["high"] = 25 };
-        a.Severity = Weighted(e.Severities.Select(s => (s, weights[s])).ToArray());
+        a.Severity = Weighted(e.Severities.Select(s => (s, SeverityWeights[s])).ToArray());
 
         // Activity times around creation.
         a.FirstActivityDateTime = created.AddMinutes(-_rnd.Next(2, 180));
@@ -247,7 +264,10 @@ public sealed class AlertSeeder
             a.Comments.Add(new AlertComment($"Closed as {a.Classification} ({a.Determination}).", analyst, a.ResolvedDateTime.Value));
         }
 
-        a.Evidence = BuildEvidence(e, a, user, device);
+        // Evidence is generated on first use from its own random stream (see Alert.Evidence).
+        var evidenceSeed = _rnd.Next();
+        a.SetEvidenceFactory(() => new AlertSeeder(this, evidenceSeed).BuildEvidence(e, a, user, device));
+        a.SeedDeviceDns = e.Evidence.HasFlag(EvidenceKinds.Device) ? device.Dns : null;
         return a;
     }
 

@@ -12,6 +12,9 @@ public sealed class EnumDef
     private readonly int _sentinel;
     private readonly Dictionary<string, int> _index = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The OData namespace of the type; legacy (v1 security) and beta enums such as tiIndicator's live in microsoft.graph.</summary>
+    public string Namespace { get; init; } = "microsoft.graph.security";
+
     public EnumDef(string name, params string[] members)
     {
         Name = name;
@@ -19,9 +22,6 @@ public sealed class EnumDef
         for (int i = 0; i < members.Length; i++) _index[members[i]] = i;
         _sentinel = Array.IndexOf(members, UnknownFutureValue);
     }
-
-    /// <summary>The OData namespace of the type (beta resources such as tiIndicator use "microsoft.graph").</summary>
-    public string Namespace { get; init; } = "microsoft.graph.security";
 
     public string FullName => Namespace + "." + Name;
 

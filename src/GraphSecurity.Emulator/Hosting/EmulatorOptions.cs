@@ -20,6 +20,9 @@ public sealed partial class EmulatorOptions
     public int AlertCount { get; set; } = DefaultAlertCount;
     public int Days { get; set; } = DefaultDays;
     public DateTimeOffset Now { get; set; }
+    /// <summary>True when the anchor came from --now or the config file (writes then follow the anchor's timeline).</summary>
+    public bool NowGiven { get; private set; }
+    private bool _finished;
     public TenantDirectory Directory { get; set; }
     /// <summary>How long a new security action stays NotStarted, then how long it runs before Completed/Failed.</summary>
     public TimeSpan SecurityActionStartDelay { get; set; } = TimeSpan.FromSeconds(5);
@@ -28,6 +31,10 @@ public sealed partial class EmulatorOptions
     public double SecurityActionFailureRate { get; set; }
     /// <summary>At most this many rows are returned by runHuntingQuery (the documented quota is 100,000).</summary>
     public int HuntingRowLimit { get; set; } = 100_000;
+    /// <summary>Legacy /security/alerts switches (config file "legacy" section; also changeable through /_emulator/legacy).</summary>
+    public EmulatorConfigFile.LegacyEntry Legacy { get; set; } = new();
+    /// <summary>Multiplies the change-notification retry delays (config "notificationTimeScale"; tests use a small value).</summary>
+    public double NotificationTimeScale { get; set; } = 1.0;
 
     public static string DefaultInfoFile =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".graphsecurity", "emulator.json");
@@ -60,6 +67,11 @@ public sealed partial class EmulatorOptions
         if (file != null) o.ApplyAccessSettings(file);
         if (file?.Now != null) o.Now = file.Now.Value;
         o.ApplySecurityActions(file?.SecurityActions);
+        if (file?.Legacy != null) o.Legacy = file.Legacy;
+        foreach (var f in o.Legacy.FailingProviders ?? new())
+            if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))
+                throw new ArgumentException($"Config: unknown legacy provider '{f.Provider}'. Known: {string.Join(", ", Data.LegacyAlertSeeder.ProviderNames)}.");
+        if (file?.NotificationTimeScale != null) o.NotificationTimeScale = file.NotificationTimeScale.Value;
         if (port != null) o.Port = ParseInt(port, "--port", 0, 65535);
         if (seed != null) o.Seed = ParseInt(seed, "--seed", int.MinValue, int.MaxValue);
         if (count != null) o.AlertCount = ParseInt(count, "--alert-count", 0, 1_000_000);
@@ -77,6 +89,8 @@ public sealed partial class EmulatorOptions
     /// <summary>Fills defaults: anchor time and the tenant directory (merged with the config file's tenants).</summary>
     public EmulatorOptions Finish(EmulatorConfigFile file = null)
     {
+        if (!_finished) NowGiven = Now != default; // a second Finish must not mistake the default anchor for a given one
+        _finished = true;
         if (Now == default)
         {
             var t = DateTimeOffset.UtcNow;
@@ -182,6 +196,23 @@ public sealed partial class EmulatorConfigFile
         public double? StartDelaySeconds { get; set; }
         public double? RunSeconds { get; set; }
         public double? FailureRate { get; set; }
+    }
+
+    public LegacyEntry Legacy { get; set; }
+    public double? NotificationTimeScale { get; set; }
+
+    /// <summary>"legacy": {"retired": false, "failingProviders": [{"provider": "IPC", "status": 504, "latencyMs": 10000}]}</summary>
+    public sealed class LegacyEntry
+    {
+        public bool Retired { get; set; }
+        public List<FailingProvider> FailingProviders { get; set; } = new();
+    }
+
+    public sealed class FailingProvider
+    {
+        public string Provider { get; set; }
+        public int Status { get; set; } = 504;
+        public int LatencyMs { get; set; } = 10000;
     }
 
     public sealed class TenantEntry

@@ -25,7 +25,22 @@ public sealed class Alert
     public string DetectionSource { get; set; }
     public string DetectorId { get; set; }
     public string Determination { get; set; }
-    public List<JsonObject> Evidence { get; set; } = new();
+    /// <summary>
+    /// Evidence is built on first use from a deterministic factory, so large tenants start fast and only
+    /// the alerts actually read pay for their evidence. Published alerts are never mutated, so the
+    /// factory always sees the values the alert was seeded with.
+    /// </summary>
+    public List<JsonObject> Evidence
+    {
+        get => _evidence ?? LazyInitializer.EnsureInitialized(ref _evidence, _evidenceFactory ?? (() => new List<JsonObject>()));
+        set => _evidence = value;
+    }
+    private List<JsonObject> _evidence;
+    private Func<List<JsonObject>> _evidenceFactory;
+    public void SetEvidenceFactory(Func<List<JsonObject>> factory) => _evidenceFactory = factory;
+
+    /// <summary>Seeding hint, not part of the Graph schema: DNS name of the alert's main device, or null.</summary>
+    public string SeedDeviceDns { get; set; }
     public DateTimeOffset? FirstActivityDateTime { get; set; }
     public string IncidentId { get; set; }
     public string IncidentWebUrl { get; set; }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Query;
 using GraphSecurity.Emulator.Hosting;
@@ -26,77 +25,14 @@ public static class AlertsEndpoints
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
 
-        IEnumerable<Alert> items = repo.For(principal.Tenant.Id).Snapshot();
-        if (options.Predicate != null)
-        {
-            var fc = new FilterContext { IncludeUnknownMembers = includeUnknown };
-            var predicate = options.Predicate;
-            items = items.Where(a => { fc.Alert = a; return predicate(fc); });
-        }
-        var filtered = Order(items, options.OrderBy, includeUnknown).ToList();
-        var pageSize = options.Top ?? QueryOptions.AlertsMaxTop;
-        var page = filtered.Skip(options.Skip).Take(pageSize).ToList();
-        bool more = options.Skip + page.Count < filtered.Count && pageSize > 0;
-
+        var page = CollectionQuery.Page(repo.For(principal.Tenant.Id).Snapshot(), options, QueryOptions.AlertsMaxTop, includeUnknown,
+            defaultOrder: null, a => a.Id); // the store already holds the default order
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
-        var context = $"{root}/$metadata#security/alerts_v2{SelectSuffix(options.Select)}";
-        string nextLink = more ? GraphResponse.NextLink(ctx.Request, root, "security/alerts_v2", options.Skip + page.Count, beta) : null;
-
-        await GraphResponse.WriteAsync(ctx, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("@odata.context", context);
-            if (options.Count) w.WriteNumber("@odata.count", filtered.Count);
-            if (nextLink != null) w.WriteString("@odata.nextLink", nextLink);
-            w.WriteStartArray("value");
-            foreach (var a in page) AlertSchema.Write(w, a, options.Select, includeUnknown);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var context = $"{root}/$metadata#security/alerts_v2{CollectionQuery.SelectSuffix(options.Select)}";
+        string nextLink = page.NextSkip is int next ? GraphResponse.NextLink(ctx.Request, root, "security/alerts_v2", next, beta) : null;
+        await CollectionQuery.WriteAsync(ctx, context, options.Count, page.TotalCount, nextLink, page.Items,
+            (w, a) => AlertSchema.Write(w, a, options.Select, includeUnknown));
     }
-
-    /// <summary>Default order: newest first (createdDateTime desc), ties by id ascending; explicit $orderby gets id as final tie-break.</summary>
-    private static IEnumerable<Alert> Order(IEnumerable<Alert> items, IReadOnlyList<OrderClause> orderBy, bool includeUnknown)
-    {
-        if (orderBy == null || orderBy.Count == 0)
-            return items.OrderByDescending(a => a.CreatedDateTime).ThenBy(a => a.Id, StringComparer.Ordinal);
-        IOrderedEnumerable<Alert> ordered = null;
-        foreach (var clause in orderBy)
-        {
-            var p = clause.Property;
-            IComparer<object> cmp = new ValueComparer(p, includeUnknown);
-            Func<Alert, object> key = p.Get;
-            ordered = ordered == null
-                ? (clause.Descending ? items.OrderByDescending(key, cmp) : items.OrderBy(key, cmp))
-                : (clause.Descending ? ordered.ThenByDescending(key, cmp) : ordered.ThenBy(key, cmp));
-        }
-        return ordered.ThenBy(a => a.Id, StringComparer.Ordinal);
-    }
-
-    private sealed class ValueComparer : IComparer<object>
-    {
-        private readonly PropertyDef _p;
-        private readonly bool _includeUnknown;
-        public ValueComparer(PropertyDef p, bool includeUnknown) { _p = p; _includeUnknown = includeUnknown; }
-
-        public int Compare(object x, object y)
-        {
-            if (x == null || y == null) return x == null ? (y == null ? 0 : -1) : 1; // nulls first ascending
-            switch (_p.Kind)
-            {
-                case PropertyKind.Enum:
-                    return _p.Enum.Ordinal(_p.Enum.Visible((string)x, _includeUnknown))
-                        .CompareTo(_p.Enum.Ordinal(_p.Enum.Visible((string)y, _includeUnknown)));
-                case PropertyKind.DateTime:
-                    return ((DateTimeOffset)x).CompareTo((DateTimeOffset)y);
-                default:
-                    return string.Compare((string)x, (string)y, StringComparison.OrdinalIgnoreCase);
-            }
-        }
-    }
-
-    private static string SelectSuffix(IReadOnlyList<PropertyDef> select) =>
-        select == null ? "" : "(" + string.Join(",", select.Select(p => p.Name)) + ")";
 
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)
     {
@@ -113,37 +49,8 @@ public static class AlertsEndpoints
     {
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
-        var context = $"{root}/$metadata#security/alerts_v2{SelectSuffix(select)}/$entity";
+        var context = $"{root}/$metadata#security/alerts_v2{CollectionQuery.SelectSuffix(select)}/$entity";
         return GraphResponse.WriteAsync(ctx, 200, w => AlertSchema.Write(w, alert, select, includeUnknown, context));
-    }
-
-    private static string ParseComment(JsonElement item)
-    {
-        if (item.ValueKind != JsonValueKind.Object) throw GraphError.BadRequest("Each comment must be a JSON object.");
-        string comment = null;
-        foreach (var prop in item.EnumerateObject())
-        {
-            switch (prop.Name)
-            {
-                case "@odata.type":
-                    var t = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString().TrimStart('#') : null;
-                    if (!string.Equals(t, "microsoft.graph.security.alertComment", StringComparison.OrdinalIgnoreCase))
-                        throw GraphError.BadRequest($"The @odata.type '{prop.Value}' does not match the type 'microsoft.graph.security.alertComment'.");
-                    break;
-                case "comment":
-                    if (prop.Value.ValueKind != JsonValueKind.String) throw GraphError.BadRequest("The property 'comment' must be a string.");
-                    comment = prop.Value.GetString();
-                    break;
-                case "createdByDisplayName":
-                case "createdDateTime":
-                    break; // server-assigned; ignored when a client sends them (the SDK may send null)
-                default:
-                    throw GraphError.BadRequest($"The property '{prop.Name}' does not exist on type 'microsoft.graph.security.alertComment'. Make sure to only use property names that are defined by the type.");
-            }
-        }
-        if (string.IsNullOrWhiteSpace(comment))
-            throw GraphError.BadRequest("The property 'comment' is required and must not be empty.");
-        return comment;
     }
 
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
@@ -159,20 +66,13 @@ public static class AlertsEndpoints
         {
             if (prop.Name == "@odata.type")
             {
-                var t = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString().TrimStart('#') : null;
-                if (!string.Equals(t, AlertSchema.TypeName, StringComparison.OrdinalIgnoreCase))
-                    throw GraphError.BadRequest($"The @odata.type '{prop.Value}' does not match the type '{AlertSchema.TypeName}'.");
+                GraphRequest.CheckODataType(prop.Value, AlertSchema.TypeName);
                 continue;
             }
-            var p = AlertSchema.Find(prop.Name)
-                ?? throw GraphError.BadRequest($"The property '{prop.Name}' does not exist on type '{AlertSchema.TypeName}'. Make sure to only use property names that are defined by the type.");
+            var p = AlertSchema.Find(prop.Name) ?? throw GraphRequest.UnknownProperty(prop.Name, AlertSchema.TypeName);
             if (!p.Updatable)
                 throw GraphError.BadRequest($"The property '{prop.Name}' is read-only and cannot be updated. Updatable properties: status, classification, determination, assignedTo.");
-            var value = prop.Value;
-            string text;
-            if (value.ValueKind == JsonValueKind.Null) text = null;
-            else if (value.ValueKind == JsonValueKind.String) text = value.GetString();
-            else throw GraphError.BadRequest($"The value of '{prop.Name}' must be a string.");
+            var text = GraphRequest.StringOrNull(prop);
 
             if (p.Kind == PropertyKind.Enum)
             {
@@ -181,9 +81,7 @@ public static class AlertsEndpoints
                 string canonical = null;
                 if (text != null)
                 {
-                    canonical = p.Enum.Parse(text);
-                    if (canonical == null || canonical == EnumDef.UnknownFutureValue)
-                        throw GraphError.BadRequest($"Cannot convert the literal '{text}' to the expected type '{p.Enum.FullName}'. Valid values: {string.Join(", ", p.Enum.Members.Where(m => m != EnumDef.UnknownFutureValue))}.");
+                    canonical = GraphRequest.ParseEnum(p.Enum, text);
                 }
                 switch (p.Name)
                 {
@@ -214,29 +112,7 @@ public static class AlertsEndpoints
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
-        var store = repo.For(principal.Tenant.Id);
-        if (store.Get(id) == null) throw NotFound(id);
-        // The documented body is one alertComment object; the Graph SDKs send a JSON array of them.
-        var body = await GraphRequest.ReadJsonAsync(ctx);
-        var items = body.ValueKind == JsonValueKind.Array ? body.EnumerateArray().ToList() : new List<JsonElement> { body };
-        if (items.Count == 0) throw GraphError.BadRequest("The property 'comment' is required and must not be empty.");
-        var comments = items.Select(ParseComment).ToList();
-
-        var updated = store.Update(id, a =>
-        {
-            var now = clock.UtcNow;
-            foreach (var comment in comments) a.Comments.Add(new AlertComment(comment, principal.ActorDisplayName, now));
-            a.LastUpdateDateTime = now;
-        });
-        var root = GraphResponse.ServiceRoot(ctx.Request, version);
-        await GraphResponse.WriteAsync(ctx, 200, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("@odata.context", $"{root}/$metadata#security/alerts_v2('{updated.Id}')/comments");
-            w.WriteStartArray("value");
-            foreach (var c in updated.Comments) AlertSchema.WriteComment(w, c);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        await CommentsRoute.PostAsync(ctx, repo.For(principal.Tenant.Id), clock, principal, version, "alerts_v2", id,
+            a => a.Comments, (a, now) => a.LastUpdateDateTime = now, NotFound);
     }
 }

@@ -7,23 +7,24 @@ using Microsoft.OData.UriParser;
 
 namespace GraphSecurity.Emulator.Graph.Query;
 
-/// <summary>Evaluation state for one alert (plus lambda range variables bound to evidence items).</summary>
+/// <summary>Evaluation state for one item (plus lambda range variables bound to collection members).</summary>
 public sealed class FilterContext
 {
-    public Alert Alert;
-    /// <summary>The entity being tested when the filter was compiled against a <see cref="FilterSchema"/>.</summary>
     public object Item;
     public bool IncludeUnknownMembers;
     public Dictionary<string, JsonNode> Variables = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// Compiles an OData <c>$filter</c> for alerts_v2 into a predicate. Parsing is done by
+/// Compiles an OData <c>$filter</c> against an <see cref="EntitySchema"/> into a predicate. Parsing is done by
 /// Microsoft.OData.Core's syntactic parser (<see cref="UriQueryExpressionParser"/>, which yields a
 /// QueryToken tree without needing an EDM model); binding, type checking and evaluation are ours.
 /// </summary>
-public static class FilterCompiler
+public sealed class FilterCompiler
 {
+    private readonly EntitySchema _schema;
+    private FilterCompiler(EntitySchema schema) => _schema = schema;
+
     private enum VType { Bool, String, DateTime, Enum, Null, Number, Dynamic }
 
     private sealed class Node
@@ -37,20 +38,9 @@ public static class FilterCompiler
 
     private const string EvidenceTypePrefix = "microsoft.graph.security.";
 
-    /// <summary>
-    /// A variable scope while binding: the lambda range variables in use, plus the schema of the
-    /// entity being filtered (null means alerts_v2, whose properties come from <see cref="AlertSchema"/>).
-    /// </summary>
-    private sealed class Scope : List<string>
-    {
-        public FilterSchema Schema { get; }
-        public Scope(FilterSchema schema, IEnumerable<string> variables) : base(variables) => Schema = schema;
-    }
+    public static Func<FilterContext, bool> Compile(string filter, EntitySchema schema) => new FilterCompiler(schema).CompileFilter(filter);
 
-    public static Func<FilterContext, bool> Compile(string filter) => Compile(filter, null);
-
-    /// <summary>Compiles a filter over the fields of <paramref name="schema"/> (null: alerts_v2); the entity goes in <see cref="FilterContext.Item"/>.</summary>
-    public static Func<FilterContext, bool> Compile(string filter, FilterSchema schema)
+    private Func<FilterContext, bool> CompileFilter(string filter)
     {
         QueryToken token;
         try
@@ -61,7 +51,7 @@ public static class FilterCompiler
         {
             throw Invalid(e.Message);
         }
-        var node = Bind(token, new Scope(schema, Array.Empty<string>()));
+        var node = Bind(token, new List<string>());
         if (node.Type != VType.Bool && node.Type != VType.Dynamic)
             throw Invalid("The $filter expression must evaluate to a single boolean value.");
         var eval = node.Eval;
@@ -73,7 +63,7 @@ public static class FilterCompiler
     private static Node Const(VType type, object value, EnumDef e = null) =>
         new() { Type = type, IsConstant = true, Constant = value, Enum = e, Eval = _ => value };
 
-    private static Node Bind(QueryToken token, Scope scope)
+    private Node Bind(QueryToken token, List<string> scope)
     {
         switch (token)
         {
@@ -87,22 +77,21 @@ public static class FilterCompiler
                 var operand = Bind(un.Operand, scope);
                 RequireBool(operand, "not");
                 return new Node { Type = VType.Bool, Eval = c => operand.Eval(c) is bool b ? !b : (object)null };
-            case LambdaToken when scope.Schema != null:
-                throw Invalid($"Lambda operators are not supported in $filter on {scope.Schema.ResourceName}.");
             case LambdaToken lambda:
                 return BindLambda(lambda, scope);
             case DottedIdentifierToken dotted when dotted.NextToken == null && dotted.Identifier.Contains('\''):
                 return BindEnumLiteral(dotted.Identifier);
             case EndPathToken end when end.NextToken == null && !scope.Contains(end.Identifier):
-                return scope.Schema == null ? BindProperty(end.Identifier) : BindField(end.Identifier, scope.Schema);
-            case PathToken when scope.Schema != null:
-                throw Invalid($"Property paths are not supported in $filter on {scope.Schema.ResourceName}.");
+                return BindProperty(end.Identifier);
             case PathToken path:
                 return BindEvidencePath(path, scope);
+            case RangeVariableToken rv when scope.Contains(rv.Name):
+                // The bare range variable of a lambda over a string collection: tags/any(t: t eq 'x').
+                return new Node { Type = VType.Dynamic, Eval = c => FromJson(c.Variables.TryGetValue(rv.Name, out var v) ? v : null) };
             case FunctionCallToken f:
-                throw Invalid($"The function '{f.Name}' is not supported in $filter on {scope.Schema?.ResourceName ?? "alerts_v2"}.");
+                throw Invalid($"The function '{f.Name}' is not supported in $filter on {_schema.ResourceName}.");
             case InToken:
-                throw Invalid($"The 'in' operator is not supported in $filter on {scope.Schema?.ResourceName ?? "alerts_v2"}; use 'or'.");
+                throw Invalid($"The 'in' operator is not supported in $filter on {_schema.ResourceName}; use 'or'.");
             default:
                 throw Invalid($"Unsupported expression of kind '{token.Kind}'.");
         }
@@ -128,55 +117,53 @@ public static class FilterCompiler
         }
     }
 
-    private static Node BindEnumLiteral(string text)
+    private Node BindEnumLiteral(string text)
     {
         // microsoft.graph.security.alertSeverity'high'
         var q = text.IndexOf('\'');
         var typeName = text[..q];
         var member = text[(q + 1)..].TrimEnd('\'');
-        var def = AlertSchema.Properties.Where(p => p.Enum != null).Select(p => p.Enum)
-            .FirstOrDefault(e => string.Equals(e.FullName, typeName, StringComparison.OrdinalIgnoreCase));
+        var def = _schema.Enums.FirstOrDefault(e => string.Equals(e.FullName, typeName, StringComparison.OrdinalIgnoreCase));
         if (def == null) throw Invalid($"The enum type '{typeName}' is not known.");
         var canonical = def.Parse(member) ?? throw Invalid($"The string '{member}' is not a valid enumerated type constant.");
         return Const(VType.Enum, canonical, def);
     }
 
-    private static Node BindProperty(string name)
+    private GraphError UnknownProperty(string name) =>
+        Invalid($"Could not find a property named '{name}' on type '{_schema.TypeName}'.");
+
+    private PropertyDef FilterableProperty(string name)
     {
-        var p = AlertSchema.Find(name);
-        if (p == null)
-            throw Invalid($"Could not find a property named '{name}' on type '{AlertSchema.TypeName}'.");
-        if (!p.Filterable)
-            throw Invalid($"The property '{name}' is not supported in $filter on alerts_v2. Filterable properties: {string.Join(", ", AlertSchema.FilterableNames)}, and evidence/any(...) lambdas.");
+        var p = _schema.Find(name) ?? throw UnknownProperty(name);
+        if (!p.Filterable && !p.Lambda)
+            throw Invalid($"The property '{name}' is not supported in $filter on {_schema.ResourceName}. Filterable properties: {string.Join(", ", _schema.FilterableNames)}{_schema.FilterHint}.");
+        return p;
+    }
+
+    private Node BindProperty(string name)
+    {
+        var p = FilterableProperty(name);
         return p.Kind switch
         {
-            PropertyKind.String => new Node { Type = VType.String, Eval = c => p.Get(c.Alert) },
-            PropertyKind.DateTime => new Node { Type = VType.DateTime, Eval = c => p.Get(c.Alert) },
-            PropertyKind.Enum => new Node { Type = VType.Enum, Enum = p.Enum, Eval = c => p.Enum.Visible((string)p.Get(c.Alert), c.IncludeUnknownMembers) },
+            PropertyKind.String => new Node { Type = VType.String, Eval = c => p.Get(c.Item) },
+            PropertyKind.DateTime => new Node { Type = VType.DateTime, Eval = c => p.Get(c.Item) },
+            PropertyKind.Int or PropertyKind.Double => new Node { Type = VType.Number, Eval = c => p.Get(c.Item) is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : null },
+            PropertyKind.Bool => new Node { Type = VType.Bool, Eval = c => p.Get(c.Item) },
+            PropertyKind.Enum => new Node { Type = VType.Enum, Enum = p.Enum, Eval = c => p.Enum.Visible((string)p.Get(c.Item), c.IncludeUnknownMembers) },
             _ => throw Invalid($"The property '{name}' cannot be used in a comparison."),
         };
     }
 
-    private static Node BindField(string name, FilterSchema schema)
+    /// <summary>The members of a lambda-capable collection property as JSON nodes (strings become JSON string values).</summary>
+    private static IEnumerable<JsonNode> Members(object value) => value switch
     {
-        var field = schema.Fields.FirstOrDefault(f => f.Name == name);
-        if (field == null)
-        {
-            if (schema.DeclaredNames.Contains(name))
-                throw Invalid($"The property '{name}' is not supported in $filter on {schema.ResourceName}. Filterable properties: {string.Join(", ", schema.Fields.Select(f => f.Name))}.");
-            throw Invalid($"Could not find a property named '{name}' on type '{schema.TypeName}'.");
-        }
-        var get = field.Get;
-        return field.Kind switch
-        {
-            FilterFieldKind.String => new Node { Type = VType.String, Eval = c => get(c.Item) },
-            FilterFieldKind.Boolean => new Node { Type = VType.Bool, Eval = c => get(c.Item) },
-            FilterFieldKind.DateTime => new Node { Type = VType.DateTime, Eval = c => get(c.Item) },
-            _ => new Node { Type = VType.Enum, Enum = field.Enum, Eval = c => get(c.Item) },
-        };
-    }
+        null => Enumerable.Empty<JsonNode>(),
+        IEnumerable<JsonNode> nodes => nodes,
+        IEnumerable<string> strings => strings.Select(s => (JsonNode)JsonValue.Create(s)),
+        _ => Enumerable.Empty<JsonNode>(),
+    };
 
-    private static Node BindLambda(LambdaToken lambda, Scope scope)
+    private Node BindLambda(LambdaToken lambda, List<string> scope)
     {
         var parentName = lambda.Parent switch
         {
@@ -184,17 +171,20 @@ public static class FilterCompiler
             EndPathToken ep when ep.NextToken == null => ep.Identifier,
             _ => null,
         };
-        if (parentName != "evidence")
-            throw Invalid("Lambda operators (any/all) are only supported on the 'evidence' collection.");
+        var source = parentName == null ? null : _schema.Find(parentName);
+        if (!_schema.Properties.Any(p => p.Lambda))
+            throw Invalid($"Lambda operators are not supported in $filter on {_schema.ResourceName}.");
+        if (source == null || !source.Lambda)
+            throw Invalid($"Lambda operators (any/all) are only supported on the collections {string.Join(", ", _schema.Properties.Where(p => p.Lambda).Select(p => "'" + p.Name + "'"))}.");
         var isAll = lambda is AllToken;
         if (lambda.Expression == null)
         {
             if (isAll) throw Invalid("'all' requires a lambda expression.");
-            return new Node { Type = VType.Bool, Eval = c => c.Alert.Evidence.Count > 0 };
+            return new Node { Type = VType.Bool, Eval = c => Members(source.Get(c.Item)).Any() };
         }
         var variable = lambda.Parameter;
         if (scope.Contains(variable)) throw Invalid($"The range variable '{variable}' is already in use.");
-        var inner = Bind(lambda.Expression, new Scope(scope.Schema, scope) { variable });
+        var inner = Bind(lambda.Expression, new List<string>(scope) { variable });
         RequireBool(inner, isAll ? "all" : "any");
         return new Node
         {
@@ -204,7 +194,7 @@ public static class FilterCompiler
                 var saved = c.Variables.TryGetValue(variable, out var old) ? old : null;
                 try
                 {
-                    foreach (var item in c.Alert.Evidence)
+                    foreach (var item in Members(source.Get(c.Item)))
                     {
                         c.Variables[variable] = item;
                         var r = inner.Eval(c) is true;
@@ -222,10 +212,11 @@ public static class FilterCompiler
     }
 
     /// <summary>
-    /// A path rooted at a lambda variable, e.g. e/microsoft.graph.security.userEvidence/userAccount/userPrincipalName.
+    /// A path rooted at a lambda variable (e/microsoft.graph.security.userEvidence/userAccount/userPrincipalName)
+    /// or at a filterable complex property (vendorInformation/provider).
     /// The parser chains segments from last to first through NextToken.
     /// </summary>
-    private static Node BindEvidencePath(PathToken path, Scope scope)
+    private Node BindEvidencePath(PathToken path, List<string> scope)
     {
         var segments = new List<QueryToken>();
         QueryToken t = path;
@@ -246,12 +237,20 @@ public static class FilterCompiler
             InnerPathToken i => i.Identifier,
             _ => null,
         };
-        if (root == null || !scope.Contains(root))
+        Func<FilterContext, JsonNode> start;
+        if (root != null && scope.Contains(root))
+        {
+            start = c => c.Variables.TryGetValue(root, out var v) ? v : null;
+        }
+        else
         {
             var first = segments[0] is PathToken ps ? ps.Identifier : segments[0].Kind.ToString();
-            if (AlertSchema.Find(first) != null)
-                throw Invalid($"Navigating into '{first}' is only supported inside evidence/any(...) or evidence/all(...).");
-            throw Invalid($"Could not find a property named '{first}' on type '{AlertSchema.TypeName}'.");
+            var p = _schema.Find(first) ?? throw UnknownProperty(first);
+            if ((p.Kind != PropertyKind.Json || !p.Filterable) && !_schema.Properties.Any(l => l.Lambda))
+                throw Invalid($"Property paths are not supported in $filter on {_schema.ResourceName}.");
+            if (p.Kind != PropertyKind.Json || !p.Filterable)
+                throw Invalid($"Navigating into '{first}' is only supported inside {string.Join(" or ", _schema.Properties.Where(l => l.Lambda).Select(l => l.Name + "/any(...)"))}.");
+            start = c => (JsonNode)p.Get(c.Item);
         }
         var steps = new List<Func<JsonNode, JsonNode>>();
         foreach (var seg in segments.Skip(1))
@@ -277,7 +276,7 @@ public static class FilterCompiler
             Type = VType.Dynamic,
             Eval = c =>
             {
-                JsonNode n = c.Variables.TryGetValue(root, out var v) ? v : null;
+                JsonNode n = start(c);
                 foreach (var step in steps)
                 {
                     if (n == null) return null;
@@ -316,7 +315,7 @@ public static class FilterCompiler
         _ => "Edm.Untyped",
     };
 
-    private static Node BindBinary(BinaryOperatorToken bin, Scope scope)
+    private Node BindBinary(BinaryOperatorToken bin, List<string> scope)
     {
         var left = Bind(bin.Left, scope);
         var right = Bind(bin.Right, scope);

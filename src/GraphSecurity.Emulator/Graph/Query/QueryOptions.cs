@@ -7,6 +7,20 @@ namespace GraphSecurity.Emulator.Graph.Query;
 /// <summary>One $orderby clause.</summary>
 public sealed record OrderClause(PropertyDef Property, bool Descending);
 
+/// <summary>What one resource accepts: its schema, page-size limits and expandable navigation properties.</summary>
+public sealed record QueryRules(EntitySchema Schema, int MaxTop)
+{
+    /// <summary>Page size when $top is absent; defaults to <see cref="MaxTop"/>.</summary>
+    public int? DefaultTop { get; init; }
+    /// <summary>Largest $skip accepted (legacy alerts: 500); null means unlimited.</summary>
+    public int? MaxSkip { get; init; }
+    public IReadOnlyList<string> Expandable { get; init; } = Array.Empty<string>();
+    /// <summary>False on resources that reject $orderby / $select (e.g. tiIndicators, securityActions).</summary>
+    public bool AllowOrderBy { get; init; } = true;
+    public bool AllowSelect { get; init; } = true;
+    public int PageSize => DefaultTop ?? MaxTop;
+}
+
 /// <summary>Parsed and validated OData system query options of a collection request.</summary>
 public sealed class QueryOptions
 {
@@ -19,19 +33,23 @@ public sealed class QueryOptions
     public bool Count { get; private set; }
     public IReadOnlyList<OrderClause> OrderBy { get; private set; }
     public IReadOnlyList<PropertyDef> Select { get; private set; }
+    /// <summary>Expanded navigation properties (only those the rules allow).</summary>
+    public IReadOnlyList<string> Expand { get; private set; } = Array.Empty<string>();
+    public EntitySchema Schema { get; private set; }
 
-    private static readonly string[] Supported = { "filter", "top", "skip", "count", "orderby", "select" };
-    private static readonly string[] Unsupported = { "expand", "search", "apply", "compute", "skiptoken", "format", "levels", "index", "deltatoken" };
+    private static readonly string[] Supported = { "filter", "top", "skip", "count", "orderby", "select", "expand" };
+    private static readonly string[] Unsupported = { "search", "apply", "compute", "skiptoken", "format", "levels", "index", "deltatoken" };
 
     /// <summary>
     /// Reads $filter, $top, $skip, $count, $orderby, $select. On beta the '$' prefix is optional.
-    /// Throws a 400 <see cref="GraphError"/> on any invalid option. With a <paramref name="schema"/>
-    /// (resources other than alerts_v2) $filter binds to its fields, $top is capped at its MaxTop,
-    /// and $orderby/$select are not supported.
+    /// Throws a 400 <see cref="GraphError"/> on any invalid option.
     /// </summary>
-    public static QueryOptions Parse(IQueryCollection query, bool isBeta, bool allowCollectionOptions = true, FilterSchema schema = null)
+    public static QueryOptions Parse(IQueryCollection query, bool isBeta, bool allowCollectionOptions = true) =>
+        Parse(query, isBeta, new QueryRules(AlertSchema.Entity, AlertsMaxTop), allowCollectionOptions);
+
+    public static QueryOptions Parse(IQueryCollection query, bool isBeta, QueryRules rules, bool allowCollectionOptions = true)
     {
-        var maxTop = schema?.MaxTop ?? AlertsMaxTop;
+        var schema = rules.Schema;
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (rawKey, v) in query)
         {
@@ -40,7 +58,8 @@ public sealed class QueryOptions
             var name = dollar ? key[1..] : key;
             if (!dollar && !isBeta) continue; // non-system parameters are ignored on v1.0
             if (Unsupported.Contains(name, StringComparer.OrdinalIgnoreCase)
-                || (schema != null && (name.Equals("orderby", StringComparison.OrdinalIgnoreCase) || name.Equals("select", StringComparison.OrdinalIgnoreCase))))
+                || (!rules.AllowOrderBy && name.Equals("orderby", StringComparison.OrdinalIgnoreCase))
+                || (!rules.AllowSelect && name.Equals("select", StringComparison.OrdinalIgnoreCase)))
             {
                 if (!dollar) continue;
                 throw GraphError.BadRequest($"The query parameter '${name}' is not supported on this resource.");
@@ -55,10 +74,12 @@ public sealed class QueryOptions
             values[name] = v.ToString();
         }
 
-        var o = new QueryOptions();
+        if (values.TryGetValue("expand", out var expandText) && rules.Expandable.Count == 0)
+            throw GraphError.BadRequest("The query parameter '$expand' is not supported on this resource.");
+        var o = new QueryOptions { Schema = schema };
         if (!allowCollectionOptions)
         {
-            var bad = values.Keys.FirstOrDefault(k => !k.Equals("select", StringComparison.OrdinalIgnoreCase));
+            var bad = values.Keys.FirstOrDefault(k => !k.Equals("select", StringComparison.OrdinalIgnoreCase) && !k.Equals("expand", StringComparison.OrdinalIgnoreCase));
             if (bad != null) throw GraphError.BadRequest($"The query parameter '${bad.ToLowerInvariant()}' is not supported on a single entity.");
         }
         if (values.TryGetValue("filter", out var filter) && !string.IsNullOrWhiteSpace(filter))
@@ -70,14 +91,16 @@ public sealed class QueryOptions
         {
             if (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out var t))
                 throw GraphError.BadRequest($"Invalid value '{top}' for $top query option found. The $top query option requires a non-negative integer value.");
-            if (t > maxTop)
-                throw new GraphError(400, "", $"The query specified in the URI is not valid. The limit of '{maxTop}' for Top query has been exceeded. The value from the incoming request is '{t}'.") { WithDetails = true };
+            if (t > rules.MaxTop)
+                throw new GraphError(400, "", $"The query specified in the URI is not valid. The limit of '{rules.MaxTop}' for Top query has been exceeded. The value from the incoming request is '{t}'.") { WithDetails = true };
             o.Top = t;
         }
         if (values.TryGetValue("skip", out var skip))
         {
             if (!int.TryParse(skip, NumberStyles.None, CultureInfo.InvariantCulture, out var s))
                 throw GraphError.BadRequest($"Invalid value '{skip}' for $skip query option found. The $skip query option requires a non-negative integer value.");
+            if (s > rules.MaxSkip)
+                throw new GraphError(400, "", $"The query specified in the URI is not valid. The limit of '{rules.MaxSkip}' for Skip query has been exceeded. The value from the incoming request is '{s}'.") { WithDetails = true };
             o.Skip = s;
         }
         if (values.TryGetValue("count", out var count))
@@ -89,12 +112,25 @@ public sealed class QueryOptions
                 _ => throw GraphError.BadRequest($"'{count}' is not a valid count option. Use true or false."),
             };
         }
-        if (values.TryGetValue("orderby", out var orderby)) o.OrderBy = ParseOrderBy(orderby);
-        if (values.TryGetValue("select", out var select)) o.Select = ParseSelect(select);
+        if (values.TryGetValue("orderby", out var orderby)) o.OrderBy = ParseOrderBy(orderby, schema);
+        if (values.TryGetValue("select", out var select)) o.Select = ParseSelect(select, schema);
+        if (expandText != null) o.Expand = ParseExpand(expandText, rules);
         return o;
     }
 
-    private static IReadOnlyList<OrderClause> ParseOrderBy(string text)
+    private static IReadOnlyList<string> ParseExpand(string text, QueryRules rules)
+    {
+        var list = new List<string>();
+        foreach (var part in text.Split(','))
+        {
+            var name = rules.Expandable.FirstOrDefault(e => string.Equals(e, part.Trim(), StringComparison.Ordinal))
+                ?? throw GraphError.BadRequest($"Could not find a property named '{part.Trim()}' on type '{rules.Schema.TypeName}'. Expandable: {string.Join(", ", rules.Expandable)}.");
+            if (!list.Contains(name)) list.Add(name);
+        }
+        return list;
+    }
+
+    private static IReadOnlyList<OrderClause> ParseOrderBy(string text, EntitySchema schema)
     {
         var list = new List<OrderClause>();
         foreach (var part in text.Split(','))
@@ -102,8 +138,8 @@ public sealed class QueryOptions
             var words = part.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (words.Length == 0 || words.Length > 2)
                 throw GraphError.BadRequest($"Invalid $orderby clause '{part.Trim()}'. Expected 'property', 'property asc' or 'property desc'.");
-            var p = AlertSchema.Find(words[0])
-                ?? throw GraphError.BadRequest($"Could not find a property named '{words[0]}' on type '{AlertSchema.TypeName}'.");
+            var p = schema.Find(words[0])
+                ?? throw GraphError.BadRequest($"Could not find a property named '{words[0]}' on type '{schema.TypeName}'.");
             if (!p.IsScalar)
                 throw GraphError.BadRequest($"The property '{p.Name}' cannot be used in $orderby: only single-valued primitive or enum properties can be ordered.");
             bool desc = false;
@@ -121,7 +157,7 @@ public sealed class QueryOptions
         return list;
     }
 
-    private static IReadOnlyList<PropertyDef> ParseSelect(string text)
+    private static IReadOnlyList<PropertyDef> ParseSelect(string text, EntitySchema schema)
     {
         var list = new List<PropertyDef>();
         foreach (var part in text.Split(','))
@@ -129,8 +165,8 @@ public sealed class QueryOptions
             var name = part.Trim();
             if (name.Length == 0) throw GraphError.BadRequest("Invalid $select: empty property name.");
             if (name == "*") return null;
-            var p = AlertSchema.Find(name)
-                ?? throw GraphError.BadRequest($"Could not find a property named '{name}' on type '{AlertSchema.TypeName}'.");
+            var p = schema.Find(name)
+                ?? throw GraphError.BadRequest($"Could not find a property named '{name}' on type '{schema.TypeName}'.");
             if (!list.Contains(p)) list.Add(p);
         }
         return list;

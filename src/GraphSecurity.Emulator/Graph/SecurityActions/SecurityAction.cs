@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Graph.Alerts;
 using GraphSecurity.Emulator.Graph.Query;
+using P = GraphSecurity.Emulator.Graph.Props<GraphSecurity.Emulator.Graph.SecurityActions.SecurityAction.View>;
 
 namespace GraphSecurity.Emulator.Graph.SecurityActions;
 
@@ -86,17 +87,14 @@ public static class SecurityActionSchema
         "lastActionDateTime", "name", "parameters", "states", "status", "user", "vendorInformation",
     };
 
-    public static readonly FilterSchema Filter = new()
-    {
-        TypeName = TypeName,
-        ResourceName = "securityActions",
-        DeclaredNames = PropertyNames,
-        Fields = new[]
+    /// <summary>Query binding for the list ($filter on status and name); the JSON writer is <see cref="Write"/>.</summary>
+    public static readonly EntitySchema Entity = new(TypeName, "securityActions", new[]
         {
-            FilterSchema.Field<SecurityAction.View>("status", FilterFieldKind.Enum, v => v.Status, OperationStatus.Enum),
-            FilterSchema.Field<SecurityAction.View>("name", FilterFieldKind.String, v => v.Action.Name),
-        },
-    };
+            P.E("status", OperationStatus.Enum, v => v.Status, filterable: true),
+            P.S("name", v => v.Action.Name, filterable: true),
+        }.Concat(PropertyNames.Where(n => n is not ("status" or "name")).Select(n => P.J(n, _ => null))).ToList());
+
+    public static readonly QueryRules Rules = new(Entity, QueryOptions.AlertsMaxTop) { AllowOrderBy = false, AllowSelect = false };
 
     private static void Date(Utf8JsonWriter w, string name, DateTimeOffset? d)
     {

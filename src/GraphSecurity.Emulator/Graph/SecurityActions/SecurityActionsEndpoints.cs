@@ -48,17 +48,17 @@ public static class SecurityActionsEndpoints
     private static async Task ListAsync(HttpContext ctx, SecurityActionStore store, EmulatorClock clock)
     {
         var principal = await AuthorizeAsync(ctx, ReadRoles);
-        var options = QueryOptions.Parse(ctx.Request.Query, isBeta: true, schema: SecurityActionSchema.Filter);
         var now = clock.UtcNow;
         // Newest first; the status each action has now is what $filter sees.
         var views = store.Snapshot(principal.Tenant.Id).Reverse().Select(a => a.At(now));
-        await CollectionPage.WriteAsync(ctx, "beta", ResourcePath, Context(ctx), views, options, QueryOptions.AlertsMaxTop, (w, v) => SecurityActionSchema.Write(w, v));
+        await SimpleResource.ListAsync(ctx, "beta", ResourcePath, SecurityActionSchema.Rules, views, defaultOrder: null, v => v.Action.Id,
+            Context(ctx), (w, v) => SecurityActionSchema.Write(w, v));
     }
 
     private static async Task GetAsync(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)
     {
         var principal = await AuthorizeAsync(ctx, ReadRoles);
-        QueryOptions.Parse(ctx.Request.Query, isBeta: true, allowCollectionOptions: false, schema: SecurityActionSchema.Filter);
+        QueryOptions.Parse(ctx.Request.Query, isBeta: true, SecurityActionSchema.Rules, allowCollectionOptions: false);
         var action = store.Get(principal.Tenant.Id, id) ?? throw NotFound(id);
         await GraphResponse.WriteAsync(ctx, 200, w => SecurityActionSchema.Write(w, action.At(clock.UtcNow), Context(ctx, "/$entity")));
     }

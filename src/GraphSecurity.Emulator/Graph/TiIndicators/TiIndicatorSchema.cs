@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Alerts;
 using GraphSecurity.Emulator.Graph.Query;
+using P = GraphSecurity.Emulator.Graph.Props<System.Text.Json.Nodes.JsonObject>;
 
 namespace GraphSecurity.Emulator.Graph.TiIndicators;
 
@@ -85,24 +86,24 @@ public static class TiIndicatorSchema
 
     public static TiProperty Find(string name) => name != null && ByName.TryGetValue(name, out var p) ? p : null;
 
-    /// <summary>$filter support on the list: the properties clients use to find their own indicators again.</summary>
-    public static readonly FilterSchema Filter = new()
-    {
-        TypeName = TypeName,
-        ResourceName = "tiIndicators",
-        DeclaredNames = Properties.Select(p => p.Name).ToList(),
-        MaxTop = 1000,
-        Fields = new[]
+    /// <summary>
+    /// Query binding for the list: $filter on the properties clients use to find their own indicators again
+    /// (listed first, in the order error messages name them); every other declared property is known but
+    /// not filterable. Indicators are stored and written as JSON objects (see <see cref="Write"/>).
+    /// </summary>
+    public static readonly EntitySchema Entity = new(TypeName, "tiIndicators", new[]
         {
-            FilterSchema.Field<JsonObject>("externalId", FilterFieldKind.String, i => (string)i["externalId"]),
-            FilterSchema.Field<JsonObject>("threatType", FilterFieldKind.String, i => (string)i["threatType"]),
-            FilterSchema.Field<JsonObject>("targetProduct", FilterFieldKind.String, i => (string)i["targetProduct"]),
-            FilterSchema.Field<JsonObject>("isActive", FilterFieldKind.Boolean, i => (bool?)i["isActive"]),
-            FilterSchema.Field<JsonObject>("expirationDateTime", FilterFieldKind.DateTime, i => ParseDate((string)i["expirationDateTime"])),
-        },
-    };
+            P.S("externalId", i => (string)i["externalId"], filterable: true),
+            P.S("threatType", i => (string)i["threatType"], filterable: true),
+            P.S("targetProduct", i => (string)i["targetProduct"], filterable: true),
+            P.B("isActive", i => (bool?)i["isActive"], filterable: true),
+            P.D("expirationDateTime", i => ParseDate((string)i["expirationDateTime"]), filterable: true),
+        }.Concat(Properties.Where(p => p.Name is not ("externalId" or "threatType" or "targetProduct" or "isActive" or "expirationDateTime"))
+            .Select(p => P.J(p.Name, i => i[p.Name]))).ToList());
 
-    private static object ParseDate(string s) =>
+    public static readonly QueryRules Rules = new(Entity, MaxTop: 1000) { DefaultTop = 100, AllowOrderBy = false, AllowSelect = false };
+
+    private static DateTimeOffset? ParseDate(string s) =>
         s == null ? null : DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     /// <summary>A new indicator with every declared property present: null, [] or the documented default.</summary>

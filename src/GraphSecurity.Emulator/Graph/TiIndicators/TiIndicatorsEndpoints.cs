@@ -16,7 +16,6 @@ public static class TiIndicatorsEndpoints
     public const string Role = "ThreatIndicators.ReadWrite.OwnedBy";
     public const string ResourcePath = "security/tiIndicators";
     public const int MaxBulkItems = 100;
-    public const int DefaultPageSize = 100;
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -54,14 +53,14 @@ public static class TiIndicatorsEndpoints
     private static async Task ListAsync(HttpContext ctx)
     {
         var owned = await OwnedAsync(ctx);
-        var options = QueryOptions.Parse(ctx.Request.Query, isBeta: true, schema: TiIndicatorSchema.Filter);
-        await CollectionPage.WriteAsync(ctx, "beta", ResourcePath, Context(ctx), owned.Snapshot(), options, DefaultPageSize, (w, i) => TiIndicatorSchema.Write(w, i));
+        await SimpleResource.ListAsync(ctx, "beta", ResourcePath, TiIndicatorSchema.Rules, owned.Snapshot(), defaultOrder: null, i => (string)i["id"],
+            Context(ctx), (w, i) => TiIndicatorSchema.Write(w, i));
     }
 
     private static async Task GetAsync(HttpContext ctx, string id)
     {
         var owned = await OwnedAsync(ctx);
-        QueryOptions.Parse(ctx.Request.Query, isBeta: true, allowCollectionOptions: false, schema: TiIndicatorSchema.Filter);
+        QueryOptions.Parse(ctx.Request.Query, isBeta: true, TiIndicatorSchema.Rules, allowCollectionOptions: false);
         var indicator = owned.Get(id) ?? throw NotFound(id);
         await GraphResponse.WriteAsync(ctx, 200, w => TiIndicatorSchema.Write(w, indicator, Context(ctx, "/$entity")));
     }
@@ -81,7 +80,7 @@ public static class TiIndicatorsEndpoints
         var existing = owned.Get(id) ?? throw NotFound(id);
         var updated = TiIndicatorRules.Update(existing, await GraphRequest.ReadJsonObjectAsync(ctx), idIsKey: false);
         if (!owned.Replace(updated)) throw NotFound(id);
-        if (GraphRequest.Prefers(ctx.Request, "return=representation"))
+        if (GraphRequest.WantsRepresentation(ctx.Request))
             await GraphResponse.WriteAsync(ctx, 200, w => TiIndicatorSchema.Write(w, updated, Context(ctx, "/$entity")));
         else
             ctx.Response.StatusCode = 204;
