@@ -15,7 +15,7 @@
       latency                      Get-GsAlert -All -Top 100 -First $Count into a consumer that takes
                                    1 ms per alert (GRAPHSECURITY_PAGE_PREFETCH decides whether the next
                                    page is fetched while the current one is written)
-      write-irm                    Import-Csv | one Invoke-RestMethod POST per indicator
+      write-irm                    Import-Csv | one Invoke-RestMethod POST per indicator (the first $Count rows)
       write-bulk                   Import-Csv | submitTiIndicators, 100 indicators per request
       write-module                 Import-Csv | New-GsTiIndicator
 #>
@@ -129,7 +129,8 @@ switch ($Name) {
         $url = (Get-Info).url
         $token = Get-Token $url
         $headers = @{ Authorization = "Bearer $token" }
-        $rows = Import-Csv $CsvPath
+        # -Count limits how many rows are posted (a sample, when the whole file would take too long).
+        $rows = @(Import-Csv $CsvPath | Select-Object -First $Count)
         $clock.Start()
         $created = 0
         foreach ($row in $rows) {

@@ -61,6 +61,10 @@ if ($Results.write) {
         "New-GsTiIndicator is not in this build yet: **write-bulk** (submitTiIndicators, 100 per request, from pwsh) stands in for it; the module contender runs as soon as the cmdlet exists."
         ""
     }
+    if ($Results.parameters.perItemSample -lt $w.indicators) {
+        "Per-item POSTs were timed on the first $($Results.parameters.perItemSample) rows and scaled to $($w.indicators) (one request per row, same cost per row; the measured sample is in results.json)."
+        ""
+    }
     "| Throttling | Contender | Requests | Seconds | Per-item POSTs ÷ this | Throttle minimum (s) | Seconds ÷ minimum |"
     "|---|---|---:|---:|---:|---:|---:|"
     $writer = if ($w.moduleWriter) { 'write-module' } else { 'write-bulk' }
