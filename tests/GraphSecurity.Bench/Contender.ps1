@@ -122,6 +122,7 @@ switch ($Name) {
     }
     'latency' {
         Connect-Module
+        $null = Get-GsAlert -First 1   # steady state: code compiled and connection open, as in a long read
         $clock.Start()
         $result.items = (Get-GsAlert -All -Top 100 -First $Count | ForEach-Object { [Threading.Thread]::Sleep(1); $_ } | Measure-Object).Count
     }

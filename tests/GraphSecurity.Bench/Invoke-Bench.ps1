@@ -20,7 +20,7 @@ param(
     [int] $WriteCount = 10000,
     # Per-item POSTs are timed on this many rows and scaled to -WriteCount (they cost the same per row).
     [int] $PerItemSample = 1000,
-    [int] $LatencyCount = 2000,
+    [int] $LatencyCount = 4000,
     [ValidateSet('Read', 'Write', 'Startup', 'Latency')]
     [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency')
 )
@@ -164,9 +164,11 @@ if ('Read' -in $Section) {
                 foreach ($name in 'module', 'irm') {
                     Add-Runs $log "$name-first" (Invoke-PwshContender "$name-first" @{ InfoPath = $emulator.InfoPath })
                 }
+                # The emulator alone: the same pages downloaded and discarded (is it the bottleneck?).
+                Add-Runs $log 'fetch' (Invoke-CsContender fetch $emulator.InfoPath)
             }
             $sizeResult = [ordered]@{ emulatorStartSeconds = $emulator.StartSeconds; servingStats = Get-ServingStats $emulator }
-            foreach ($name in 'module', 'irm', 'sdk', 'raw') {
+            foreach ($name in 'module', 'irm', 'sdk', 'raw', 'fetch') {
                 $s = Get-Summary $log[$name] 'seconds', 'firstItemSeconds', 'peakWorkingSetBytes'
                 $s.itemsPerSecond = $size / $s.seconds
                 if ($log.ContainsKey("$name-first")) { $s.firstItemSeconds = (Get-Summary $log["$name-first"] 'firstItemSeconds').firstItemSeconds }

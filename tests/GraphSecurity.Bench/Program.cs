@@ -11,7 +11,7 @@ namespace GraphSecurity.Bench;
 /// <summary>
 /// Reads every alerts_v2 alert of the emulator's default tenant and prints one JSON line:
 /// {"contender","items","pages","seconds","firstItemSeconds","peakWorkingSetBytes"}.
-/// Usage: GraphSecurity.Bench (raw|sdk) --info PATH [--top N]
+/// Usage: GraphSecurity.Bench (raw|sdk|fetch) --info PATH [--top N]
 /// </summary>
 public static class Program
 {
@@ -38,6 +38,7 @@ public static class Program
         {
             "raw" => await ReadRawAsync(http, token, firstPage, clock),
             "sdk" => await ReadSdkAsync(http, token, info.Url, top, clock),
+            "fetch" => await FetchOnlyAsync(http, token, firstPage, clock),
             _ => throw new ArgumentException($"Unknown contender '{contender}'."),
         };
         var seconds = clock.Elapsed.TotalSeconds;
@@ -82,6 +83,50 @@ public static class Program
             url = page.RootElement.TryGetProperty("@odata.nextLink", out var next) ? next.GetString() : null;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The emulator's serving rate as one client sees it: the same pages downloaded and thrown away.
+    /// The emulator writes @odata.nextLink before "value", so only the head is parsed; items are not
+    /// counted (the caller knows how many the tenant has).
+    /// </summary>
+    public static async Task<ReadResult> FetchOnlyAsync(HttpClient http, string token, string url, Stopwatch clock)
+    {
+        var result = new ReadResult();
+        var buffer = new byte[1 << 16];
+        while (url != null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("Prefer", "include-unknown-enum-members");
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var stream = await response.Content.ReadAsStreamAsync();
+            int length = 0, read;
+            while (length < 4096 && (read = await stream.ReadAsync(buffer.AsMemory(length, 4096 - length))) > 0) length += read;
+            url = NextLinkInHead(buffer.AsSpan(0, length));
+            long total = length;
+            while ((read = await stream.ReadAsync(buffer)) > 0) total += read;
+            result.Pages++;
+            if (result.Pages == 1) result.FirstItemSeconds = clock.Elapsed.TotalSeconds;
+        }
+        return result;
+    }
+
+    private static string NextLinkInHead(ReadOnlySpan<byte> head)
+    {
+        var reader = new Utf8JsonReader(head, isFinalBlock: false, state: default);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+            {
+                if (reader.ValueTextEquals("value")) return null;
+                var isNext = reader.ValueTextEquals("@odata.nextLink");
+                if (!reader.Read()) return null;
+                if (isNext) return reader.GetString();
+            }
+        }
+        return null;
     }
 
     /// <summary>What SDK users write: GraphServiceClient for the first page, PageIterator for the rest.</summary>
