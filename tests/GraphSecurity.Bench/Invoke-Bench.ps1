@@ -34,10 +34,17 @@ $BenchDll = (Resolve-Path $BenchDll).Path
 $OutDir = [IO.Path]::GetFullPath($OutDir)
 $Dotnet = (Get-Process -Id $PID).Path
 $PwshDll = [Reflection.Assembly]::GetEntryAssembly().Location
-$ContenderScript = Join-Path $PSScriptRoot 'Contender.ps1'
-$EmulatorDll = Join-Path (Split-Path $ModulePath) 'Emulator/GraphSecurity.Emulator.dll'
 $Work = Join-Path ([IO.Path]::GetTempPath()) "graphsecurity-bench-$PID"
+$ContenderScript = Join-Path $Work 'Contender.ps1'
 New-Item -ItemType Directory -Force $Work, $OutDir | Out-Null
+
+# Private copies of the module and the C# contenders, so a build during a long run changes nothing.
+Copy-Item (Split-Path $ModulePath) (Join-Path $Work 'module') -Recurse
+$ModulePath = Join-Path $Work "module/$(Split-Path -Leaf $ModulePath)"
+Copy-Item (Split-Path $BenchDll) (Join-Path $Work 'bench') -Recurse
+$BenchDll = Join-Path $Work "bench/$(Split-Path -Leaf $BenchDll)"
+Copy-Item (Join-Path $PSScriptRoot 'Contender.ps1') $ContenderScript
+$EmulatorDll = Join-Path (Split-Path $ModulePath) 'Emulator/GraphSecurity.Emulator.dll'
 
 function Get-Median([double[]] $Values) {
     $sorted = @($Values | Sort-Object)

@@ -16,7 +16,7 @@ BeforeAll {
     function Invoke-CsContender([string] $Name) {
         $output = & dotnet $BenchDll.FullName $Name --info $Info
         $LASTEXITCODE | Should -Be 0
-        $output[-1] | ConvertFrom-Json
+        @($output)[-1] | ConvertFrom-Json
     }
 }
 AfterAll { Disconnect-GsTenant -Name Bench -ErrorAction Ignore }
@@ -53,9 +53,8 @@ Describe 'Benchmark contenders' {
             (Invoke-Contender @{ Name = 'write-bulk'; CsvPath = $csv }).items | Should -Be 3
             (Invoke-Contender @{ Name = 'write-irm'; CsvPath = $csv; Count = 2 }).items | Should -Be 2
             $headers = @{ Authorization = "Bearer $(Get-RawToken)" }
-            $filter = [Uri]::EscapeDataString("startswith(externalId,'bench-test-$tag')")
-            $created = @((Invoke-RestMethod -Uri "$((Get-TestEmulator).url)/beta/security/tiIndicators?`$top=100" -Headers $headers -SkipCertificateCheck).value |
-                Where-Object externalId -Like "bench-test-$tag-*")
+            $filter = [Uri]::EscapeDataString((1..3 | ForEach-Object { "externalId eq 'bench-test-$tag-$_'" }) -join ' or ')
+            $created = @((Invoke-RestMethod -Uri "$((Get-TestEmulator).url)/beta/security/tiIndicators?`$top=100&`$filter=$filter" -Headers $headers -SkipCertificateCheck).value)
             $created.Count | Should -Be 5
         }
         finally {
