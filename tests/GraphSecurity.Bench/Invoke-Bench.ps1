@@ -21,6 +21,9 @@ param(
     # Per-item POSTs are timed on this many rows and scaled to -WriteCount (they cost the same per row).
     [int] $PerItemSample = 1000,
     [int] $LatencyCount = 4000,
+    # The Invoke-RestMethod loop and the SDK read at most this many alerts; at larger sizes their rate
+    # is taken from the largest size they read (their cost per alert is constant), and the report says so.
+    [int] $SlowReadMaxSize = [int]::MaxValue,
     [ValidateSet('Read', 'Write', 'Startup', 'Latency')]
     [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency')
 )
@@ -146,7 +149,7 @@ function Get-Summary($RunList, [string[]] $Fields) {
     $summary
 }
 
-$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; writeCount = $WriteCount; perItemSample = $PerItemSample; latencyCount = $LatencyCount } }
+$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; latencyCount = $LatencyCount } }
 
 # ---------------------------------------------------------------- bulk read
 if ('Read' -in $Section) {
@@ -159,6 +162,7 @@ if ('Read' -in $Section) {
             $null = Invoke-CsContender raw $emulator.InfoPath
             for ($r = 1; $r -le $Runs; $r++) {
                 foreach ($name in 'module', 'irm', 'sdk', 'raw') {
+                    if ($name -in 'irm', 'sdk' -and $size -gt $SlowReadMaxSize) { continue }
                     Write-Step "Read $size, run $r, $name"
                     $run = switch ($name) {
                         'module' { Invoke-PwshContender module-read @{ InfoPath = $emulator.InfoPath } }
@@ -169,6 +173,7 @@ if ('Read' -in $Section) {
                     Add-Runs $log $name $run
                 }
                 foreach ($name in 'module', 'irm') {
+                    if ($name -eq 'irm' -and $size -gt $SlowReadMaxSize) { continue }
                     Add-Runs $log "$name-first" (Invoke-PwshContender "$name-first" @{ InfoPath = $emulator.InfoPath })
                 }
                 # The emulator alone: the same pages downloaded and discarded (is it the bottleneck?).
@@ -176,6 +181,11 @@ if ('Read' -in $Section) {
             }
             $sizeResult = [ordered]@{ emulatorStartSeconds = $emulator.StartSeconds; servingStats = Get-ServingStats $emulator }
             foreach ($name in 'module', 'irm', 'sdk', 'raw', 'fetch') {
+                if (-not $log.ContainsKey($name)) {
+                    $from = @($results.read.Keys | ForEach-Object { [int]$_ } | Where-Object { $_ -le $SlowReadMaxSize } | Sort-Object)[-1]
+                    $sizeResult[$name] = [ordered]@{ runs = 0; rateFromSize = $from; itemsPerSecond = $results.read["$from"][$name].itemsPerSecond; seconds = $size / $results.read["$from"][$name].itemsPerSecond }
+                    continue
+                }
                 $s = Get-Summary $log[$name] 'seconds', 'firstItemSeconds', 'peakWorkingSetBytes'
                 $s.itemsPerSecond = $size / $s.seconds
                 if ($log.ContainsKey("$name-first")) { $s.firstItemSeconds = (Get-Summary $log["$name-first"] 'firstItemSeconds').firstItemSeconds }

@@ -67,11 +67,7 @@ public static class Program
         var result = new ReadResult();
         while (url != null)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Add("Prefer", "include-unknown-enum-members");
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            response.EnsureSuccessStatusCode();
+            using var response = await GetPageAsync(http, token, url);
             await using var stream = await response.Content.ReadAsStreamAsync();
             using var page = await JsonDocument.ParseAsync(stream);
             result.Pages++;
@@ -85,6 +81,16 @@ public static class Program
         return result;
     }
 
+    private static async Task<HttpResponseMessage> GetPageAsync(HttpClient http, string token, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Prefer", "include-unknown-enum-members");
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        return response;
+    }
+
     /// <summary>
     /// The emulator's serving rate as one client sees it: the same pages downloaded and thrown away.
     /// The emulator writes @odata.nextLink before "value", so only the head is parsed; items are not
@@ -96,11 +102,7 @@ public static class Program
         var buffer = new byte[1 << 16];
         while (url != null)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Add("Prefer", "include-unknown-enum-members");
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            response.EnsureSuccessStatusCode();
+            using var response = await GetPageAsync(http, token, url);
             await using var stream = await response.Content.ReadAsStreamAsync();
             int length = 0, read;
             while (length < 4096 && (read = await stream.ReadAsync(buffer.AsMemory(length, 4096 - length))) > 0) length += read;

@@ -34,7 +34,9 @@ if ($Results.read) {
         $r = $Results.read.$size
         foreach ($name in $labels.Keys) {
             $c = $r.$name
-            "| $size | $($labels[$name]) | $(F $c.seconds) | $(F $c.itemsPerSecond 'N0') | $(F ($r.module.itemsPerSecond / $c.itemsPerSecond))× | $(F $c.firstItemSeconds 'N3') | $(MB $c.peakWorkingSetBytes) |"
+            if (-not $c) { continue }
+            $label = if ($c.rateFromSize) { "$($labels[$name]) — rate of the $($c.rateFromSize) run" } else { $labels[$name] }
+            "| $size | $label | $(F $c.seconds) | $(F $c.itemsPerSecond 'N0') | $(F ($r.module.itemsPerSecond / $c.itemsPerSecond))× | $(F $c.firstItemSeconds 'N3') | $(MB $c.peakWorkingSetBytes) |"
         }
     }
     ""
