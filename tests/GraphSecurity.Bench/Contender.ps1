@@ -24,7 +24,9 @@ param(
     [string] $ModulePath,
     [string] $InfoPath,
     [string] $CsvPath,
-    [int] $Count = 2000
+    [int] $Count = 2000,
+    # latency: milliseconds the consumer sleeps every 10 alerts
+    [int] $ConsumerMs = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -127,7 +129,7 @@ switch ($Name) {
         # 10 ms every 10 alerts: 1 ms per alert, a 100-alert page as long as the 100 ms latency
         # (sleeping per alert would add timer slack on every call and make writing the slower stage).
         $n = 0
-        $result.items = (Get-GsAlert -All -Top 100 -First $Count | ForEach-Object { if (++$n % 10 -eq 0) { [Threading.Thread]::Sleep(10) }; $_ } | Measure-Object).Count
+        $result.items = (Get-GsAlert -All -Top 100 -First $Count | ForEach-Object { if (++$n % 10 -eq 0) { [Threading.Thread]::Sleep($ConsumerMs) }; $_ } | Measure-Object).Count
     }
     'write-irm' {
         $url = (Get-Info).url

@@ -21,6 +21,8 @@ param(
     # Per-item POSTs are timed on this many rows and scaled to -WriteCount (they cost the same per row).
     [int] $PerItemSample = 1000,
     [int] $LatencyCount = 4000,
+    # Milliseconds the latency run's consumer sleeps every 10 alerts (10: 100 ms per 100-alert page).
+    [int] $ConsumerMs = 10,
     # The Invoke-RestMethod loop and the SDK read at most this many alerts; at larger sizes their rate
     # is taken from the largest size they read (their cost per alert is constant), and the report says so.
     [int] $SlowReadMaxSize = [int]::MaxValue,
@@ -227,12 +229,12 @@ if ('Startup' -in $Section -or 'Latency' -in $Section) {
                 for ($r = 1; $r -le $Runs; $r++) {
                     foreach ($mode in 'on', 'off') {
                         Write-Step "Latency run $r, prefetch $mode"
-                        Add-Runs $log $mode (Invoke-PwshContender latency @{ InfoPath = $emulator.InfoPath; Count = $LatencyCount } @{ GRAPHSECURITY_PAGE_PREFETCH = $mode })
+                        Add-Runs $log $mode (Invoke-PwshContender latency @{ InfoPath = $emulator.InfoPath; Count = $LatencyCount; ConsumerMs = $ConsumerMs } @{ GRAPHSECURITY_PAGE_PREFETCH = $mode })
                     }
                 }
                 $on = Get-Summary $log['on'] 'seconds'
                 $off = Get-Summary $log['off'] 'seconds'
-                $results.latency = [ordered]@{ latencyMs = 100; pageSize = 100; alerts = $LatencyCount; consumerMsPerAlert = 1
+                $results.latency = [ordered]@{ latencyMs = 100; pageSize = 100; alerts = $LatencyCount; consumerMsPerAlert = $ConsumerMs / 10
                     prefetchOn = $on; prefetchOff = $off; speedup = $off.seconds / $on.seconds; all = $log }
             }
             finally { $null = Invoke-Control $emulator Delete 'faults' }
