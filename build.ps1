@@ -13,6 +13,12 @@
       Docs   Build, then write docs/commands/<cmdlet>.md for cmdlets that have no page yet and
              refresh the SYNTAX and parameter blocks of the others from the cmdlets themselves
              (prose is kept). Help is compiled from these pages by every Build.
+      Bench  Build, then the benchmark of docs/performance.md: the module against an Invoke-RestMethod
+             loop, the Microsoft.Graph SDK and the raw limit, against local emulators. Writes
+             out/bench/results.md and results.json (medians of several runs, machine info). Slow
+             (tens of minutes at the default sizes), so never part of Test; -BenchArgs passes options
+             to tests/GraphSecurity.Bench/Invoke-Bench.ps1, e.g.
+             dotnet pwsh -c './build.ps1 bench -BenchArgs @{ Sizes = 2000; Runs = 1 }'
       Clean  removes out/ and the projects' bin/obj folders.
 
 .EXAMPLE
@@ -21,8 +27,11 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
+
+    # Options for the Bench task (parameters of tests/GraphSecurity.Bench/Invoke-Bench.ps1).
+    [hashtable] $BenchArgs = @{},
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -151,6 +160,18 @@ function Invoke-Docs {
     finally { Pop-Location }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    $bench = Join-Path $Root 'tests/GraphSecurity.Bench'
+    $parameters = @{
+        ModulePath = Join-Path $ModuleOut 'GraphSecurity.psd1'
+        BenchDll   = Join-Path $bench "bin/$Configuration/net10.0/GraphSecurity.Bench.dll"
+        OutDir     = Join-Path $Out 'bench'
+    } + $BenchArgs
+    # Every contender runs in its own child process; this one only orchestrates.
+    & (Join-Path $bench 'Invoke-Bench.ps1') @parameters
+}
+
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
     Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj |
@@ -163,6 +184,7 @@ foreach ($name in $Task) {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Docs' { Invoke-Docs }
+        'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }
 }

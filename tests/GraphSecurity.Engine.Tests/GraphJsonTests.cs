@@ -90,6 +90,32 @@ namespace GraphSecurity.Engine.Tests
         }
 
         [Fact]
+        public void Evidence_type_is_found_after_other_members_and_the_reader_continues_after_each_item()
+        {
+            const string json = @"{ ""id"": ""a1"", ""evidence"": [
+                { ""verdict"": ""Malicious"", ""loggedOnUsers"": [ { ""accountName"": ""x"", ""@odata.type"": ""decoy"" } ], ""roles"": [""compromised"", null],
+                  ""@odata.type"": ""#microsoft.graph.security.deviceEvidence"", ""deviceDnsName"": ""ws-1.contoso.example"" },
+                null,
+                { ""ipAddress"": ""203.0.113.9"", ""@odata.type"": ""#microsoft.graph.security.ipEvidence"" },
+                { ""verdict"": ""suspicious"" } ],
+              ""severity"": ""HIGH"", ""title"": ""after the evidence"" }";
+            var alert = JsonSerializer.Deserialize<Alert>(json, GraphJson.Options);
+
+            Assert.Equal(4, alert.Evidence.Count);
+            var device = Assert.IsType<DeviceEvidence>(alert.Evidence[0]);
+            Assert.Equal("ws-1.contoso.example", device.DeviceDnsName);
+            Assert.Equal(EvidenceVerdict.Malicious, device.Verdict);
+            Assert.Equal("x", Assert.Single(device.LoggedOnUsers).AccountName);
+            Assert.Equal(new[] { EvidenceRole.Compromised, default(EvidenceRole) }, device.Roles.ToArray());
+            Assert.Null(alert.Evidence[1]);
+            Assert.Equal("203.0.113.9", Assert.IsType<IpEvidence>(alert.Evidence[2]).IpAddress);
+            var untyped = Assert.IsType<OtherEvidence>(alert.Evidence[3]);
+            Assert.Equal("alertEvidence", untyped.TypeName);
+            Assert.Equal(AlertSeverity.High, alert.Severity);
+            Assert.Equal("after the evidence", alert.Title);
+        }
+
+        [Fact]
         public void Pages_carry_next_link_and_count()
         {
             var page = JsonSerializer.Deserialize<GraphPage<Alert>>(

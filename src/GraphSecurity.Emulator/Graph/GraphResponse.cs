@@ -10,10 +10,13 @@ public static class GraphResponse
 {
     public static string ServiceRoot(HttpRequest r, string version) => $"{r.Scheme}://{r.Host}/{version}";
 
+    /// <summary>How every payload is written (also cached fragments, which must match byte for byte).</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
             write(w);
         context.Response.StatusCode = status;
         GraphHeaders.ApplyContentType(context.Response);

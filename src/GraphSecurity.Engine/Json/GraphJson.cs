@@ -49,11 +49,23 @@ namespace GraphSecurity.Engine.Json
         {
             private static readonly T Fallback = Enum.TryParse("UnknownFutureValue", out T f) ? f : default;
 
+            // Member names, case-insensitive: a dictionary lookup instead of Enum.TryParse for every value read.
+            private static readonly Dictionary<string, T> Members = CreateMembers();
+
+            private static Dictionary<string, T> CreateMembers()
+            {
+                var members = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+                foreach (T value in Enum.GetValues(typeof(T))) members[value.ToString()] = value;
+                return members;
+            }
+
             public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {
-                if (reader.TokenType == JsonTokenType.String && Enum.TryParse(reader.GetString(), true, out T value))
-                    return value;
-                return Fallback;
+                if (reader.TokenType != JsonTokenType.String) return Fallback;
+                var text = reader.GetString();
+                if (Members.TryGetValue(text, out var value)) return value;
+                // Numbers and comma-separated flags, as Enum.TryParse accepts them.
+                return Enum.TryParse(text, true, out value) ? value : Fallback;
             }
 
             public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
@@ -77,8 +89,35 @@ namespace GraphSecurity.Engine.Json
             public override ValueList<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {
                 if (reader.TokenType == JsonTokenType.Null) return ValueList<T>.Empty;
-                var items = JsonSerializer.Deserialize<List<T>>(ref reader, options);
-                return items == null || items.Count == 0 ? ValueList<T>.Empty : new ValueList<T>(items);
+                if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException($"Expected an array for {typeof(T).Name} values.");
+                // Items one by one with the element's converter (enum, evidence, string...) or, for plain
+                // classes, the serializer: cheaper than a nested Deserialize<List<T>> per list.
+                var converter = ElementConverter(options);
+                List<T> items = null;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var item = reader.TokenType == JsonTokenType.Null ? default
+                        : converter != null ? converter.Read(ref reader, typeof(T), options)
+                        : JsonSerializer.Deserialize<T>(ref reader, options);
+                    (items ?? (items = new List<T>())).Add(item);
+                }
+                return items == null ? ValueList<T>.Empty : new ValueList<T>(items);
+            }
+
+            private JsonConverter<T> _converter;
+            private bool _converterKnown;
+
+            /// <summary>Our own converters and the serializer's string converter; null for types the serializer composes.</summary>
+            private JsonConverter<T> ElementConverter(JsonSerializerOptions options)
+            {
+                if (!_converterKnown)
+                {
+                    var converter = options.GetConverter(typeof(T));
+                    _converter = typeof(T) == typeof(string) || converter.GetType().Assembly == typeof(ValueListConverter<>).Assembly
+                        ? converter as JsonConverter<T> : null;
+                    _converterKnown = true;
+                }
+                return _converter;
             }
 
             public override void Write(Utf8JsonWriter writer, ValueList<T> value, JsonSerializerOptions options) =>

@@ -58,9 +58,12 @@ namespace GraphSecurity.Commands.Base
         /// A page consumer for <see cref="PageReader{T}"/>: the page's items are written on the pipeline
         /// thread, and the returned task completes when the first of them has been written, so the next
         /// page is requested only then (and is fetched while the rest of this page is written).
+        /// GRAPHSECURITY_PAGE_PREFETCH=off requests it only after the whole page was written (the
+        /// baseline of the latency benchmark, docs/performance.md).
         /// </summary>
         protected Func<IReadOnlyList<T>, long?, Task> StreamPages<T>(Action<T> write, Action<long> onTotalCount = null)
         {
+            var prefetch = !string.Equals(Environment.GetEnvironmentVariable("GRAPHSECURITY_PAGE_PREFETCH"), "off", StringComparison.OrdinalIgnoreCase);
             return (items, totalCount) =>
             {
                 var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,7 +76,7 @@ namespace GraphSecurity.Commands.Base
                         foreach (var item in items)
                         {
                             write(item);
-                            started.TrySetResult(true);
+                            if (prefetch) started.TrySetResult(true);
                         }
                     }
                     finally

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace GraphSecurity.Emulator.Graph.Alerts;
@@ -66,8 +67,30 @@ public sealed class Alert
     {
         var c = (Alert)MemberwiseClone();
         c.Comments = new List<AlertComment>(Comments);
+        c._json = null;
         return c;
     }
+
+    /// <summary>
+    /// The alert's JSON with every property (no $select), as list pages write it, built on first use for
+    /// each include-unknown-enum-members choice. A published alert never changes (an update publishes a
+    /// clone, which starts without it), so later pages copy these bytes instead of serializing the
+    /// evidence again: that is what lets one emulator feed several fast clients.
+    /// </summary>
+    public byte[] FullJson(bool includeUnknownMembers)
+    {
+        var cache = _json ?? LazyInitializer.EnsureInitialized(ref _json, () => new byte[2][]);
+        var slot = includeUnknownMembers ? 1 : 0;
+        var json = Volatile.Read(ref cache[slot]);
+        if (json != null) return json;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, GraphResponse.WriterOptions))
+            AlertSchema.Write(w, this, null, includeUnknownMembers);
+        json = buffer.WrittenSpan.ToArray();
+        Volatile.Write(ref cache[slot], json);
+        return json;
+    }
+    private byte[][] _json;
 }
 
 public sealed record AlertComment(string Comment, string CreatedByDisplayName, DateTimeOffset CreatedDateTime);

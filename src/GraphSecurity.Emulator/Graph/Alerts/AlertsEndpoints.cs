@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Query;
 using GraphSecurity.Emulator.Hosting;
@@ -30,8 +31,10 @@ public static class AlertsEndpoints
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
         var context = $"{root}/$metadata#security/alerts_v2{CollectionQuery.SelectSuffix(options.Select)}";
         string nextLink = page.NextSkip is int next ? GraphResponse.NextLink(ctx.Request, root, "security/alerts_v2", next, beta) : null;
-        await CollectionQuery.WriteAsync(ctx, context, options.Count, page.TotalCount, nextLink, page.Items,
-            (w, a) => AlertSchema.Write(w, a, options.Select, includeUnknown));
+        Action<Utf8JsonWriter, Alert> writeItem = options.Select == null
+            ? (w, a) => w.WriteRawValue(a.FullJson(includeUnknown), skipInputValidation: true)
+            : (w, a) => AlertSchema.Write(w, a, options.Select, includeUnknown);
+        await CollectionQuery.WriteAsync(ctx, context, options.Count, page.TotalCount, nextLink, page.Items, writeItem);
     }
 
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)

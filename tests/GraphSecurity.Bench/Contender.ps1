@@ -1,0 +1,178 @@
+<#
+.SYNOPSIS
+    Runs one benchmark contender in this (fresh) pwsh process and prints one JSON line with its result.
+
+.DESCRIPTION
+    Called by Invoke-Bench.ps1 (build.ps1 bench) once per run, so peak working set and start-up are
+    per process. Every timing starts after sign-in, so all contenders pay for the same work: reading
+    every alert of the emulator's default tenant, or writing the indicators of a CSV file.
+
+    Contenders:
+      module-read / module-first   Get-GsAlert -All | Measure-Object  (| Select-Object -First 1)
+      irm-read / irm-first         an Invoke-RestMethod @odata.nextLink loop | Measure-Object  (| Select -First 1)
+      import                       Import-Module GraphSecurity (time and working set in this process)
+      first-alert                  Connect-GsTenant -Emulator, then the first Get-GsAlert -First 1
+      latency                      Get-GsAlert -All -Top 100 -First $Count into a consumer that takes
+                                   10 ms every 10 alerts (GRAPHSECURITY_PAGE_PREFETCH decides whether the next
+                                   page is fetched while the current one is written)
+      write-irm                    Import-Csv | one Invoke-RestMethod POST per indicator (the first $Count rows)
+      write-bulk                   Import-Csv | submitTiIndicators, 100 indicators per request
+      write-module                 Import-Csv | New-GsTiIndicator
+#>
+param(
+    [Parameter(Mandatory)] [string] $Name,
+    [string] $ModulePath,
+    [string] $InfoPath,
+    [string] $CsvPath,
+    [int] $Count = 2000,
+    # latency: milliseconds the consumer sleeps every 10 alerts
+    [int] $ConsumerMs = 10
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+# The emulator's well-known default app (docs/emulator.md); it opens nothing but the local emulator.
+$TenantId = 'b6f1f2a4-2c3e-4f5a-8b7c-9d0e1f2a3b4c'
+$ClientId = '6a7f3c1e-52d4-4b8e-9f0a-3e5d7c9b1a20'
+$Secret = 'gs-emulator-default-secret'
+
+function Get-Info { Get-Content -Raw $InfoPath | ConvertFrom-Json }
+
+function Get-Token([string] $Url) {
+    $body = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret; scope = 'https://graph.microsoft.com/.default' }
+    (Invoke-RestMethod -Method Post -Uri "$Url/$TenantId/oauth2/v2.0/token" -Body $body -SkipCertificateCheck).access_token
+}
+
+function Get-PeakWorkingSet {
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    $self.Refresh()
+    $self.PeakWorkingSet64
+}
+
+function Connect-Module {
+    Import-Module $ModulePath
+    Connect-GsTenant -Emulator -EmulatorInfoPath $InfoPath -Name Bench | Out-Null
+}
+
+# The loop a script author writes without the module: follow @odata.nextLink until there is none.
+function Read-WithRestMethod([string] $Url, [string] $Token) {
+    $headers = @{ Authorization = "Bearer $Token"; Prefer = 'include-unknown-enum-members' }
+    $next = "$Url/v1.0/security/alerts_v2?`$top=2000"
+    while ($next) {
+        $page = Invoke-RestMethod -Uri $next -Headers $headers -SkipCertificateCheck
+        $page.value
+        $next = $page.'@odata.nextLink'
+    }
+}
+
+function ConvertTo-IndicatorBody($Row) {
+    [ordered]@{
+        action             = $Row.Action
+        description        = $Row.Description
+        expirationDateTime = $Row.ExpirationDateTime
+        externalId         = $Row.ExternalId
+        targetProduct      = $Row.TargetProduct
+        threatType         = $Row.ThreatType
+        tlpLevel           = $Row.TlpLevel
+        domainName         = $Row.DomainName
+    }
+}
+
+$result = [ordered]@{ contender = $Name }
+$clock = [Diagnostics.Stopwatch]::new()
+switch ($Name) {
+    'module-read' {
+        Connect-Module
+        $clock.Start()
+        $result.items = (Get-GsAlert -All | Measure-Object).Count
+    }
+    'module-first' {
+        Connect-Module
+        $clock.Start()
+        $result.items = @(Get-GsAlert -All | Select-Object -First 1).Count
+        $result.firstItemSeconds = $clock.Elapsed.TotalSeconds
+    }
+    'irm-read' {
+        $url = (Get-Info).url
+        $token = Get-Token $url
+        $clock.Start()
+        $result.items = (Read-WithRestMethod $url $token | Measure-Object).Count
+    }
+    'irm-first' {
+        $url = (Get-Info).url
+        $token = Get-Token $url
+        $clock.Start()
+        $result.items = @(Read-WithRestMethod $url $token | Select-Object -First 1).Count
+        $result.firstItemSeconds = $clock.Elapsed.TotalSeconds
+    }
+    'bare' { $clock.Start() }
+    'import' {
+        $before = [Diagnostics.Process]::GetCurrentProcess().WorkingSet64
+        $clock.Start()
+        Import-Module $ModulePath
+        $clock.Stop()
+        $result.workingSetAddedBytes = [Diagnostics.Process]::GetCurrentProcess().WorkingSet64 - $before
+    }
+    'first-alert' {
+        Import-Module $ModulePath
+        $clock.Start()
+        Connect-GsTenant -Emulator -EmulatorInfoPath $InfoPath -Name Bench | Out-Null
+        $result.connectSeconds = $clock.Elapsed.TotalSeconds
+        $result.items = @(Get-GsAlert -First 1).Count
+        $result.firstAlertSeconds = $clock.Elapsed.TotalSeconds - $result.connectSeconds
+    }
+    'latency' {
+        Connect-Module
+        $null = Get-GsAlert -First 1   # steady state: code compiled and connection open, as in a long read
+        $clock.Start()
+        # 10 ms every 10 alerts: 1 ms per alert, a 100-alert page as long as the 100 ms latency
+        # (sleeping per alert would add timer slack on every call and make writing the slower stage).
+        $n = 0
+        $result.items = (Get-GsAlert -All -Top 100 -First $Count | ForEach-Object { if (++$n % 10 -eq 0) { [Threading.Thread]::Sleep($ConsumerMs) }; $_ } | Measure-Object).Count
+    }
+    'write-irm' {
+        $url = (Get-Info).url
+        $token = Get-Token $url
+        $headers = @{ Authorization = "Bearer $token" }
+        # -Count limits how many rows are posted (a sample, when the whole file would take too long).
+        $rows = @(Import-Csv $CsvPath | Select-Object -First $Count)
+        $clock.Start()
+        $created = 0
+        foreach ($row in $rows) {
+            $body = ConvertTo-IndicatorBody $row | ConvertTo-Json -Compress
+            # Invoke-RestMethod waits for Retry-After on a 429 when retries are allowed.
+            $null = Invoke-RestMethod -Method Post -Uri "$url/beta/security/tiIndicators" -Headers $headers -Body $body `
+                -ContentType 'application/json' -SkipCertificateCheck -MaximumRetryCount 20 -RetryIntervalSec 1
+            $created++
+        }
+        $result.items = $created
+    }
+    'write-bulk' {
+        $url = (Get-Info).url
+        $token = Get-Token $url
+        $headers = @{ Authorization = "Bearer $token" }
+        $rows = Import-Csv $CsvPath
+        $clock.Start()
+        $created = 0
+        for ($i = 0; $i -lt $rows.Count; $i += 100) {
+            $batch = @($rows[$i..([Math]::Min($i + 99, $rows.Count - 1))] | ForEach-Object { ConvertTo-IndicatorBody $_ })
+            $body = @{ value = $batch } | ConvertTo-Json -Depth 4 -Compress
+            $answer = Invoke-RestMethod -Method Post -Uri "$url/beta/security/tiIndicators/submitTiIndicators" -Headers $headers -Body $body `
+                -ContentType 'application/json' -SkipCertificateCheck -MaximumRetryCount 20 -RetryIntervalSec 1
+            $created += @($answer.value | Where-Object { $_.id }).Count
+        }
+        $result.items = $created
+    }
+    'write-module' {
+        Connect-Module
+        $rows = Import-Csv $CsvPath
+        $clock.Start()
+        $result.items = ($rows | New-GsTiIndicator | Measure-Object).Count
+    }
+    default { throw "Unknown contender '$Name'." }
+}
+$clock.Stop()
+$result.seconds = $clock.Elapsed.TotalSeconds
+$result.peakWorkingSetBytes = Get-PeakWorkingSet
+$result | ConvertTo-Json -Compress

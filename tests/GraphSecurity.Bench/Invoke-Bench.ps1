@@ -1,0 +1,305 @@
+<#
+.SYNOPSIS
+    The benchmark of build.ps1 bench: the module against what users would pick instead.
+
+.DESCRIPTION
+    Starts emulators, runs every contender in its own process several times (round-robin, so drifting
+    machine load hits all of them alike), and writes results.json (every run, medians, machine info)
+    and results.md (the table, ratios against the targets of docs/performance.md) to -OutDir.
+
+    Sections: Read (bulk read of N alerts_v2 with evidence), Write (bulk indicator write, throttling
+    off and on), Startup (import and first alert), Latency (prefetch at 100 ms per request).
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $BenchDll,
+    [Parameter(Mandatory)] [string] $OutDir,
+    [int[]] $Sizes = @(10000, 100000),
+    [int] $Runs = 3,
+    [int] $StartupRuns = 10,
+    [int] $WriteCount = 10000,
+    # Per-item POSTs are timed on this many rows and scaled to -WriteCount (they cost the same per row).
+    [int] $PerItemSample = 1000,
+    [int] $LatencyCount = 4000,
+    # Milliseconds the latency run's consumer sleeps every 10 alerts (10: 100 ms per 100-alert page).
+    [int] $ConsumerMs = 10,
+    # The Invoke-RestMethod loop and the SDK read at most this many alerts; at larger sizes their rate
+    # is taken from the largest size they read (their cost per alert is constant), and the report says so.
+    [int] $SlowReadMaxSize = [int]::MaxValue,
+    [ValidateSet('Read', 'Write', 'Startup', 'Latency')]
+    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$ProgressPreference = 'SilentlyContinue'
+
+$ModulePath = (Resolve-Path $ModulePath).Path
+$BenchDll = (Resolve-Path $BenchDll).Path
+$OutDir = [IO.Path]::GetFullPath($OutDir)
+$Dotnet = (Get-Process -Id $PID).Path
+$PwshDll = [Reflection.Assembly]::GetEntryAssembly().Location
+$Work = Join-Path ([IO.Path]::GetTempPath()) "graphsecurity-bench-$PID"
+$ContenderScript = Join-Path $Work 'Contender.ps1'
+New-Item -ItemType Directory -Force $Work, $OutDir | Out-Null
+
+# Private copies of the module and the C# contenders, so a build during a long run changes nothing.
+Copy-Item (Split-Path $ModulePath) (Join-Path $Work 'module') -Recurse
+$ModulePath = Join-Path $Work "module/$(Split-Path -Leaf $ModulePath)"
+Copy-Item (Split-Path $BenchDll) (Join-Path $Work 'bench') -Recurse
+$BenchDll = Join-Path $Work "bench/$(Split-Path -Leaf $BenchDll)"
+Copy-Item (Join-Path $PSScriptRoot 'Contender.ps1') $ContenderScript
+$EmulatorDll = Join-Path (Split-Path $ModulePath) 'Emulator/GraphSecurity.Emulator.dll'
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    if ($sorted.Count -eq 0) { return $null }
+    $middle = [int][Math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
+}
+
+function Write-Step([string] $Text) { Write-Host "[$(Get-Date -Format HH:mm:ss)] $Text" }
+
+# Runs a command and parses the JSON line it prints last; the wall time of the whole process is added.
+function Invoke-Child([string[]] $Arguments, [hashtable] $Environment = @{}) {
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $wall = [Diagnostics.Stopwatch]::StartNew()
+        $output = & $Dotnet @Arguments 2>&1
+        $wall.Stop()
+        if ($LASTEXITCODE -ne 0) { throw "The contender failed ($LASTEXITCODE): $($Arguments -join ' ')`n$($output -join "`n")" }
+    }
+    finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+    $line = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith('{') })[-1]
+    $parsed = $line | ConvertFrom-Json -AsHashtable
+    $parsed.processSeconds = $wall.Elapsed.TotalSeconds
+    $parsed
+}
+
+function Invoke-PwshContender([string] $Name, [hashtable] $Parameters = @{}, [hashtable] $Environment = @{}) {
+    $arguments = @($PwshDll, '-NoProfile', '-NonInteractive', '-File', $ContenderScript, '-Name', $Name, '-ModulePath', $ModulePath)
+    foreach ($k in $Parameters.Keys) { $arguments += "-$k"; $arguments += "$($Parameters[$k])" }
+    Invoke-Child $arguments $Environment
+}
+
+function Invoke-CsContender([string] $Name, [string] $InfoPath) { Invoke-Child @($BenchDll, $Name, '--info', $InfoPath) }
+
+function Start-BenchEmulator([int] $AlertCount) {
+    $info = Join-Path $Work "emulator-$AlertCount.json"
+    Remove-Item $info -ErrorAction Ignore
+    $start = [Diagnostics.ProcessStartInfo]::new($Dotnet)
+    foreach ($a in @($EmulatorDll, '--port', '0', '--info-file', $info, '--alert-count', "$AlertCount", '--seed', '7')) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $process = [Diagnostics.Process]::Start($start)
+    while (-not (Test-Path $info)) {
+        if ($process.HasExited) { throw "The emulator exited: $($process.StandardError.ReadToEnd())" }
+        if ($clock.Elapsed.TotalMinutes -gt 10) { $process.Kill(); throw 'The emulator did not start within 10 minutes.' }
+        Start-Sleep -Milliseconds 200
+    }
+    $url = (Get-Content -Raw $info | ConvertFrom-Json).url
+    Write-Step "Emulator with $AlertCount alerts ready at $url after $([Math]::Round($clock.Elapsed.TotalSeconds, 1)) s"
+    [pscustomobject]@{ Process = $process; InfoPath = $info; Url = $url; StartSeconds = $clock.Elapsed.TotalSeconds }
+}
+
+function Stop-BenchEmulator($Emulator) {
+    if (-not $Emulator.Process.HasExited) { $Emulator.Process.Kill(); $Emulator.Process.WaitForExit() }
+    $Emulator.Process.Dispose()
+}
+
+function Invoke-Control($Emulator, [string] $Method, [string] $Path, $Body = $null) {
+    $parameters = @{ Method = $Method; Uri = "$($Emulator.Url)/_emulator/$Path"; SkipCertificateCheck = $true }
+    if ($null -ne $Body) { $parameters.Body = ($Body | ConvertTo-Json -Depth 6 -Compress); $parameters.ContentType = 'application/json' }
+    Invoke-RestMethod @parameters
+}
+
+# The emulator's own serving rate (GET /_emulator/stats), when this emulator reports one.
+function Get-ServingStats($Emulator) {
+    try { Invoke-Control $Emulator Get 'stats' } catch { $null }
+}
+
+function Get-MachineInfo {
+    $cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } else { $env:PROCESSOR_IDENTIFIER }
+    $memory = if (Test-Path /proc/meminfo) { [long](((Get-Content /proc/meminfo | Select-Object -First 1) -split '\s+')[1]) * 1KB } else { $null }
+    $load = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) } else { $null }
+    [ordered]@{
+        os = [Runtime.InteropServices.RuntimeInformation]::OSDescription
+        cpu = $cpu
+        logicalCores = [Environment]::ProcessorCount
+        memoryBytes = $memory
+        dotnet = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+        pwsh = "$($PSVersionTable.PSVersion)"
+        loadAverageAtStart = $load
+        commit = (& git -C $PSScriptRoot rev-parse --short HEAD 2>$null)
+        date = (Get-Date).ToUniversalTime().ToString('u')
+    }
+}
+
+function Add-Runs([hashtable] $Table, [string] $Key, $Run) {
+    if (-not $Table.ContainsKey($Key)) { $Table[$Key] = [Collections.Generic.List[object]]::new() }
+    $Table[$Key].Add($Run)
+}
+
+function Get-Summary($RunList, [string[]] $Fields) {
+    $summary = [ordered]@{ runs = $RunList.Count }
+    foreach ($f in $Fields) {
+        $values = @($RunList | Where-Object { $_.ContainsKey($f) -and $null -ne $_[$f] } | ForEach-Object { [double]$_[$f] })
+        if ($values.Count) { $summary[$f] = Get-Median $values }
+    }
+    $summary
+}
+
+$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; latencyCount = $LatencyCount } }
+
+# ---------------------------------------------------------------- bulk read
+if ('Read' -in $Section) {
+    $results.read = [ordered]@{}
+    foreach ($size in $Sizes) {
+        $emulator = Start-BenchEmulator $size
+        try {
+            $log = @{}
+            # One warm-up read so every contender meets the same (JIT-compiled, cached) emulator.
+            $null = Invoke-CsContender raw $emulator.InfoPath
+            for ($r = 1; $r -le $Runs; $r++) {
+                foreach ($name in 'module', 'irm', 'sdk', 'raw') {
+                    if ($name -in 'irm', 'sdk' -and $size -gt $SlowReadMaxSize) { continue }
+                    Write-Step "Read $size, run $r, $name"
+                    $run = switch ($name) {
+                        'module' { Invoke-PwshContender module-read @{ InfoPath = $emulator.InfoPath } }
+                        'irm' { Invoke-PwshContender irm-read @{ InfoPath = $emulator.InfoPath } }
+                        default { Invoke-CsContender $name $emulator.InfoPath }
+                    }
+                    if ($run.items -ne $size) { throw "$name read $($run.items) alerts, expected $size." }
+                    Add-Runs $log $name $run
+                }
+                foreach ($name in 'module', 'irm') {
+                    if ($name -eq 'irm' -and $size -gt $SlowReadMaxSize) { continue }
+                    Add-Runs $log "$name-first" (Invoke-PwshContender "$name-first" @{ InfoPath = $emulator.InfoPath })
+                }
+                # The emulator alone: the same pages downloaded and discarded (is it the bottleneck?).
+                Add-Runs $log 'fetch' (Invoke-CsContender fetch $emulator.InfoPath)
+            }
+            $sizeResult = [ordered]@{ emulatorStartSeconds = $emulator.StartSeconds; servingStats = Get-ServingStats $emulator }
+            foreach ($name in 'module', 'irm', 'sdk', 'raw', 'fetch') {
+                if (-not $log.ContainsKey($name)) {
+                    $from = @($results.read.Keys | ForEach-Object { [int]$_ } | Where-Object { $_ -le $SlowReadMaxSize } | Sort-Object)[-1]
+                    $sizeResult[$name] = [ordered]@{ runs = 0; rateFromSize = $from; itemsPerSecond = $results.read["$from"][$name].itemsPerSecond; seconds = $size / $results.read["$from"][$name].itemsPerSecond }
+                    continue
+                }
+                $s = Get-Summary $log[$name] 'seconds', 'firstItemSeconds', 'peakWorkingSetBytes'
+                $s.itemsPerSecond = $size / $s.seconds
+                if ($log.ContainsKey("$name-first")) { $s.firstItemSeconds = (Get-Summary $log["$name-first"] 'firstItemSeconds').firstItemSeconds }
+                $s.all = $log[$name]
+                $sizeResult[$name] = $s
+            }
+            $results.read["$size"] = $sizeResult
+        }
+        finally { Stop-BenchEmulator $emulator }
+    }
+}
+
+# ---------------------------------------------------------------- start-up and latency (one emulator)
+if ('Startup' -in $Section -or 'Latency' -in $Section) {
+    $emulator = Start-BenchEmulator 10000
+    try {
+        if ('Startup' -in $Section) {
+            $log = @{}
+            for ($r = 1; $r -le $StartupRuns; $r++) {
+                Write-Step "Start-up run $r"
+                Add-Runs $log 'bare' (Invoke-PwshContender bare)
+                Add-Runs $log 'import' (Invoke-PwshContender import)
+                Add-Runs $log 'first-alert' (Invoke-PwshContender first-alert @{ InfoPath = $emulator.InfoPath })
+            }
+            $bare = Get-Summary $log['bare'] 'processSeconds', 'peakWorkingSetBytes'
+            $import = Get-Summary $log['import'] 'processSeconds', 'seconds', 'workingSetAddedBytes', 'peakWorkingSetBytes'
+            $first = Get-Summary $log['first-alert'] 'connectSeconds', 'firstAlertSeconds'
+            $results.startup = [ordered]@{
+                bare = $bare; import = $import; firstAlert = $first
+                importAddsSeconds = $import.processSeconds - $bare.processSeconds
+                importAddsPeakWorkingSetBytes = $import.peakWorkingSetBytes - $bare.peakWorkingSetBytes
+                all = $log
+            }
+        }
+        if ('Latency' -in $Section) {
+            $null = Invoke-Control $emulator Post 'faults' @{ rules = @(@{ route = '/v1.0/security/alerts_v2*'; methods = @('GET'); latencyMs = 100 }) }
+            try {
+                $log = @{}
+                for ($r = 1; $r -le $Runs; $r++) {
+                    foreach ($mode in 'on', 'off') {
+                        Write-Step "Latency run $r, prefetch $mode"
+                        Add-Runs $log $mode (Invoke-PwshContender latency @{ InfoPath = $emulator.InfoPath; Count = $LatencyCount; ConsumerMs = $ConsumerMs } @{ GRAPHSECURITY_PAGE_PREFETCH = $mode })
+                    }
+                }
+                $on = Get-Summary $log['on'] 'seconds'
+                $off = Get-Summary $log['off'] 'seconds'
+                $results.latency = [ordered]@{ latencyMs = 100; pageSize = 100; alerts = $LatencyCount; consumerMsPerAlert = $ConsumerMs / 10
+                    prefetchOn = $on; prefetchOff = $off; speedup = $off.seconds / $on.seconds; all = $log }
+            }
+            finally { $null = Invoke-Control $emulator Delete 'faults' }
+        }
+    }
+    finally { Stop-BenchEmulator $emulator }
+}
+
+# ---------------------------------------------------------------- bulk write
+if ('Write' -in $Section) {
+    $csv = Join-Path $Work 'indicators.csv'
+    $expires = (Get-Date).ToUniversalTime().AddDays(30).ToString('yyyy-MM-ddTHH:mm:ssZ')
+    1..$WriteCount | ForEach-Object {
+        [pscustomobject]@{ ExternalId = "bench-$_"; Description = "Benchmark indicator $_"; Action = 'alert'; TargetProduct = 'Microsoft Defender ATP'
+            ThreatType = 'Malware'; TlpLevel = 'amber'; ExpirationDateTime = $expires; DomainName = "bench$_.example.net" }
+    } | Export-Csv -Path $csv -NoTypeInformation
+
+    $moduleHasWriter = [bool](& { Import-Module $ModulePath; Get-Command New-GsTiIndicator -Module GraphSecurity -ErrorAction Ignore })
+    $contenders = @('write-bulk', 'write-irm') + @(if ($moduleHasWriter) { 'write-module' })
+    $emulator = Start-BenchEmulator 1000
+    try {
+        $results.write = [ordered]@{ indicators = $WriteCount; moduleWriter = $moduleHasWriter }
+        foreach ($throttled in $false, $true) {
+            $ratePerSecond = $null
+            if ($throttled) {
+                # 1,000 requests per minute, one minute lasting one second (timeScale 60): 1,000 per second.
+                $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $true; timeScale = 60; buckets = @{ tiIndicators = @{ requests = 1000; windowSeconds = 60 } } }
+                $ratePerSecond = 1000.0
+            }
+            $log = @{}
+            try {
+                for ($r = 1; $r -le $Runs; $r++) {
+                    foreach ($name in $contenders) {
+                        Write-Step "Write, throttling $(if ($throttled) { 'on' } else { 'off' }), run $r, $name"
+                        $null = Invoke-Control $emulator Delete 'counters'
+                        $rows = if ($name -eq 'write-irm') { [Math]::Min($PerItemSample, $WriteCount) } else { $WriteCount }
+                        $run = Invoke-PwshContender $name @{ InfoPath = $emulator.InfoPath; CsvPath = $csv; Count = $rows }
+                        $counters = Invoke-Control $emulator Get 'counters'
+                        $run.requests = [long](@($counters.routes | Where-Object { $_.route -like '*tiIndicators*' } | Measure-Object count -Sum).Sum)
+                        if ($run.items -ne $rows) { throw "$name wrote $($run.items) indicators, expected $rows." }
+                        if ($rows -ne $WriteCount) {
+                            # Scale the sample to the whole file: same cost per row, one request per row.
+                            $run.sampleRows = $rows; $run.sampleSeconds = $run.seconds; $run.sampleRequests = $run.requests
+                            $run.seconds = $run.seconds * $WriteCount / $rows
+                            $run.requests = [long]($run.requests * $WriteCount / $rows)
+                        }
+                        Add-Runs $log $name $run
+                    }
+                }
+            }
+            finally { if ($throttled) { $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $false } } }
+            $mode = [ordered]@{ throttling = $throttled; allowedRequestsPerSecond = $ratePerSecond }
+            foreach ($name in $contenders) {
+                $s = Get-Summary $log[$name] 'seconds', 'requests'
+                if ($ratePerSecond) { $s.throttleMinimumSeconds = $s.requests / $ratePerSecond }
+                $s.all = $log[$name]
+                $mode[$name] = $s
+            }
+            $results.write[$(if ($throttled) { 'throttled' } else { 'unthrottled' })] = $mode
+        }
+    }
+    finally { Stop-BenchEmulator $emulator }
+}
+
+$results | ConvertTo-Json -Depth 10 | Set-Content -Path (Join-Path $OutDir 'results.json') -Encoding utf8
+& (Join-Path $PSScriptRoot 'Write-BenchReport.ps1') -Results $results | Set-Content -Path (Join-Path $OutDir 'results.md') -Encoding utf8
+Get-Content (Join-Path $OutDir 'results.md') | Out-Host
+Remove-Item $Work -Recurse -Force -ErrorAction Ignore

@@ -1,0 +1,137 @@
+<#
+.SYNOPSIS
+    Turns the benchmark results (Invoke-Bench.ps1's object, or results.json) into the markdown table.
+#>
+param(
+    [Parameter(Mandatory, ParameterSetName = 'Object')] $Results,
+    [Parameter(Mandatory, ParameterSetName = 'Path')] [string] $Path
+)
+
+Set-StrictMode -Off   # optional sections and fields read as $null
+if ($Path) { $Results = Get-Content -Raw $Path | ConvertFrom-Json }
+
+function F([double] $Value, [string] $Format = 'N2') { if ($null -eq $Value) { '–' } else { $Value.ToString($Format, [Globalization.CultureInfo]::InvariantCulture) } }
+function MB($Bytes) { if ($null -eq $Bytes) { '–' } else { F ($Bytes / 1MB) 'N0' } }
+function Verdict([bool] $Met) { if ($Met) { 'met' } else { '**missed**' } }
+
+$targets = [Collections.Generic.List[string]]::new()
+$m = $Results.machine
+"# GraphSecurity benchmark results"
+""
+"$($m.date) · commit $($m.commit) · $($m.os) · $($m.cpu) · $($m.logicalCores) logical cores · $(MB $m.memoryBytes) MB RAM · $($m.dotnet) · pwsh $($m.pwsh) · load average at start: $($m.loadAverageAtStart)"
+""
+"Medians of $($Results.parameters.runs) runs (start-up: $($Results.parameters.startupRuns)); every run is a fresh process. Method: docs/performance.md."
+
+if ($Results.read) {
+    ""
+    "## Bulk read: every alerts_v2 alert with evidence, piped to Measure-Object"
+    ""
+    "| Alerts | Contender | Seconds | Alerts/s | Module speed ÷ this | First object (s) | Peak working set (MB) |"
+    "|---:|---|---:|---:|---:|---:|---:|"
+    $labels = [ordered]@{ module = 'Get-GsAlert -All (module)'; irm = 'Invoke-RestMethod nextLink loop (pwsh)'; sdk = 'Microsoft.Graph SDK PageIterator (C#)'; raw = 'Limit: HttpClient + JsonDocument (C#)' }
+    $sizes = @($Results.read.PSObject.Properties.Name + @($Results.read.Keys) | Where-Object { $_ -match '^\d+$' } | Sort-Object { [int]$_ } -Unique)
+    foreach ($size in $sizes) {
+        $r = $Results.read.$size
+        foreach ($name in $labels.Keys) {
+            $c = $r.$name
+            if (-not $c) { continue }
+            $label = if ($c.rateFromSize) { "$($labels[$name]) — rate of the $($c.rateFromSize) run" } else { $labels[$name] }
+            "| $size | $label | $(F $c.seconds) | $(F $c.itemsPerSecond 'N0') | $(F ($r.module.itemsPerSecond / $c.itemsPerSecond))× | $(F $c.firstItemSeconds 'N3') | $(MB $c.peakWorkingSetBytes) |"
+        }
+    }
+    ""
+    "Emulator alone (pages downloaded and discarded by one client, nothing parsed): " + (($sizes | ForEach-Object { "$(F $Results.read.$_.fetch.itemsPerSecond 'N0') alerts/s at $_" }) -join ', ') + '.'
+    $big = $Results.read.($sizes[-1]); $small = $Results.read.($sizes[0])
+    $vsSdk = $big.module.itemsPerSecond / $big.sdk.itemsPerSecond
+    $vsIrm = $big.module.itemsPerSecond / $big.irm.itemsPerSecond
+    $vsRaw = $big.raw.itemsPerSecond / $big.module.itemsPerSecond
+    $memory = $big.module.peakWorkingSetBytes / $small.module.peakWorkingSetBytes
+    $targets.Add("| Read $($sizes[-1]): module ÷ SDK PageIterator | ≥ 3× | $(F $vsSdk)× | $(Verdict ($vsSdk -ge 3)) |")
+    $targets.Add("| Read $($sizes[-1]): module ÷ Invoke-RestMethod loop | ≥ 5× | $(F $vsIrm)× | $(Verdict ($vsIrm -ge 5)) |")
+    $targets.Add("| Read $($sizes[-1]): raw limit ÷ module | ≤ 2× | $(F $vsRaw)× | $(Verdict ($vsRaw -le 2)) |")
+    $headroom = $big.fetch.itemsPerSecond / $big.module.itemsPerSecond
+    $targets.Add("| Emulator not the bottleneck: emulator alone ÷ module ($($sizes[-1])) | > 1× | $(F $headroom)× | $(Verdict ($headroom -gt 1)) |")
+    $targets.Add("| Peak memory $($sizes[-1]) ÷ $($sizes[0]) (module) | ≤ 1.3× | $(F $memory)× | $(Verdict ($memory -le 1.3)) |")
+    foreach ($size in $sizes) {
+        $stats = $Results.read.$size.servingStats
+        if ($stats) { ""; "Emulator ($size alerts) reported: ``$($stats | ConvertTo-Json -Compress -Depth 4)``" }
+    }
+}
+
+if ($Results.write) {
+    $w = $Results.write
+    ""
+    "## Bulk write: $($w.indicators) indicators from a CSV"
+    ""
+    if (-not $w.moduleWriter) {
+        "New-GsTiIndicator is not in this build yet: **write-bulk** (submitTiIndicators, 100 per request, from pwsh) stands in for it; the module contender runs as soon as the cmdlet exists."
+        ""
+    }
+    if ($Results.parameters.perItemSample -lt $w.indicators) {
+        "Per-item POSTs were timed on the first $($Results.parameters.perItemSample) rows and scaled to $($w.indicators) (one request per row, same cost per row; the measured sample is in results.json)."
+        ""
+    }
+    "| Throttling | Contender | Requests | Seconds | Per-item POSTs ÷ this | Throttle minimum (s) | Seconds ÷ minimum |"
+    "|---|---|---:|---:|---:|---:|---:|"
+    $writer = if ($w.moduleWriter) { 'write-module' } else { 'write-bulk' }
+    foreach ($mode in 'unthrottled', 'throttled') {
+        $t = $w.$mode
+        if (-not $t) { continue }
+        foreach ($name in 'write-module', 'write-bulk', 'write-irm') {
+            $c = $t.$name
+            if (-not $c) { continue }
+            $label = @{ 'write-module' = 'Import-Csv | New-GsTiIndicator'; 'write-bulk' = 'submitTiIndicators ×100 (pwsh)'; 'write-irm' = 'per-item Invoke-RestMethod POST' }[$name]
+            $min = $c.throttleMinimumSeconds
+            "| $(if ($t.throttling) { 'on, 1,000/min ×60' } else { 'off' }) | $label | $(F $c.requests 'N0') | $(F $c.seconds) | $(F ($t.'write-irm'.seconds / $c.seconds))× | $(if ($min) { F $min } else { '–' }) | $(if ($min) { (F ($c.seconds / $min)) + '×' } else { '–' }) |"
+        }
+    }
+    $speedup = $w.unthrottled.'write-irm'.seconds / $w.unthrottled.$writer.seconds
+    $targets.Add("| Write: per-item POSTs ÷ $writer | ≥ 20× | $(F $speedup)× | $(Verdict ($speedup -ge 20)) |")
+    if ($w.throttled) {
+        $c = $w.throttled.$writer
+        # The bound is the larger of what the throttle allows and what the same writer needs unthrottled.
+        $ratio = $c.seconds / $c.throttleMinimumSeconds
+        $targets.Add("| Write throttled: $writer seconds ÷ (requests ÷ allowed rate) | ≤ 1.2× | $(F $ratio)× ($(F $c.requests 'N0') requests) | $(Verdict ($ratio -le 1.2)) |")
+        # What the throttle can cost at most is the larger of its minimum and the writer's own unthrottled time.
+        $bound = [Math]::Max($c.throttleMinimumSeconds, $w.unthrottled.$writer.seconds)
+        $targets.Add("| Write throttled: $writer seconds ÷ max(throttle minimum, its unthrottled time) | ≤ 1.2× | $(F ($c.seconds / $bound))× | $(Verdict ($c.seconds / $bound -le 1.2)) |")
+        $irm = $w.throttled.'write-irm'
+        $targets.Add("| Write throttled: per-item POSTs seconds ÷ (requests ÷ allowed rate) | (for reference) | $(F ($irm.seconds / $irm.throttleMinimumSeconds))× ($(F $irm.requests 'N0') requests) | – |")
+    }
+}
+
+if ($Results.startup) {
+    $s = $Results.startup
+    ""
+    "## Start-up"
+    ""
+    "| Measure | Median |"
+    "|---|---:|"
+    "| bare pwsh process (s) | $(F $s.bare.processSeconds 'N3') |"
+    "| pwsh process that imports GraphSecurity (s) | $(F $s.import.processSeconds 'N3') |"
+    "| Import-Module inside the process (s) | $(F $s.import.seconds 'N3') |"
+    "| working set added by Import-Module (MB) | $(MB $s.import.workingSetAddedBytes) |"
+    "| peak working set, bare / with import (MB) | $(MB $s.bare.peakWorkingSetBytes) / $(MB $s.import.peakWorkingSetBytes) |"
+    "| Connect-GsTenant -Emulator (s) | $(F $s.firstAlert.connectSeconds 'N3') |"
+    "| then the first Get-GsAlert -First 1 (s) | $(F $s.firstAlert.firstAlertSeconds 'N3') |"
+    $targets.Add("| Import adds over bare pwsh (process wall time) | ≤ 150 ms | $(F ($s.importAddsSeconds * 1000) 'N0') ms | $(Verdict ($s.importAddsSeconds -le 0.150)) |")
+}
+
+if ($Results.latency) {
+    $l = $Results.latency
+    ""
+    "## Latency hiding: $($l.latencyMs) ms per request, $($l.alerts) alerts in pages of $($l.pageSize), consumer $($l.consumerMsPerAlert) ms per alert"
+    ""
+    "| Paging | Seconds |"
+    "|---|---:|"
+    "| next page fetched while the current one is written | $(F $l.prefetchOn.seconds) |"
+    "| next page fetched after the current one is written | $(F $l.prefetchOff.seconds) |"
+    $targets.Add("| Prefetch speed-up at $($l.latencyMs) ms latency | ≥ 1.8× | $(F $l.speedup)× | $(Verdict ($l.speedup -ge 1.8)) |")
+}
+
+""
+"## Targets"
+""
+"| Target | Goal | Measured | |"
+"|---|---|---:|---|"
+$targets
