@@ -46,6 +46,7 @@ namespace GraphSecurity.Commands.Incidents
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<Incident>))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 

@@ -17,6 +17,7 @@ namespace GraphSecurity.Commands.Incidents
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<Incident>))]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; }
 

@@ -17,6 +17,7 @@ namespace GraphSecurity.Commands.Incidents
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<Incident>))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 

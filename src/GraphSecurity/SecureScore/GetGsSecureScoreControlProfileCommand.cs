@@ -16,6 +16,7 @@ namespace GraphSecurity.Commands.SecureScore
         /// <summary>The control's id (e.g. AdminMFAV2); also bound from ControlName of a control score.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ControlName")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<SecureScoreControlProfile>))]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; }
 

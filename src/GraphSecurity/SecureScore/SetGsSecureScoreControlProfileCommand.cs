@@ -18,6 +18,7 @@ namespace GraphSecurity.Commands.SecureScore
         /// <summary>The control's id (e.g. AdminMFAV2); also bound from ControlName of a control score.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ControlName")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<SecureScoreControlProfile>))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 

@@ -16,6 +16,7 @@ namespace GraphSecurity.Commands.SecurityActions
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("SecurityActionId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<SecurityAction>))]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; }
 

@@ -15,6 +15,7 @@ namespace GraphSecurity.Commands.SecurityActions
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("SecurityActionId")]
+        [ArgumentCompleter(typeof(RecentIdCompleter<SecurityAction>))]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; }
 
