@@ -8,13 +8,13 @@ BeforeAll {
     Import-Module $env:GS_TEST_MODULE
     # The same parameter name means the same thing everywhere: its type (element type for arrays).
     $script:Shared = @{
-        Connection = [GraphSecurity.GsConnectionInfo[]]
-        Filter     = [string]
-        Top        = [int]
-        All        = [switch]
-        PassThru   = [switch]
-        Since      = [datetime]
-        Until      = [datetime]
+        Connection = ([GraphSecurity.GsConnectionInfo[]])
+        Filter     = ([string])
+        Top        = ([int])
+        All        = ([switch])
+        PassThru   = ([switch])
+        Since      = ([datetime])
+        Until      = ([datetime])
     }
     $script:Changing = 'Set', 'New', 'Remove', 'Stop', 'Update', 'Add', 'Start', 'Disconnect'
     # Invoke- is a verb of both kinds: a response action changes something, a hunting query only reads.
