@@ -84,7 +84,7 @@ namespace GraphSecurity.Engine.Subscriptions
             Graph.SendAsync<object>(HttpMethod.Delete, ItemUrl(id), null, cancellationToken);
 
         /// <summary>The legacy alert a notification names (resourceData.id).</summary>
-        public Task<NotifiedAlert> GetAlertAsync(string id, CancellationToken cancellationToken) =>
-            Graph.SendAsync<NotifiedAlert>(HttpMethod.Get, Graph.Url(Version, "security/alerts/" + Uri.EscapeDataString(id)), null, cancellationToken);
+        public Task<LegacyAlert> GetAlertAsync(string id, CancellationToken cancellationToken) =>
+            Graph.SendAsync<LegacyAlert>(HttpMethod.Get, Graph.Url(Version, "security/alerts/" + Uri.EscapeDataString(id)), null, cancellationToken);
     }
 }

@@ -17,7 +17,7 @@ namespace GraphSecurity
         public string ClientContext { get; set; }
         public SecurityActionError ErrorInfo { get; set; }
         public ValueList<SecurityActionState> States { get; set; } = ValueList<SecurityActionState>.Empty;
-        public SecurityActionVendor VendorInformation { get; set; }
+        public SecurityVendorInformation VendorInformation { get; set; }
         public string AppId { get; set; }
         public string AzureTenantId { get; set; }
         public string User { get; set; }
@@ -62,15 +62,5 @@ namespace GraphSecurity
         public string Message { get; set; }
         public int Subcode { get; set; }
         public override string ToString() => $"{Code}: {Message}";
-    }
-
-    /// <summary>Who carries the action out (securityVendorInformation).</summary>
-    public class SecurityActionVendor
-    {
-        public string Provider { get; set; }
-        public string ProviderVersion { get; set; }
-        public string SubProvider { get; set; }
-        public string Vendor { get; set; }
-        public override string ToString() => string.IsNullOrEmpty(Vendor) ? Provider : $"{Vendor} {Provider}";
     }
 }

@@ -41,24 +41,9 @@ namespace GraphSecurity
         public string LifecycleEvent { get; set; }
         public DateTimeOffset ReceivedDateTime { get; set; }
         /// <summary>With -Resolve: the alert read after the notification arrived (legacy /security/alerts).</summary>
-        public NotifiedAlert Alert { get; set; }
+        public LegacyAlert Alert { get; set; }
         public string ConnectionName { get; set; }
 
         public override string ToString() => $"{ChangeType} {Resource}";
-    }
-
-    /// <summary>The legacy alert a notification is about, as read by Receive-GsNotification -Resolve.</summary>
-    public class NotifiedAlert
-    {
-        public string Id { get; set; }
-        public string Title { get; set; }
-        public string Severity { get; set; }
-        public string Status { get; set; }
-        public string Category { get; set; }
-        public string AssignedTo { get; set; }
-        public DateTimeOffset? CreatedDateTime { get; set; }
-        public DateTimeOffset? LastModifiedDateTime { get; set; }
-
-        public override string ToString() => Id;
     }
 }
