@@ -90,7 +90,7 @@ Describe 'Get-GsSecurityAction' {
     It 'exports readable columns to CSV' {
         $csv = Get-GsSecurityAction -First 3 | ConvertTo-Csv | ConvertFrom-Csv
         $csv[0].Parameters | Should -Match '^IP=\S+'
-        $csv[0].VendorInformation | Should -Be 'Microsoft Windows Defender ATP'
+        $csv[0].VendorInformation | Should -Be 'Microsoft/Windows Defender ATP'
         ($csv | ConvertTo-Csv) -join "`n" | Should -Not -Match 'System\.|GraphSecurity\.'
     }
 
