@@ -72,7 +72,6 @@ namespace GraphSecurity.Commands.Alerts
 
         protected override string ItemsName => "alerts";
         protected override int MaxPageSize => 2000;
-        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
 
         protected override bool FailOnPartialResults => FailOnPartialResult;
 

@@ -33,8 +33,9 @@ namespace GraphSecurity.Commands.Base
         /// <summary>The largest page the service allows.</summary>
         protected abstract int MaxPageSize { get; }
 
-        /// <summary>The page size the user asked for with -Top, if any.</summary>
-        protected abstract int? RequestedPageSize { get; }
+        /// <summary>The page size the user asked for with -Top, if any (each cmdlet declares -Top with its own limit).</summary>
+        protected int? RequestedPageSize =>
+            MyInvocation.BoundParameters.TryGetValue("Top", out var top) ? System.Convert.ToInt32(top) : (int?)null;
 
         /// <summary>Adds -Filter and the paging parameters to a query built from the typed filters.</summary>
         protected CollectionQuery WithPaging(CollectionQuery query)

@@ -42,7 +42,6 @@ namespace GraphSecurity.Commands.Incidents
 
         protected override string ItemsName => "incidents";
         protected override int MaxPageSize => IncidentService.MaxPageSize;
-        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
 
         private string Expand => ExpandAlerts ? IncidentService.AlertsNavigation : null;
 

@@ -44,7 +44,6 @@ namespace GraphSecurity.Commands.SecureScore
 
         protected override string ItemsName => "controls";
         protected override int MaxPageSize => 1000;
-        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
 
         protected override void ProcessRecord()
         {

@@ -36,7 +36,6 @@ namespace GraphSecurity.Commands.SecurityActions
 
         protected override string ItemsName => "security actions";
         protected override int MaxPageSize => 2000;
-        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
 
         protected override void ProcessRecord()
         {

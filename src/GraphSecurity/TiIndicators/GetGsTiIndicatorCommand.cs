@@ -46,7 +46,6 @@ namespace GraphSecurity.Commands.TiIndicators
 
         protected override string ItemsName => "threat indicators";
         protected override int MaxPageSize => 1000;
-        protected override int? RequestedPageSize => MyInvocation.BoundParameters.ContainsKey(nameof(Top)) ? Top : (int?)null;
 
         protected override void ProcessRecord()
         {
