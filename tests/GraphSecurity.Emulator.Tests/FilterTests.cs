@@ -110,6 +110,27 @@ public class FilterTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task Or_chain_of_eq_on_one_string_property_matches_any_literal_case_insensitively()
+    {
+        // Evaluated as one set lookup per item; the results must not differ from the comparison chain.
+        var all = await _f.AllAlertsAsync();
+        var assignees = all.Select(a => S(a, "assignedTo")).Where(v => v != null).Distinct().Take(3).ToList();
+        Assert.Equal(3, assignees.Count);
+        var wanted = new HashSet<string>(assignees, StringComparer.OrdinalIgnoreCase);
+        var chain = string.Join(" or ", assignees.Select((v, i) => $"assignedTo eq '{(i == 0 ? v.ToUpperInvariant() : v).Replace("'", "''")}'"))
+                    + " or assignedTo eq 'nobody@contoso.example'";
+        AssertSameIds(all.Where(a => wanted.Contains(S(a, "assignedTo") ?? "")), await FilterAsync(chain));
+
+        // Mixed with other properties and operators, the chain keeps its meaning.
+        AssertSameIds(
+            all.Where(a => (wanted.Contains(S(a, "assignedTo") ?? "") || S(a, "assignedTo") == null) && S(a, "status") != "resolved"),
+            await FilterAsync($"({chain} or assignedTo eq null) and status ne 'resolved'"));
+        AssertSameIds(
+            all.Where(a => wanted.Contains(S(a, "assignedTo") ?? "") || S(a, "severity") == "high"),
+            await FilterAsync($"{chain} or severity eq 'high'"));
+    }
+
+    [Fact]
     public async Task Doubled_single_quote_in_string_literal()
     {
         var all = await _f.AllAlertsAsync();

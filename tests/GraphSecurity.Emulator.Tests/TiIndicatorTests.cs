@@ -292,6 +292,22 @@ public class TiIndicatorTests : IClassFixture<MutableEmulatorFixture>
     }
 
     [Fact]
+    public async Task Lookup_by_many_external_ids_and_the_control_api_clear()
+    {
+        for (var i = 0; i < 5; i++) await CreateAsync(Sentinel($"lookup-{i}"));
+        var filter = string.Join(" or ", new[] { "LOOKUP-1", "lookup-3", "lookup-9" }.Select(id => $"externalId eq '{id}'"));
+        var (status, body) = await SendAsync(HttpMethod.Get, $"{Url}?$filter={Uri.EscapeDataString(filter)}");
+        Assert.Equal(200, status);
+        Assert.Equal(new[] { "lookup-1", "lookup-3" }, body.GetProperty("value").EnumerateArray().Select(v => v.GetProperty("externalId").GetString()).OrderBy(x => x));
+
+        (status, body) = await SendAsync(HttpMethod.Delete, "/_emulator/tiIndicators");
+        Assert.Equal(200, status);
+        Assert.True(body.GetProperty("removed").GetInt32() >= 5);
+        (status, body) = await SendAsync(HttpMethod.Get, Url);
+        Assert.Equal(0, body.GetProperty("value").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Bulk_update_and_deletes_map_results_to_items()
     {
         var a = (await CreateAsync(Sentinel("bulk-upd"))).GetProperty("id").GetString();

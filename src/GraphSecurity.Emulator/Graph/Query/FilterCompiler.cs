@@ -34,6 +34,10 @@ public sealed class FilterCompiler
         public bool IsConstant;
         public object Constant;
         public Func<FilterContext, object> Eval;
+        /// <summary>For a string property: the property, so comparisons with literals can become set lookups.</summary>
+        public PropertyDef Property;
+        /// <summary>Set when the node is "Property eq one of these literals" (case-insensitive).</summary>
+        public HashSet<string> OneOf;
     }
 
     private const string EvidenceTypePrefix = "microsoft.graph.security.";
@@ -145,7 +149,7 @@ public sealed class FilterCompiler
         var p = FilterableProperty(name);
         return p.Kind switch
         {
-            PropertyKind.String => new Node { Type = VType.String, Eval = c => p.Get(c.Item) },
+            PropertyKind.String => new Node { Type = VType.String, Property = p, Eval = c => p.Get(c.Item) },
             PropertyKind.DateTime => new Node { Type = VType.DateTime, Eval = c => p.Get(c.Item) },
             PropertyKind.Int or PropertyKind.Double => new Node { Type = VType.Number, Eval = c => p.Get(c.Item) is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : null },
             PropertyKind.Bool => new Node { Type = VType.Bool, Eval = c => p.Get(c.Item) },
@@ -326,6 +330,8 @@ public sealed class FilterCompiler
             RequireBool(right, kind == BinaryOperatorKind.And ? "and" : "or");
             if (kind == BinaryOperatorKind.And)
                 return new Node { Type = VType.Bool, Eval = c => left.Eval(c) is true && right.Eval(c) is true };
+            if (left.OneOf != null && right.OneOf != null && left.Property == right.Property)
+                return OneOf(left.Property, left.OneOf.Concat(right.OneOf));
             return new Node { Type = VType.Bool, Eval = c => left.Eval(c) is true || right.Eval(c) is true };
         }
         if (kind is not (BinaryOperatorKind.Equal or BinaryOperatorKind.NotEqual or BinaryOperatorKind.GreaterThan
@@ -337,6 +343,8 @@ public sealed class FilterCompiler
         right = CoerceEnum(right, left);
         if (!Compatible(left, right))
             throw Invalid($"A binary operator with incompatible types was detected. Found operand types '{TypeName(left)}' and '{TypeName(right)}' for operator kind '{kind}'.");
+        if (kind == BinaryOperatorKind.Equal && left.Property != null && right.IsConstant && right.Constant is string literal)
+            return OneOf(left.Property, new[] { literal });
         var enumDef = left.Enum ?? right.Enum;
         return new Node
         {
@@ -367,6 +375,22 @@ public sealed class FilterCompiler
                     _ => cmp <= 0,
                 };
             },
+        };
+    }
+
+    /// <summary>
+    /// "p eq 'a' or p eq 'b' or …" as one set lookup per item instead of a comparison per literal: lookups
+    /// by many ids at once (e.g. existence checks by externalId) stay cheap on large collections.
+    /// </summary>
+    private static Node OneOf(PropertyDef property, IEnumerable<string> literals)
+    {
+        var set = new HashSet<string>(literals, StringComparer.OrdinalIgnoreCase);
+        return new Node
+        {
+            Type = VType.Bool,
+            Property = property,
+            OneOf = set,
+            Eval = c => property.Get(c.Item) is string value && set.Contains(value),
         };
     }
 

@@ -38,6 +38,16 @@ public sealed class TiIndicatorStore
 
         public bool Remove(string id) { lock (_lock) return _items.RemoveAll(i => Matches(i, id)) > 0; }
 
+        public int Clear()
+        {
+            lock (_lock)
+            {
+                var count = _items.Count;
+                _items.Clear();
+                return count;
+            }
+        }
+
         /// <summary>Removes every indicator with this externalId (the service does not keep externalIds unique).</summary>
         public int RemoveByExternalId(string externalId)
         {
@@ -48,4 +58,7 @@ public sealed class TiIndicatorStore
     }
 
     public Owned For(string tenantId, string appId) => _owners.GetOrAdd(tenantId + "/" + appId, _ => new Owned());
+
+    /// <summary>Removes every app's indicators in every tenant (control API); answers how many there were.</summary>
+    public int Clear() => _owners.Values.Sum(owned => owned.Clear());
 }

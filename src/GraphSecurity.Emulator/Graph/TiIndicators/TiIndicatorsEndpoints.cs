@@ -28,6 +28,8 @@ public static class TiIndicatorsEndpoints
         g.MapPost("/{action}", BulkAsync);
         // The entity set does not exist in the v1.0 metadata, so OData fails on its segment before anything else.
         NotInV1(app, "tiIndicators");
+        // Control endpoint (no authentication, like the rest of /_emulator/): start from an empty store.
+        app.MapDelete("/_emulator/tiIndicators", (TiIndicatorStore store) => Results.Json(new { removed = store.Clear() }));
     }
 
     /// <summary>Beta-only resources answer on v1.0 the way an unknown segment does: 400, no authentication.</summary>
