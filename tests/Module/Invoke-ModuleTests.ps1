@@ -10,7 +10,9 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $PesterPath,
-    [Parameter(Mandatory)] [string] $ResultFile
+    [Parameter(Mandatory)] [string] $ResultFile,
+    # Test files to run (default: every *.Tests.ps1 of this folder).
+    [string[]] $TestPath = $PSScriptRoot
 )
 
 $ErrorActionPreference = 'Stop'
@@ -30,7 +32,7 @@ try {
     $env:GS_TEST_WORK = $work
 
     $configuration = New-PesterConfiguration
-    $configuration.Run.Path = $PSScriptRoot
+    $configuration.Run.Path = $TestPath
     $configuration.Run.PassThru = $true
     $configuration.Output.Verbosity = 'Detailed'
     $result = Invoke-Pester -Configuration $configuration

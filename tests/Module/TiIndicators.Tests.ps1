@@ -143,6 +143,36 @@ Describe 'New-GsTiIndicator bulk upload' {
         ($plan -split "`n" | Where-Object { $_ -match 'What if' }).Count | Should -Be 1
     }
 
+    It 'keeps several batches in flight and still returns the results in input order' {
+        # Random latency makes later batches finish before earlier ones; the order must not change.
+        Invoke-Control POST faults @{ seed = 5; rules = @(@{ route = '/beta/security/tiIndicators*'; latencyMs = 20; jitterMs = 400 }) } | Out-Null
+        $path = Join-Path $Folder 'inflight.csv'
+        & $Generator -Path $path -Count 120 -InvalidCount 0 -Seed 106 | Out-Null
+        $rows = @(Import-Csv $path | Where-Object TargetProduct -EQ 'Azure Sentinel')
+        $output = @(Measure-Request submitTiIndicators { $rows | New-GsTiIndicator -BatchSize 5 -ThrottleLimit 6 -Verbose })
+        $Requests | Should -Be ([Math]::Ceiling($rows.Count / 5))
+        $output.Count | Should -Be $rows.Count
+        @($output.Line) | Should -Be @(1..$rows.Count)
+        @($output | Where-Object Status -EQ 'Failed').Count | Should -Be 0
+        # The lines point at the right rows: each result carries its own input.
+        foreach ($result in $output) { $result.InputObject | Should -Be $rows[$result.Line - 1] }
+    }
+
+    It 'takes a field given on the command line over the piped property, and rejects a bad property value with its line' {
+        $rows = @(
+            [pscustomobject]@{ DomainName = 'precedence-1.bad.example'; Action = 'block'; TargetProduct = 'Azure Sentinel'; ThreatType = 'Phishing' }
+            [pscustomobject]@{ DomainName = 'precedence-2.bad.example'; Action = 'block'; TargetProduct = 'Azure Sentinel'; ThreatType = 'Phishing'; Confidence = 'high' }
+        )
+        $results = @($rows | New-GsTiIndicator -Action Alert -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue | Sort-Object Line)
+        $results.Count | Should -Be 2
+        $results[0].Status | Should -BeIn 'Created', 'Skipped'
+        (Get-RawTiIndicator -Filter "externalId eq '$($results[0].ExternalId)'").action | Should -Be 'alert'
+        $results[1].Status | Should -Be 'Failed'
+        $uploadErrors.Count | Should -Be 1
+        $uploadErrors[0].TargetObject.Line | Should -Be 2
+        $uploadErrors[0].ToString() | Should -Match '^Line 2: .*confidence'
+    }
+
     It 'sends batches of -BatchSize' {
         $path = Join-Path $Folder 'batch.csv'
         & $Generator -Path $path -Count 30 -InvalidCount 0 -Seed 104 | Out-Null
