@@ -269,6 +269,9 @@ if ('Write' -in $Section) {
                 for ($r = 1; $r -le $Runs; $r++) {
                     foreach ($name in $contenders) {
                         Write-Step "Write, throttling $(if ($throttled) { 'on' } else { 'off' }), run $r, $name"
+                        # Every run starts from an empty store: the writers use the same externalIds, and a
+                        # writer that checks for existing ones (the module) must create, not skip.
+                        $null = Invoke-Control $emulator Delete 'tiIndicators'
                         $null = Invoke-Control $emulator Delete 'counters'
                         $rows = if ($name -eq 'write-irm') { [Math]::Min($PerItemSample, $WriteCount) } else { $WriteCount }
                         $run = Invoke-PwshContender $name @{ InfoPath = $emulator.InfoPath; CsvPath = $csv; Count = $rows }
