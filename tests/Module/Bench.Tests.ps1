@@ -41,7 +41,7 @@ Describe 'Benchmark contenders' {
         (Invoke-CsContender fetch).pages | Should -Be $raw.pages
     }
 
-    It 'the write contenders create one indicator per CSV row' {
+    It 'the write contenders create one indicator per CSV row, and the module skips what exists' {
         $csv = Join-Path $TestDrive 'indicators.csv'
         $tag = [Guid]::NewGuid().ToString('N').Substring(0, 8)
         $expires = (Get-Date).ToUniversalTime().AddDays(1).ToString('yyyy-MM-ddTHH:mm:ssZ')
@@ -56,6 +56,9 @@ Describe 'Benchmark contenders' {
             $filter = [Uri]::EscapeDataString((1..3 | ForEach-Object { "externalId eq 'bench-test-$tag-$_'" }) -join ' or ')
             $created = @((Invoke-RestMethod -Uri "$((Get-TestEmulator).url)/beta/security/tiIndicators?`$top=100&`$filter=$filter" -Headers $headers -SkipCertificateCheck).value)
             $created.Count | Should -Be 5
+            # The module finds the three externalIds and skips them: one result per row, nothing created twice.
+            (Invoke-Contender @{ Name = 'write-module'; CsvPath = $csv }).items | Should -Be 3
+            @((Invoke-RestMethod -Uri "$((Get-TestEmulator).url)/beta/security/tiIndicators?`$top=100&`$filter=$filter" -Headers $headers -SkipCertificateCheck).value).Count | Should -Be 5
         }
         finally {
             $body = @{ value = @(1..3 | ForEach-Object { "bench-test-$tag-$_" }) } | ConvertTo-Json
@@ -71,16 +74,20 @@ Describe 'Benchmark contenders' {
             machine = @{ date = 'today'; commit = 'abc'; os = 'os'; cpu = 'cpu'; logicalCores = 2; memoryBytes = 1GB; dotnet = '.NET'; pwsh = '7'; loadAverageAtStart = '0' }
             parameters = @{ runs = 3; startupRuns = 10; perItemSample = 10 }
             read = @{ '1000' = @{ module = & $read 1; irm = & $read 6; sdk = & $read 4; raw = & $read 0.8; fetch = & $read 0.5 } }
-            write = @{ indicators = 10; moduleWriter = $false
-                unthrottled = @{ throttling = $false; 'write-bulk' = @{ seconds = 1; requests = 1 }; 'write-irm' = @{ seconds = 30; requests = 10 } }
-                throttled = @{ throttling = $true; 'write-bulk' = @{ seconds = 1; requests = 1; throttleMinimumSeconds = 0.001 }; 'write-irm' = @{ seconds = 30; requests = 10; throttleMinimumSeconds = 0.01 } } }
+            write = @{ indicators = 10
+                unthrottled = @{ throttling = $false; 'write-module' = @{ seconds = 1; requests = 3 }; 'write-bulk' = @{ seconds = 2; requests = 1 }; 'write-irm' = @{ seconds = 30; requests = 10 } }
+                throttled = @{ throttling = $true; requestsPerMinute = 1000; 'write-module' = @{ seconds = 1.1; requests = 3; requestsNeeded = 3; throttleMinimumSeconds = 0.003 }; 'write-irm' = @{ seconds = 30; requests = 10; requestsNeeded = 10; throttleMinimumSeconds = 0.01 } }
+                bound = @{ throttling = $true; requestsPerMinute = 50; 'write-module' = @{ seconds = 0.07; requests = 5; requestsNeeded = 3; throttleMinimumSeconds = 0.06 } } }
             startup = @{ bare = @{ processSeconds = 1 }; import = @{ processSeconds = 1.1; seconds = 0.1 }; firstAlert = @{}; importAddsSeconds = 0.1 }
             latency = @{ latencyMs = 100; pageSize = 100; alerts = 1000; consumerMsPerAlert = 1; prefetchOn = @{ seconds = 1 }; prefetchOff = @{ seconds = 2 }; speedup = 2 }
         }
         $report = (& $path -Results $results) -join "`n"
         $report | Should -Match '\| Read 1000: module ÷ SDK PageIterator \| ≥ 3× \| 4\.00× \| met \|'
         $report | Should -Match '\| Read 1000: module ÷ Invoke-RestMethod loop \| ≥ 5× \| 6\.00× \| met \|'
-        $report | Should -Match 'Write: per-item POSTs ÷ write-bulk \| ≥ 20× \| 30\.00× \| met'
+        $report | Should -Match 'Write: per-item POSTs ÷ New-GsTiIndicator \| ≥ 20× \| 30\.00× \| met'
+        $report | Should -Match 'Write throttled 1,000/min: seconds ÷ max\(throttle minimum, unthrottled seconds\) \| ≤ 1\.2× \| 1\.10× \| met'
+        $report | Should -Match 'Write throttle-bound 50/min: seconds ÷ \(requests ÷ allowed rate\) \| ≤ 1\.2× \| 1\.17× \(3 requests\) \| met'
+        $report | Should -Match '\| on, 50/min ×60 \| Import-Csv \\\| New-GsTiIndicator \| 5 \|'
         $report | Should -Match 'Prefetch speed-up at 100 ms latency \| ≥ 1\.8× \| 2\.00× \| met'
         $report | Should -Match 'Import adds over bare pwsh .* \| 100 ms \| met'
     }
