@@ -269,9 +269,9 @@ if ('Write' -in $Section) {
         foreach ($modeName in $modes.Keys) {
             $spec = $modes[$modeName]
             $ratePerSecond = $null
-            if ($spec.requestsPerMinute) {
-                $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $true; timeScale = 60; buckets = @{ tiIndicators = @{ requests = $spec.requestsPerMinute; windowSeconds = 60 } } }
-                $ratePerSecond = [double]$spec.requestsPerMinute
+            if ($spec['requestsPerMinute']) {
+                $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $true; timeScale = 60; buckets = @{ tiIndicators = @{ requests = $spec['requestsPerMinute']; windowSeconds = 60 } } }
+                $ratePerSecond = [double]$spec['requestsPerMinute']
             }
             $log = @{}
             try {
@@ -298,7 +298,7 @@ if ('Write' -in $Section) {
                 }
             }
             finally { if ($ratePerSecond) { $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $false } } }
-            $mode = [ordered]@{ throttling = [bool]$ratePerSecond; requestsPerMinute = $spec.requestsPerMinute; allowedRequestsPerSecond = $ratePerSecond }
+            $mode = [ordered]@{ throttling = [bool]$ratePerSecond; requestsPerMinute = $spec['requestsPerMinute']; allowedRequestsPerSecond = $ratePerSecond }
             foreach ($name in $spec.contenders) {
                 $s = Get-Summary $log[$name] 'seconds', 'requests'
                 if ($ratePerSecond) {
