@@ -324,6 +324,17 @@ namespace GraphSecurity.Commands.TiIndicators
 
         private void EmitResults(List<SubmittedBatch> batches)
         {
+            try { EmitBatches(batches); }
+            catch (PipelineStoppedException)
+            {
+                // A downstream command stopped the pipeline (e.g. Select-Object -First): send nothing more.
+                _submitting.Abandon();
+                throw;
+            }
+        }
+
+        private void EmitBatches(List<SubmittedBatch> batches)
+        {
             foreach (var batch in batches)
             {
                 if (batch.Failure != null)
