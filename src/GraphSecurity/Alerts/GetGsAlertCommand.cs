@@ -15,7 +15,7 @@ namespace GraphSecurity.Commands.Alerts
     [GraphPermission("alerts_v2", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Alert))]
     [OutputType(typeof(LegacyAlert))]
-    public sealed class GetGsAlertCommand : GsTriageListCmdlet<Alert>
+    public sealed class GetGsAlertCommand : GsTriageListCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]

@@ -11,7 +11,7 @@ namespace GraphSecurity.Commands.Base
     /// -Skip, -IncludeTotalCount), streaming page by page from every connection given, and one
     /// warning when results were cut off.
     /// </summary>
-    public abstract class GsListCmdlet<T> : GsConnectedCmdlet where T : class
+    public abstract class GsListCmdlet : GsConnectedCmdlet
     {
         protected const string ListSet = "List";
         protected const string IdSet = "Id";

@@ -7,7 +7,7 @@ namespace GraphSecurity.Commands.Base
     /// Base of Get-GsAlert and Get-GsIncident: the triage filters both collections share (severity,
     /// classification, owner, creation time), with the same names, types and checks.
     /// </summary>
-    public abstract class GsTriageListCmdlet<T> : GsListCmdlet<T> where T : class
+    public abstract class GsTriageListCmdlet : GsListCmdlet
     {
         [Parameter(ParameterSetName = ListSet)]
         public AlertSeverity[] Severity { get; set; }

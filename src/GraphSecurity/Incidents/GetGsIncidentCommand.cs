@@ -13,7 +13,7 @@ namespace GraphSecurity.Commands.Incidents
     [Cmdlet(VerbsCommon.Get, "GsIncident", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [GraphPermission("incidents", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All", NotServedIn = new[] { "China" })]
     [OutputType(typeof(Incident))]
-    public sealed class GetGsIncidentCommand : GsTriageListCmdlet<Incident>
+    public sealed class GetGsIncidentCommand : GsTriageListCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IncidentId")]

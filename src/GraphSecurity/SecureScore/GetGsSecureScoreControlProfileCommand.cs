@@ -11,7 +11,7 @@ namespace GraphSecurity.Commands.SecureScore
     [Cmdlet(VerbsCommon.Get, "GsSecureScoreControlProfile", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [GraphPermission("secureScoreControlProfiles", "SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All")]
     [OutputType(typeof(SecureScoreControlProfile))]
-    public sealed class GetGsSecureScoreControlProfileCommand : GsListCmdlet<SecureScoreControlProfile>
+    public sealed class GetGsSecureScoreControlProfileCommand : GsListCmdlet
     {
         /// <summary>The control's id (e.g. AdminMFAV2); also bound from ControlName of a control score.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -12,7 +12,7 @@ namespace GraphSecurity.Commands.SecurityActions
     [Cmdlet(VerbsCommon.Get, "GsSecurityAction", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [GraphPermission("securityActions (beta)", "SecurityActions.Read.All", "SecurityActions.ReadWrite.All", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
     [OutputType(typeof(SecurityAction))]
-    public sealed class GetGsSecurityActionCommand : GsListCmdlet<SecurityAction>
+    public sealed class GetGsSecurityActionCommand : GsListCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [Alias("SecurityActionId")]

@@ -13,7 +13,7 @@ namespace GraphSecurity.Commands.TiIndicators
     [Cmdlet(VerbsCommon.Get, "GsTiIndicator", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [GraphPermission("tiIndicators (beta)", "ThreatIndicators.ReadWrite.OwnedBy", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
     [OutputType(typeof(TiIndicator))]
-    public sealed class GetGsTiIndicatorCommand : GsListCmdlet<TiIndicator>
+    public sealed class GetGsTiIndicatorCommand : GsListCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("TiIndicatorId")]
