@@ -134,4 +134,22 @@ public class ControlApiTests : IClassFixture<ClockedEmulatorFixture>
         counters = JsonDocument.Parse(await _f.Client.GetStringAsync("/_emulator/counters")).RootElement;
         Assert.Equal(0, counters.GetProperty("total").GetInt32());
     }
+
+    [Fact]
+    public async Task Shutdown_answers_202_then_stops_the_host()
+    {
+        // Its own emulator: this one is stopped.
+        var emulator = new EmulatorFixture();
+        await emulator.InitializeAsync();
+        try
+        {
+            var stopping = new TaskCompletionSource();
+            emulator.App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+            var (status, body) = await EmulatorFixture.ReadAsync(await emulator.Client.PostAsync("/_emulator/shutdown", null));
+            Assert.Equal(202, status);
+            Assert.Equal("stopping", body.GetProperty("status").GetString());
+            Assert.Same(stopping.Task, await Task.WhenAny(stopping.Task, Task.Delay(TimeSpan.FromSeconds(10))));
+        }
+        finally { await emulator.DisposeAsync(); }
+    }
 }

@@ -69,6 +69,18 @@ public static class ControlEndpoints
             return Results.NoContent();
         });
 
+        // Stops the emulator the way Ctrl+C does: the answer goes out, then the host shuts down and
+        // removes its info file.
+        g.MapPost("/shutdown", (IHostApplicationLifetime lifetime) =>
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(100);
+                lifetime.StopApplication();
+            });
+            return Results.Json(new { status = "stopping" }, statusCode: 202);
+        });
+
         g.MapPost("/tenants/{tenant}/alerts", (string tenant, NewAlertsRequest body, TenantDirectory directory, AlertControl alerts) =>
         {
             var t = directory.Find(tenant);

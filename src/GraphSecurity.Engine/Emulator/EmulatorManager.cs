@@ -94,6 +94,10 @@ namespace GraphSecurity.Engine.Emulator
             throw new TimeoutException($"The emulator did not become ready within {options.Timeout.TotalSeconds:0} s.");
         }
 
+        /// <summary>
+        /// Asks the emulator to shut down (POST /_emulator/shutdown) and waits for its process to end;
+        /// kills the process only if it does not answer or does not end within 10 seconds.
+        /// </summary>
         public static bool Stop(EmulatorInfo info)
         {
             var stopped = false;
@@ -101,8 +105,11 @@ namespace GraphSecurity.Engine.Emulator
             {
                 using (var process = Process.GetProcessById(info.Pid))
                 {
-                    process.Kill();
-                    process.WaitForExit(10000);
+                    if (!RequestShutdown(info) || !process.WaitForExit(10000))
+                    {
+                        process.Kill();
+                        process.WaitForExit(10000);
+                    }
                     stopped = true;
                 }
             }
@@ -110,6 +117,18 @@ namespace GraphSecurity.Engine.Emulator
             catch (InvalidOperationException) { }
             if (info.InfoPath != null && File.Exists(info.InfoPath)) File.Delete(info.InfoPath);
             return stopped;
+        }
+
+        private static bool RequestShutdown(EmulatorInfo info)
+        {
+            try
+            {
+                using (var client = new HttpClient(new TransportFactory(info.Thumbprint).CreateHandler()) { Timeout = TimeSpan.FromSeconds(5) })
+                using (var response = client.PostAsync(new Uri(info.Url, "/_emulator/shutdown"), new StringContent("")).GetAwaiter().GetResult())
+                    return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException) { return false; }
+            catch (TaskCanceledException) { return false; }
         }
 
         public static async Task<bool> IsHealthyAsync(EmulatorInfo info, CancellationToken cancellationToken)
