@@ -63,15 +63,17 @@ namespace GraphSecurity.Engine.TiIndicators
         public Task<IReadOnlyList<TiItemOutcome>> DeleteByExternalIdAsync(IReadOnlyList<string> externalIds, CancellationToken cancellationToken) =>
             BulkAsync("deleteTiIndicatorsByExternalId", externalIds, cancellationToken);
 
+        /// <summary>The lookups of the chunks go out together: they are reads, and one after the other they would cost a round trip each.</summary>
         public async Task<IReadOnlyList<TiIndicator>> FindByExternalIdsAsync(IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken)
         {
-            var found = new List<TiIndicator>();
-            foreach (var chunk in FilterChunks(externalIds.Distinct()))
+            var lookups = FilterChunks(externalIds.Distinct()).Select(async chunk =>
             {
+                var found = new List<TiIndicator>();
                 var query = new CollectionQuery(Path) { PageSize = 1000 }.AnyOf("externalId", chunk);
                 await List(query).ReadAsync(null, true, (items, _) => { found.AddRange(items); return Task.CompletedTask; }, cancellationToken).ConfigureAwait(false);
-            }
-            return found;
+                return found;
+            }).ToList();
+            return (await Task.WhenAll(lookups).ConfigureAwait(false)).SelectMany(found => found).ToList();
         }
 
         public Task<TiIndicator> GetAsync(string id, CancellationToken cancellationToken) => GetAsync(id, cancellationToken, null);
