@@ -64,6 +64,25 @@ Describe 'Receive-GsNotification -Subscribe' {
         ($notifications | ConvertTo-Csv) -join "`n" | Should -Not -Match 'System\.|GraphSecurity\.'
     }
 
+    It 'renews its own subscription when three quarters of its lifetime have passed' {
+        # -ExpiresIn 1: the renewal is due 45 s after the subscription was created.
+        $port = Get-FreePort
+        $job = Start-ThreadJob -ScriptBlock {
+            param($ModulePath, $Port)
+            Import-Module $ModulePath
+            Receive-GsNotification -Port $Port -Connection subscription-tests -Subscribe -ExpiresIn 1 -Timeout 52 -Verbose 4>&1
+        } -ArgumentList $env:GS_TEST_MODULE, $port
+        try {
+            Wait-Until { @(Get-RawSubscription | Where-Object notificationUrl -like "http://127.0.0.1:$port/*").Count -eq 1 }
+            $first = Get-RawSubscription | Where-Object notificationUrl -like "http://127.0.0.1:$port/*"
+            Wait-Until { ([DateTimeOffset](Get-RawSubscription -Id $first.id).expirationDateTime) -gt ([DateTimeOffset]$first.expirationDateTime).AddSeconds(30) } -Seconds 58
+            $output = $job | Wait-Job -Timeout 60 | Receive-Job
+        }
+        finally { $job | Stop-Job -PassThru | Remove-Job -Force }
+        @($output | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like "Renewed subscription $($first.id) until *" }).Count | Should -Be 1
+        Get-RawSubscription | Where-Object id -eq $first.id | Should -BeNullOrEmpty -Because 'the receiver still removes its subscription on exit'
+    }
+
     It 'stops after -Timeout when nothing arrives' {
         $watch = [Diagnostics.Stopwatch]::StartNew()
         Receive-GsNotification -Timeout 2 -Connection subscription-tests | Should -BeNullOrEmpty

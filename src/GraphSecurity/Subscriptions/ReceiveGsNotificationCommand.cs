@@ -55,7 +55,7 @@ namespace GraphSecurity.Commands.Subscriptions
         [Parameter]
         public SubscriptionChangeType[] ChangeType { get; set; } = { SubscriptionChangeType.Created, SubscriptionChangeType.Updated };
 
-        /// <summary>With -Subscribe: minutes until the subscription expires.</summary>
+        /// <summary>With -Subscribe: minutes until the subscription expires; it is renewed for as long again when three quarters of that have passed.</summary>
         [Parameter]
         [ValidateRange(1, SubscriptionService.MaxLifetimeMinutes)]
         public int ExpiresIn { get; set; } = 60;
@@ -135,15 +135,23 @@ namespace GraphSecurity.Commands.Subscriptions
             var clock = Stopwatch.StartNew();
             var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? TimeSpan.FromSeconds(Timeout) : (TimeSpan?)null;
             var written = 0;
+            var renewAt = RenewalTime();
             Run(async token =>
             {
                 while (written < limit)
                 {
-                    var remaining = timeout.HasValue ? timeout.Value - clock.Elapsed : System.Threading.Timeout.InfiniteTimeSpan;
-                    if (timeout.HasValue && remaining <= TimeSpan.Zero) return;
-                    var wait = timeout.HasValue ? (int)Math.Min(int.MaxValue, Math.Ceiling(remaining.TotalMilliseconds)) : -1;
+                    var remaining = timeout.HasValue ? timeout.Value - clock.Elapsed : TimeSpan.MaxValue;
+                    if (remaining <= TimeSpan.Zero) return;
+                    var untilRenewal = renewAt.HasValue ? renewAt.Value - DateTimeOffset.UtcNow : TimeSpan.MaxValue;
+                    if (untilRenewal <= TimeSpan.Zero)
+                    {
+                        renewAt = await RenewOwnSubscriptionAsync(service, token).ConfigureAwait(false);
+                        continue;
+                    }
+                    var waitFor = remaining < untilRenewal ? remaining : untilRenewal;
+                    var wait = waitFor == TimeSpan.MaxValue ? -1 : (int)Math.Min(int.MaxValue, Math.Ceiling(waitFor.TotalMilliseconds));
                     var notification = await Task.Run(() => _listener.Received.TryTake(out var item, wait, token) ? item : null, token).ConfigureAwait(false);
-                    if (notification == null) return;
+                    if (notification == null) continue; // the time-out or the renewal is due: the loop checks which
                     notification.ConnectionName = _connection.Name;
                     if (Resolve && !string.IsNullOrEmpty(notification.ResourceId))
                     {
@@ -157,6 +165,32 @@ namespace GraphSecurity.Commands.Subscriptions
                     Post(() => WriteObject(notification));
                 }
             });
+        }
+
+        /// <summary>When the subscription this command created is due for renewal: after three quarters of its remaining lifetime.</summary>
+        private DateTimeOffset? RenewalTime()
+        {
+            if (_own == null) return null;
+            var now = DateTimeOffset.UtcNow;
+            return now + TimeSpan.FromTicks(Math.Max(0, (_own.ExpirationDateTime - now).Ticks) * 3 / 4);
+        }
+
+        /// <summary>Extends the command's own subscription by -ExpiresIn; after a failure it is not tried again (the subscription then lapses).</summary>
+        private async Task<DateTimeOffset?> RenewOwnSubscriptionAsync(SubscriptionService service, CancellationToken token)
+        {
+            try
+            {
+                _own = await service.RenewAsync(_own.Id, SubscriptionService.ExpirationIn(ExpiresIn, DateTimeOffset.UtcNow), token).ConfigureAwait(false);
+                var renewed = _own;
+                Post(() => WriteVerbose($"Renewed subscription {renewed.Id} until {renewed.ExpirationDateTime:u}."));
+                return RenewalTime();
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                var lapsing = _own;
+                Post(() => WriteWarning($"Could not renew the subscription {lapsing.Id}; notifications stop when it expires at {lapsing.ExpirationDateTime:u}. ({ex.Message})"));
+                return null;
+            }
         }
 
         private void Cleanup()
