@@ -22,15 +22,27 @@ namespace GraphSecurity.Engine.Json
             ["analyzedMessageEvidence"] = typeof(AnalyzedMessageEvidence),
         };
 
+        /// <summary>The modelled types by their full "@odata.type" in UTF-8, so the usual case is matched without making a string.</summary>
+        private static readonly KeyValuePair<byte[], Type>[] TypesByWireName = CreateWireNames();
+
+        private static KeyValuePair<byte[], Type>[] CreateWireNames()
+        {
+            var names = new List<KeyValuePair<byte[], Type>>();
+            foreach (var pair in Types) names.Add(new KeyValuePair<byte[], Type>(System.Text.Encoding.UTF8.GetBytes(Namespace + pair.Key), pair.Value));
+            return names.ToArray();
+        }
+
         public override AlertEvidence Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             // The hot path of every alert read: find "@odata.type" with a copy of the reader (the serializer
             // hands converters the whole value), then read the object once into its class. Only types this
             // module does not model go through a JsonDocument, to keep their raw JSON.
-            var typeName = PeekTypeName(reader);
+            var typeName = PeekType(reader, out var type);
+            if (type != null)
+                return (AlertEvidence)JsonSerializer.Deserialize(ref reader, type, options);
             if (typeName.StartsWith(Namespace, StringComparison.OrdinalIgnoreCase))
                 typeName = typeName.Substring(Namespace.Length);
-            if (Types.TryGetValue(typeName, out var type))
+            if (Types.TryGetValue(typeName, out type))
                 return (AlertEvidence)JsonSerializer.Deserialize(ref reader, type, options);
 
             using (var document = JsonDocument.ParseValue(ref reader))
@@ -43,9 +55,13 @@ namespace GraphSecurity.Engine.Json
             }
         }
 
-        /// <summary>The "@odata.type" of the object at the reader (a copy: the caller's position does not move), or "".</summary>
-        private static string PeekTypeName(Utf8JsonReader reader)
+        /// <summary>
+        /// The "@odata.type" of the object at the reader (a copy: the caller's position does not move):
+        /// a modelled type is returned in <paramref name="type"/> (and the name is null); otherwise the name, or "".
+        /// </summary>
+        private static string PeekType(Utf8JsonReader reader, out Type type)
         {
+            type = null;
             if (reader.TokenType != JsonTokenType.StartObject) return "";
             var depth = reader.CurrentDepth;
             while (reader.Read() && reader.CurrentDepth > depth)
@@ -53,8 +69,11 @@ namespace GraphSecurity.Engine.Json
                 if (reader.TokenType != JsonTokenType.PropertyName) continue;
                 var isType = reader.ValueTextEquals("@odata.type");
                 reader.Read();
-                if (isType) return reader.TokenType == JsonTokenType.String ? reader.GetString() ?? "" : "";
-                reader.Skip();
+                if (!isType) { reader.Skip(); continue; }
+                if (reader.TokenType != JsonTokenType.String) return "";
+                foreach (var known in TypesByWireName)
+                    if (reader.ValueTextEquals(known.Key)) { type = known.Value; return null; }
+                return reader.GetString() ?? "";
             }
             return "";
         }

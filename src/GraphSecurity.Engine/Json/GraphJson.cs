@@ -59,9 +59,22 @@ namespace GraphSecurity.Engine.Json
                 return members;
             }
 
+            // Each member's wire spelling in UTF-8: the values the service sends are matched without making a string.
+            private static readonly KeyValuePair<byte[], T>[] WireNames = CreateWireNames();
+
+            private static KeyValuePair<byte[], T>[] CreateWireNames()
+            {
+                var names = new List<KeyValuePair<byte[], T>>();
+                foreach (T value in Enum.GetValues(typeof(T)))
+                    names.Add(new KeyValuePair<byte[], T>(System.Text.Encoding.UTF8.GetBytes(GraphJson.ToWire(value)), value));
+                return names.ToArray();
+            }
+
             public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {
                 if (reader.TokenType != JsonTokenType.String) return Fallback;
+                foreach (var wire in WireNames)
+                    if (reader.ValueTextEquals(wire.Key)) return wire.Value;
                 var text = reader.GetString();
                 if (Members.TryGetValue(text, out var value)) return value;
                 // Numbers and comma-separated flags, as Enum.TryParse accepts them.
