@@ -124,15 +124,14 @@ namespace GraphSecurity.Engine.Authentication
                         return Task.CompletedTask;
                     }).ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 }
+                else if (_request.OpenBrowser == null)
+                {
+                    result = await _app.AcquireTokenInteractive(_scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
+                        .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                }
                 else
                 {
-                    var interactive = _app.AcquireTokenInteractive(_scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount);
-                    if (_request.OpenBrowser != null)
-                        interactive = interactive.WithSystemWebViewOptions(new SystemWebViewOptions
-                        {
-                            OpenBrowserAsync = uri => _request.OpenBrowser(uri, cancellationToken),
-                        });
-                    result = await interactive.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                    result = await SignInThroughOwnBrowserAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (MsalException ex) when (!(ex is MsalClientException client && client.ErrorCode == "authentication_canceled" && cancellationToken.IsCancellationRequested))
@@ -141,6 +140,35 @@ namespace GraphSecurity.Engine.Authentication
             }
             _account = result.Account;
             return new AccessToken(result.AccessToken, result.ExpiresOn);
+        }
+
+        /// <summary>Seconds a sign-in through the module's own browser (the emulator's) may take before it is given up.</summary>
+        public const int OwnBrowserTimeoutSeconds = 60;
+
+        /// <summary>
+        /// The browser sign-in with the module's own headless browser. MSAL waits for the redirect to its
+        /// listener without a time limit, so a redirect that never arrives would hang the command: it is
+        /// given up after <see cref="OwnBrowserTimeoutSeconds"/>.
+        /// </summary>
+        private async Task<AuthenticationResult> SignInThroughOwnBrowserAsync(CancellationToken cancellationToken)
+        {
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                limit.CancelAfter(TimeSpan.FromSeconds(OwnBrowserTimeoutSeconds));
+                try
+                {
+                    return await _app.AcquireTokenInteractive(_scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
+                        .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = uri => _request.OpenBrowser(uri, limit.Token) })
+                        .ExecuteAsync(limit.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
+                                           (ex is OperationCanceledException || ex is MsalClientException))
+                {
+                    throw new AuthenticationFailedException(
+                        $"The browser sign-in did not come back to the module within {OwnBrowserTimeoutSeconds} s.",
+                        "Run Connect-GsTenant again; if it keeps failing, check that nothing blocks loopback connections on this machine.");
+                }
+            }
         }
 
         public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)

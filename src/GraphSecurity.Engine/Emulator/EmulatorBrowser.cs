@@ -74,8 +74,9 @@ namespace GraphSecurity.Engine.Emulator
                         using (await loopback.SendAsync(copy, cancellationToken).ConfigureAwait(false)) { }
                         return;
                     }
-                    catch (HttpRequestException)
+                    catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                     {
+                        // Not listening yet, or the attempt timed out: try again shortly.
                         await Task.Delay(100, cancellationToken).ConfigureAwait(false);
                     }
                 }
