@@ -119,11 +119,15 @@ namespace GraphSecurity.Engine.Emulator
             return stopped;
         }
 
+        /// <summary>A client for the emulator's control API: its certificate pinned, a short time-out.</summary>
+        private static HttpClient ControlClient(EmulatorInfo info) =>
+            new HttpClient(new TransportFactory(info.Thumbprint).CreateHandler()) { Timeout = TimeSpan.FromSeconds(5) };
+
         private static bool RequestShutdown(EmulatorInfo info)
         {
             try
             {
-                using (var client = new HttpClient(new TransportFactory(info.Thumbprint).CreateHandler()) { Timeout = TimeSpan.FromSeconds(5) })
+                using (var client = ControlClient(info))
                 using (var response = client.PostAsync(new Uri(info.Url, "/_emulator/shutdown"), new StringContent("")).GetAwaiter().GetResult())
                     return response.IsSuccessStatusCode;
             }
@@ -135,7 +139,7 @@ namespace GraphSecurity.Engine.Emulator
         {
             try
             {
-                using (var client = new HttpClient(new TransportFactory(info.Thumbprint).CreateHandler()) { Timeout = TimeSpan.FromSeconds(5) })
+                using (var client = ControlClient(info))
                 using (var response = await client.GetAsync(new Uri(info.Url, "/_emulator/health"), cancellationToken).ConfigureAwait(false))
                     return response.IsSuccessStatusCode;
             }

@@ -27,9 +27,6 @@ namespace GraphSecurity.Commands.Base
             _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         }
 
-        /// <summary>Work started and not yet collected.</summary>
-        public int Pending => _running.Count;
-
         public void Start(Func<CancellationToken, Task<T>> work)
         {
             var task = Task.Run(() =>

@@ -265,7 +265,7 @@ namespace GraphSecurity.Commands.TiIndicators
                     try { value = property.Value; }
                     catch (GetValueException) { continue; } // a property whose getter fails is no field
                     if (IsBlank(value)) continue;
-                    try { fields[match.Parameter.Field] = Convert(value, match.Parameter.Property.PropertyType); }
+                    try { fields[match.Parameter.Field] = AsParameterType(value, match.Parameter.Property.PropertyType); }
                     catch (PSInvalidCastException ex)
                     {
                         problems.Add($"{property.Name}: {ex.Message}");
@@ -284,7 +284,7 @@ namespace GraphSecurity.Commands.TiIndicators
         }
 
         /// <summary>A property value as the parameter's type would take it (string, string[]; objects as they are).</summary>
-        private static object Convert(object value, Type parameterType)
+        private static object AsParameterType(object value, Type parameterType)
         {
             if (value is PSObject wrapped) value = wrapped.BaseObject;
             return parameterType == typeof(object) ? value : LanguagePrimitives.ConvertTo(value, parameterType, System.Globalization.CultureInfo.InvariantCulture);
