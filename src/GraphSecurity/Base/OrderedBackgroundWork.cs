@@ -43,15 +43,15 @@ namespace GraphSecurity.Commands.Base
         /// order; waits while more than <paramref name="stillRunning"/> are pending (0: wait for all).
         /// A work's exception is thrown here, when its turn comes. Ctrl+C stops the pipeline.
         /// </summary>
-        public List<T> Collect(int stillRunning)
+        public IReadOnlyList<T> Collect(int stillRunning)
         {
-            var results = new List<T>();
+            List<T> results = null; // most calls (one per input row) find nothing finished: no list then
             while (true)
             {
                 while (_posted.TryTake(out var posted)) posted();
                 while (_running.Count > 0 && _running.Peek().IsCompleted)
-                    results.Add(_running.Dequeue().GetAwaiter().GetResult());
-                if (_running.Count <= stillRunning) return results;
+                    (results ?? (results = new List<T>())).Add(_running.Dequeue().GetAwaiter().GetResult());
+                if (_running.Count <= stillRunning) return (IReadOnlyList<T>)results ?? Array.Empty<T>();
                 try { _posted.Take(_cancellation.Token)(); }
                 catch (OperationCanceledException) { throw new System.Management.Automation.PipelineStoppedException(); }
             }

@@ -322,7 +322,7 @@ namespace GraphSecurity.Commands.TiIndicators
             EmitResults(_submitting.Collect(ThrottleLimit - 1));
         }
 
-        private void EmitResults(List<SubmittedBatch> batches)
+        private void EmitResults(IReadOnlyList<SubmittedBatch> batches)
         {
             try { EmitBatches(batches); }
             catch (PipelineStoppedException)
@@ -333,7 +333,7 @@ namespace GraphSecurity.Commands.TiIndicators
             }
         }
 
-        private void EmitBatches(List<SubmittedBatch> batches)
+        private void EmitBatches(IReadOnlyList<SubmittedBatch> batches)
         {
             foreach (var batch in batches)
             {
