@@ -52,7 +52,7 @@ namespace GraphSecurity.Engine.Tests
             var transport = Throttled(int.MaxValue);
             var ex = await Assert.ThrowsAsync<GraphServiceException>(() => new AlertService(FakeGraph.Client(transport)).GetAsync("a", CancellationToken.None));
             Assert.Equal(429, (int)ex.StatusCode);
-            Assert.Equal(GraphClient.MaxRetries + 1, transport.Requests.Count);
+            Assert.Equal(RetryPolicy.Default.MaxThrottledRetries + 1, transport.Requests.Count);
             Assert.DoesNotContain("{", ex.Message);
         }
 

@@ -60,7 +60,7 @@ namespace GraphSecurity.Engine.Tests
         private readonly List<TimeSpan> _waits = new List<TimeSpan>();
 
         private TiIndicatorUploader Uploader(FakeBackend backend) =>
-            new TiIndicatorUploader(backend, new TransientRetry(seed: 7) { Delay = (wait, _) => { _waits.Add(wait); return Task.CompletedTask; } });
+            new TiIndicatorUploader(backend, new RetryPolicy(seed: 7) { Delay = (wait, _) => { _waits.Add(wait); return Task.CompletedTask; } });
 
         private static List<TiUploadItem> Batch(int count, int firstLine = 1) =>
             Enumerable.Range(firstLine, count).Select(line =>
@@ -158,7 +158,7 @@ namespace GraphSecurity.Engine.Tests
             for (var i = 0; i < 20; i++) backend.FailBeforeApplying.Enqueue(() => Status(500));
             var results = await Uploader(backend).SubmitAsync(Batch(4), CancellationToken.None);
             Assert.All(results, r => Assert.Equal(TiIndicatorResultStatus.Failed, r.Status));
-            Assert.All(results, r => Assert.Contains("Gave up after 10 attempts", r.Error));
+            Assert.All(results, r => Assert.Contains($"Gave up after {RetryPolicy.Default.MaxTransientRetries + 1} attempts", r.Error));
             Assert.Empty(backend.Stored);
         }
 
@@ -173,7 +173,7 @@ namespace GraphSecurity.Engine.Tests
         [Fact]
         public void Backoff_grows_with_jitter_and_honours_retry_after()
         {
-            var retry = new TransientRetry(seed: 3);
+            var retry = new RetryPolicy(seed: 3);
             var delays = Enumerable.Range(1, 6).Select(a => retry.NextDelay(a, new IOException())).ToList();
             for (var a = 1; a <= 6; a++) Assert.InRange(delays[a - 1].TotalMilliseconds, 0, 500 * Math.Pow(2, a - 1));
             Assert.True(delays.Distinct().Count() > 1);

@@ -21,6 +21,9 @@ namespace GraphSecurity.Engine.Authentication
             _msalClient = new Lazy<HttpClient>(() => new HttpClient(CreateHandler()));
         }
 
+        /// <summary>True for the emulator: only its own certificate is accepted.</summary>
+        public bool IsPinned => !string.IsNullOrEmpty(_pinnedThumbprint);
+
         public HttpClientHandler CreateHandler()
         {
             var handler = new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate };

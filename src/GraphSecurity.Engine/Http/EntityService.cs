@@ -32,7 +32,13 @@ namespace GraphSecurity.Engine.Http
 
         /// <summary>PATCH with only the given fields; services that answer 204 give null.</summary>
         public virtual Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
-            Graph.SendAsync<T>(Patch, ItemUrl(id), changes, cancellationToken, returnRepresentation ? "return=representation" : null);
+            Graph.SendAsync<T>(Patch, ItemUrl(id), changes, cancellationToken, returnRepresentation ? "return=representation" : null, retry: UpdateRetry);
+
+        /// <summary>
+        /// Whether a PATCH that failed in a way that may have applied it is sent again. Setting fields to
+        /// values gives the same result twice, so yes unless the collection appends on PATCH.
+        /// </summary>
+        protected virtual RetryMode UpdateRetry => RetryMode.Repeatable;
 
         /// <summary>Adds a comment; the service answers with the whole comment list.</summary>
         public async Task<IList<AlertComment>> AddCommentAsync(string id, string comment, CancellationToken cancellationToken)

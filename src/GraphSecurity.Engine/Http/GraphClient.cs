@@ -36,16 +36,20 @@ namespace GraphSecurity.Engine.Http
     public sealed class GraphClient : IDisposable
     {
         private readonly HttpClient _http;
+        private readonly bool _toEmulator;
 
         public GraphClient(Uri graphEndpoint, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
-            : this(graphEndpoint, tokens, transport.CreateHandler(), onToken) { }
+            : this(graphEndpoint, tokens, transport.CreateHandler(), onToken, transport.IsPinned) { }
 
         /// <param name="transport">The handler that puts requests on the wire (a test double in unit tests).</param>
-        internal GraphClient(Uri graphEndpoint, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken)
+        /// <param name="toEmulator">The transport pins the emulator's certificate (for messages that say what to do).</param>
+        internal GraphClient(Uri graphEndpoint, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken, bool toEmulator = false)
         {
             GraphEndpoint = graphEndpoint;
+            _toEmulator = toEmulator;
             var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions());
-            ReplaceRetryHandler(handlers);
+            // Retries are decided in SendCoreAsync, where the whole answer (body included) is known.
+            foreach (var retryHandler in handlers.Where(h => h is RetryHandler).ToList()) handlers.Remove(retryHandler);
             handlers.Add(new AuthenticationHandler(tokens, onToken));
             handlers.Add(new RequestLogHandler());
             _http = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, transport, true);
@@ -54,54 +58,18 @@ namespace GraphSecurity.Engine.Http
 
         public Uri GraphEndpoint { get; }
 
-        /// <summary>Maximum retries of a throttled (429) or unavailable (503/504) request, each after its Retry-After.</summary>
-        public const int MaxRetries = 5;
-
-        /// <summary>
-        /// Keeps the SDK's retry handler (it honours Retry-After) with more attempts, and reports each
-        /// wait so the cmdlet can show it as progress with the seconds left.
-        /// </summary>
-        private static void ReplaceRetryHandler(IList<DelegatingHandler> handlers)
-        {
-            var index = handlers.ToList().FindIndex(h => h is RetryHandler);
-            var retry = new RetryHandler(new RetryHandlerOption
-            {
-                MaxRetry = MaxRetries,
-                // Kiota asks this for every response, successful ones included.
-                ShouldRetry = (baseDelay, attempt, response) =>
-                {
-                    if (!IsTransient(response.StatusCode)) return false;
-                    var delaySeconds = RetryAfterSeconds(response) ?? (int)Math.Pow(2, attempt) * baseDelay;
-                    if (EngineLogScope.Current is IProgressLog progress)
-                        progress.Progress(new ProgressUpdate
-                        {
-                            ActivityId = ProgressIds.RetryWait,
-                            Activity = "Waiting for Microsoft Graph",
-                            Status = $"{(int)response.StatusCode} {response.ReasonPhrase}: retry {attempt + 1} of {MaxRetries} in {delaySeconds} s (Retry-After)",
-                            SecondsRemaining = delaySeconds,
-                        });
-                    return true;
-                },
-            });
-            if (index >= 0) handlers[index] = retry; else handlers.Insert(0, retry);
-        }
-
-        /// <summary>The wait the retry handler will use: the Retry-After seconds when the service sent them.</summary>
-        private static int? RetryAfterSeconds(HttpResponseMessage response) =>
-            response.Headers.TryGetValues("Retry-After", out var values) && int.TryParse(values.FirstOrDefault(), out var seconds) ? seconds : (int?)null;
-
-        private static bool IsTransient(HttpStatusCode status) =>
-            (int)status == 429 || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
-
+        /// <summary>When failed requests are sent again and how long to wait (tests shorten the waits).</summary>
+        public RetryPolicy Retry { get; set; } = RetryPolicy.Default;
 
         /// <summary>An absolute URL for a path under an API version, e.g. ("v1.0", "security/alerts_v2").</summary>
         public Uri Url(string version, string pathAndQuery) => new Uri(GraphEndpoint, version + "/" + pathAndQuery.TrimStart('/'));
 
-        public async Task<GraphPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken)
+        /// <param name="retry">Repeatable by default; <see cref="RetryMode.NotRepeatable"/> leaves a 5xx to a caller that has a fallback.</param>
+        public async Task<GraphPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken, RetryMode retry = RetryMode.Repeatable)
         {
             List<PartialResultWarning> partial = null;
             var page = await SendCoreAsync(HttpMethod.Get, url, null, cancellationToken, null,
-                response => partial = PartialResultWarning.From(response), true,
+                response => partial = PartialResultWarning.From(response), retry,
                 json => JsonSerializer.Deserialize<GraphPage<T>>(json.AsSpan(), GraphJson.Options)).ConfigureAwait(false);
             if (partial != null) page.PartialResult = partial;
             return page;
@@ -109,38 +77,100 @@ namespace GraphSecurity.Engine.Http
 
         /// <param name="prefer">An extra Prefer value, e.g. "return=representation".</param>
         /// <param name="onResponse">Sees the successful response before its body is read (e.g. for headers).</param>
-        /// <param name="retry">False turns off the automatic retry of 429/503/504, for requests whose
-        /// retry needs a check first (a bulk create may have been applied before the 5xx).</param>
+        /// <param name="retry">Which failures are answered by sending the request again (by default: by method).</param>
         public Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null,
-            Action<HttpResponseMessage> onResponse = null, bool retry = true) =>
+            Action<HttpResponseMessage> onResponse = null, RetryMode retry = RetryMode.Auto) =>
             SendCoreAsync(method, url, body, cancellationToken, prefer, onResponse, retry,
                 json => JsonSerializer.Deserialize<T>(json.AsSpan(), GraphJson.Options));
 
-        /// <param name="parse">Turns the whole response body into the result.</param>
+        /// <summary>
+        /// Sends the request, and again after a failure its <paramref name="retry"/> mode allows, waiting
+        /// Retry-After or a growing backoff. An attempt counts as failed until its whole body has been read
+        /// and parsed, so a dropped or cut-off answer is retried like a 5xx. After the last attempt the
+        /// failure is thrown: <see cref="GraphServiceException"/> for an error answer, else
+        /// <see cref="ServiceConnectionException"/>.
+        /// </summary>
         private async Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer,
-            Action<HttpResponseMessage> onResponse, bool retry, Func<ArraySegment<byte>, T> parse)
+            Action<HttpResponseMessage> onResponse, RetryMode retry, Func<ArraySegment<byte>, T> parse)
+        {
+            var mode = retry == RetryMode.Auto ? RetryPolicy.ForMethod(method) : retry;
+            var content = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Options);
+            var policy = Retry;
+            var retries = policy.NewBudget();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await SendOnceAsync(method, url, content, attempt, cancellationToken, prefer, onResponse, parse).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is GraphServiceException) && !(ex is ServiceConnectionException))
+                {
+                    // A transport failure: give it words, then decide like for any failure.
+                    var failure = ToConnectionFailure(ex, method, url, attempt);
+                    if (failure == null) throw;
+                    if (!await ShouldRetryAsync(policy, mode, failure, retries, attempt, method, url, cancellationToken).ConfigureAwait(false)) throw failure;
+                }
+                catch (GraphServiceException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    if (!await ShouldRetryAsync(policy, mode, ex, retries, attempt, method, url, cancellationToken).ConfigureAwait(false))
+                        throw attempt > 1 ? ex.AfterAttempts(attempt) : ex;
+                }
+            }
+        }
+
+        /// <summary>Waits and says so when the failure may be retried; false when it is final.</summary>
+        private async Task<bool> ShouldRetryAsync(RetryPolicy policy, RetryMode mode, Exception failure, RetryBudget retries,
+            int attempt, HttpMethod method, Uri url, CancellationToken cancellationToken)
+        {
+            var kind = RetryPolicy.Classify(failure, cancellationToken);
+            if (!RetryPolicy.Retries(mode, kind) || !retries.TryTake(kind)) return false;
+            var done = retries.Taken(kind);
+            var max = retries.Limit(kind);
+            var wait = policy.NextDelay(done, failure);
+            var why = RetryPolicy.Describe(failure);
+            EngineLogScope.Current.Verbose($"{method} {url} failed ({why}); retry {done} of {max} in {wait.TotalSeconds:0.0} s.");
+            if (EngineLogScope.Current is IProgressLog progress)
+                progress.Progress(new ProgressUpdate
+                {
+                    ActivityId = ProgressIds.RetryWait,
+                    Activity = "Waiting for Microsoft Graph",
+                    Status = $"{why}: retry {done} of {max} in {wait.TotalSeconds:0.#} s{(failure is GraphServiceException g && g.RetryAfter.HasValue ? " (Retry-After)" : "")}",
+                    SecondsRemaining = (int)Math.Round(wait.TotalSeconds),
+                });
+            await policy.Delay(wait, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        private ServiceConnectionException ToConnectionFailure(Exception exception, HttpMethod method, Uri url, int attempt)
+        {
+            ConnectionFailure failure;
+            if (RetryPolicy.Find<System.Security.Authentication.AuthenticationException>(exception) != null) failure = ConnectionFailure.CertificateRejected;
+            else if (exception is HttpRequestException http)
+                failure = RetryPolicy.Classify(http, CancellationToken.None) == FailureKind.Unreachable ? ConnectionFailure.Unreachable : ConnectionFailure.ConnectionLost;
+            else if (exception is IOException) failure = ConnectionFailure.ConnectionLost;
+            else if (exception is JsonException) failure = ConnectionFailure.InvalidAnswer;
+            else if (exception is OperationCanceledException) failure = ConnectionFailure.TimedOut;
+            else return null;
+            return new ServiceConnectionException(failure, method.Method, url, attempt, _toEmulator, exception);
+        }
+
+        private async Task<T> SendOnceAsync<T>(HttpMethod method, Uri url, byte[] content, int attempt, CancellationToken cancellationToken, string prefer,
+            Action<HttpResponseMessage> onResponse, Func<ArraySegment<byte>, T> parse)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
-                if (!retry)
-                    request.Properties[typeof(RetryHandlerOption).FullName] = new RetryHandlerOption { MaxRetry = 0, ShouldRetry = (delay, attempt, response) => false };
                 request.Headers.Add("Accept", "application/json");
                 // The module knows every evolvable enum member, so it asks for the real values instead of unknownFutureValue.
                 request.Headers.Add("Prefer", "include-unknown-enum-members");
                 if (prefer != null) request.Headers.Add("Prefer", prefer);
-                if (body != null)
-                    request.Content = new StringContent(JsonSerializer.Serialize(body, GraphJson.Options), Encoding.UTF8, "application/json");
+                if (attempt > 1) request.Headers.Add("Retry-Attempt", (attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (content != null)
+                {
+                    request.Content = new ByteArrayContent(content);
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
 
-                HttpResponseMessage sent;
-                try
-                {
-                    sent = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                }
-                catch (AggregateException retries) when (retries.InnerExceptions.LastOrDefault() is Microsoft.Kiota.Abstractions.ApiException last)
-                {
-                    throw RetriesExhausted(request, last, retries.InnerExceptions.Count);
-                }
-                using (var response = sent)
+                using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
                 {
                     if (!response.IsSuccessStatusCode)
                         throw await ReadErrorAsync(request, response).ConfigureAwait(false);
@@ -180,26 +210,11 @@ namespace GraphSecurity.Engine.Http
         {
             var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             return ParseError(request, response.StatusCode, text, Header(response, "request-id"), Header(response, "client-request-id"),
-                response.Headers.RetryAfter?.Delta, null);
-        }
-
-        /// <summary>
-        /// The retry handler gave up (429/503/504 answered every retry) and threw instead of returning the
-        /// last answer: the same exception as for any error answer, from the last attempt's status and body.
-        /// </summary>
-        private static GraphServiceException RetriesExhausted(HttpRequestMessage request, Microsoft.Kiota.Abstractions.ApiException last, int attempts)
-        {
-            var text = last.Message ?? "";
-            var body = text.IndexOf('{');
-            TimeSpan? retryAfter = null;
-            if (last.ResponseHeaders != null && last.ResponseHeaders.TryGetValue("Retry-After", out var values) &&
-                int.TryParse(values.FirstOrDefault(), out var seconds)) retryAfter = TimeSpan.FromSeconds(seconds);
-            return ParseError(request, (HttpStatusCode)last.ResponseStatusCode, body < 0 ? "" : text.Substring(body), null, null, retryAfter,
-                $" (still failing after {attempts} attempts)");
+                response.Headers.RetryAfter?.Delta);
         }
 
         private static GraphServiceException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string requestId,
-            string clientRequestId, TimeSpan? retryAfter, string suffix)
+            string clientRequestId, TimeSpan? retryAfter)
         {
             string code = null, message = null, date = null;
             try
@@ -224,7 +239,7 @@ namespace GraphSecurity.Engine.Http
                 message = text.Length > 300 ? text.Substring(0, 300) : text;
             }
 
-            return new GraphServiceException(status, code, message + suffix, requestId, clientRequestId, date, retryAfter,
+            return new GraphServiceException(status, code, message, requestId, clientRequestId, date, retryAfter,
                 request.Method.Method, request.RequestUri);
         }
 

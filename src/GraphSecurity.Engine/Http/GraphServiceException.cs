@@ -30,6 +30,13 @@ namespace GraphSecurity.Engine.Http
         public TimeSpan? RetryAfter { get; }
         public string Method { get; }
         public Uri RequestUri { get; }
+        /// <summary>How many times the request was sent (more than one when it was retried).</summary>
+        public int Attempts { get; private set; } = 1;
+
+        /// <summary>The same failure, saying how many attempts were made.</summary>
+        public GraphServiceException AfterAttempts(int attempts) =>
+            new GraphServiceException(StatusCode, Code, (ServiceMessage ?? "").TrimEnd('.') + $" (still failing after {attempts} attempts)", RequestId,
+                ClientRequestId, Date, RetryAfter, Method, RequestUri) { Attempts = attempts };
 
         private static string Compose(HttpStatusCode status, string code, string message, string requestId)
         {

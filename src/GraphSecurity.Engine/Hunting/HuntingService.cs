@@ -38,7 +38,8 @@ namespace GraphSecurity.Engine.Hunting
         {
             var body = new Dictionary<string, object> { ["Query"] = query };
             if (!string.IsNullOrEmpty(timespan)) body["Timespan"] = timespan;
-            var json = await _graph.SendAsync<JsonElement>(HttpMethod.Post, _graph.Url("v1.0", "security/runHuntingQuery"), body, cancellationToken).ConfigureAwait(false);
+            var json = await _graph.SendAsync<JsonElement>(HttpMethod.Post, _graph.Url("v1.0", "security/runHuntingQuery"), body, cancellationToken,
+                retry: RetryMode.Repeatable /* a query changes nothing */).ConfigureAwait(false);
             return Parse(json);
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Alerts;
@@ -52,7 +53,9 @@ namespace GraphSecurity.Engine.Incidents
 
         public override async Task<Incident> GetAsync(string id, CancellationToken cancellationToken, string expand = null)
         {
-            try { return await base.GetAsync(id, cancellationToken, expand).ConfigureAwait(false); }
+            if (expand != AlertsNavigation) return await base.GetAsync(id, cancellationToken, expand).ConfigureAwait(false);
+            // A 5xx is not retried: reading the parts separately is the better second try.
+            try { return await Graph.SendAsync<Incident>(HttpMethod.Get, ItemUrl(id, "?$expand=" + AlertsNavigation), null, cancellationToken, retry: RetryMode.NotRepeatable).ConfigureAwait(false); }
             catch (GraphServiceException ex) when (expand == AlertsNavigation && IsServerFailure(ex))
             {
                 EngineLogScope.Current.Verbose($"$expand=alerts failed ({(int)ex.StatusCode}); reading incident {id} and its alerts separately.");
@@ -97,7 +100,8 @@ namespace GraphSecurity.Engine.Incidents
             {
                 if (!_fallenBack)
                 {
-                    try { return await _service.Graph.GetPageAsync<Incident>(url, cancellationToken).ConfigureAwait(false); }
+                    // A 5xx is not retried: the fallback is the better second try.
+                    try { return await _service.Graph.GetPageAsync<Incident>(url, cancellationToken, RetryMode.NotRepeatable).ConfigureAwait(false); }
                     catch (GraphServiceException ex) when (IsServerFailure(ex))
                     {
                         _fallenBack = true;

@@ -37,6 +37,12 @@ namespace GraphSecurity.Engine
 
         public Uri FirstPage => _firstPage;
 
+        /// <summary>How far the current (or last) read got: items handed to the consumer and pages read, also when it failed half-way.</summary>
+        public PageReadResult Progress { get; private set; } = new PageReadResult();
+
+        /// <summary>The page being read, or the one whose request failed; null before the read starts and after it ends.</summary>
+        public Uri CurrentPage { get; private set; }
+
         /// <summary>
         /// Keeps only the items it accepts (a client-side part of a query). Limits and counts then
         /// apply to the kept items, and the service's @odata.count is not passed on (it counts the unfiltered set).
@@ -56,11 +62,12 @@ namespace GraphSecurity.Engine
         public async Task<PageReadResult> ReadAsync(long? maxItems, bool followNextLinks,
             Func<IReadOnlyList<T>, long?, Task> onPage, CancellationToken cancellationToken)
         {
-            var result = new PageReadResult();
+            var result = Progress = new PageReadResult();
             var url = _firstPage;
             while (url != null)
             {
-                var page = await (FetchPage ?? _graph.GetPageAsync<T>)(url, cancellationToken).ConfigureAwait(false);
+                CurrentPage = url;
+                var page = await (FetchPage != null ? FetchPage(url, cancellationToken) : _graph.GetPageAsync<T>(url, cancellationToken)).ConfigureAwait(false);
                 result.Pages++;
                 if (page.PartialResult.Count > 0)
                 {
@@ -91,6 +98,7 @@ namespace GraphSecurity.Engine
                 }
                 url = new Uri(page.NextLink);
             }
+            CurrentPage = null;
             return result;
         }
     }

@@ -80,6 +80,9 @@ namespace GraphSecurity.Engine.SecureScore
     /// <summary>secureScoreControlProfiles (v1.0). Updates are flat (state, assignedTo, comment) and must carry vendorInformation.</summary>
     public sealed class ControlProfileService : GatedEntityService<SecureScoreControlProfile>
     {
+        /// <summary>Each PATCH appends a controlStateUpdates entry: sent again only when the service certainly did nothing.</summary>
+        protected override RetryMode UpdateRetry => RetryMode.NotRepeatable;
+
         public const string CollectionPath = "security/secureScoreControlProfiles";
 
         public ControlProfileService(GraphClient graph) : base(graph, CollectionPath) { }

@@ -106,7 +106,7 @@ namespace GraphSecurity.Engine.TiIndicators
         private async Task<IReadOnlyList<TiItemOutcome>> BulkAsync<TItem>(string action, IReadOnlyList<TItem> items, CancellationToken cancellationToken)
         {
             var page = await Graph.SendAsync<GraphPage<JsonElement>>(HttpMethod.Post, Graph.Url(Version, Path + "/" + action),
-                new Dictionary<string, object> { ["value"] = items }, cancellationToken, retry: false).ConfigureAwait(false);
+                new Dictionary<string, object> { ["value"] = items }, cancellationToken, retry: RetryMode.None).ConfigureAwait(false);
             if (page == null || page.Value.Count != items.Count)
                 throw new JsonException($"{action} answered {page?.Value.Count ?? 0} results for {items.Count} items.");
             return page.Value.Select(ToOutcome).ToList();

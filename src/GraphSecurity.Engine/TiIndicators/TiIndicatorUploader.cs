@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.TiIndicators
 {
@@ -22,19 +23,23 @@ namespace GraphSecurity.Engine.TiIndicators
     /// <item>inputs whose externalId already exists for their target product are Skipped (a re-run creates nothing);</item>
     /// <item>the rest go in one bulk request; per-item failures map back to their inputs;</item>
     /// <item>429 waits Retry-After and sends again; after an ambiguous failure (5xx, timeout, dropped answer)
-    /// the batch's externalIds are looked up first and only the missing items are sent again.</item>
+    /// the batch's externalIds are looked up first and only the missing items are sent again;</item>
+    /// <item>when nothing answers, the batch's items fail as not sent, and so do those of every later
+    /// batch of the run (<see cref="UnreachableServiceGuard"/>), without another request.</item>
     /// </list>
-    /// Every input gets exactly one result.
+    /// Every input gets exactly one result. One uploader serves a whole run; batches may be submitted concurrently.
     /// </summary>
     public sealed class TiIndicatorUploader
     {
         private readonly ITiIndicatorBackend _backend;
-        private readonly TransientRetry _retry;
+        private readonly RetryPolicy _retry;
+        private readonly UnreachableServiceGuard _unreachable;
 
-        public TiIndicatorUploader(ITiIndicatorBackend backend, TransientRetry retry)
+        public TiIndicatorUploader(ITiIndicatorBackend backend, RetryPolicy retry, UnreachableServiceGuard unreachable = null)
         {
             _backend = backend;
             _retry = retry;
+            _unreachable = unreachable ?? new UnreachableServiceGuard();
         }
 
         public async Task<IReadOnlyList<TiIndicatorResult>> SubmitAsync(IReadOnlyList<TiUploadItem> batch, CancellationToken cancellationToken)
@@ -51,6 +56,11 @@ namespace GraphSecurity.Engine.TiIndicators
             }
 
             var attempts = 1;
+            if (_unreachable.Failure != null)
+            {
+                foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, NotSent(_unreachable.Failure));
+                pending.Clear();
+            }
             try
             {
                 foreach (var existing in await FindAsync(batch, pending, cancellationToken).ConfigureAwait(false))
@@ -60,10 +70,11 @@ namespace GraphSecurity.Engine.TiIndicators
                 }
                 attempts = await SendAsync(batch, pending, results, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (TransientRetry.Classify(ex, cancellationToken) != FailureKind.Fatal)
+            catch (Exception ex) when (RetryPolicy.Classify(ex, cancellationToken) != FailureKind.Fatal)
             {
                 // The first existence check kept failing: nothing of this batch was sent.
-                foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, "Could not check for existing indicators: " + ex.Message);
+                var why = _unreachable.Observe(ex, cancellationToken) ? NotSent(ex) : "Not sent: could not check for existing indicators: " + ex.Message;
+                foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, why);
             }
 
             foreach (var i in repeats)
@@ -80,24 +91,20 @@ namespace GraphSecurity.Engine.TiIndicators
         private async Task<int> SendAsync(IReadOnlyList<TiUploadItem> batch, List<int> pending, TiIndicatorResult[] results, CancellationToken cancellationToken)
         {
             var attempt = 0;
+            var budget = _retry.NewBudget();
             var mayExist = false;
             Exception lastFailure = null;
             while (pending.Count > 0)
             {
-                if (attempt >= _retry.MaxAttempts)
-                {
-                    foreach (var i in pending)
-                        Resolve(results[i], TiIndicatorResultStatus.Failed, null, $"Gave up after {attempt} attempts: {lastFailure?.Message}");
-                    break;
-                }
                 attempt++;
                 if (mayExist)
                 {
                     // The previous attempt may have been applied: what exists now was created by it.
                     Dictionary<int, TiIndicator> createdByThen;
                     try { createdByThen = await FindAsync(batch, pending, cancellationToken).ConfigureAwait(false); }
-                    catch (Exception ex) when (TransientRetry.Classify(ex, cancellationToken) != FailureKind.Fatal)
+                    catch (Exception ex) when (RetryPolicy.Classify(ex, cancellationToken) != FailureKind.Fatal)
                     {
+                        _unreachable.Observe(ex, cancellationToken);
                         foreach (var i in pending)
                             Resolve(results[i], TiIndicatorResultStatus.Failed, null, $"May or may not have been created ({lastFailure?.Message}); the check failed: {ex.Message}");
                         break;
@@ -122,11 +129,13 @@ namespace GraphSecurity.Engine.TiIndicators
                         else Resolve(results[pending[k]], TiIndicatorResultStatus.Failed, null, outcome.Message);
                     }
                     pending = again;
-                    if (pending.Count > 0) await _retry.WaitAsync(attempt, lastFailure, cancellationToken).ConfigureAwait(false);
+                    if (pending.Count == 0) break;
+                    if (!budget.TryTake(FailureKind.Ambiguous)) { GiveUp(pending, results, attempt, lastFailure); break; }
+                    await _retry.WaitAsync(attempt, lastFailure, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    var kind = TransientRetry.Classify(ex, cancellationToken);
+                    var kind = RetryPolicy.Classify(ex, cancellationToken);
                     if (kind == FailureKind.Fatal) throw;
                     if (kind == FailureKind.Permanent)
                     {
@@ -135,11 +144,26 @@ namespace GraphSecurity.Engine.TiIndicators
                     }
                     lastFailure = ex;
                     mayExist |= kind == FailureKind.Ambiguous;
+                    if (!budget.TryTake(kind))
+                    {
+                        // Nothing answered: this batch and the rest of the run are reported as not sent.
+                        if (_unreachable.Observe(ex, cancellationToken)) { foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, NotSent(ex)); }
+                        else GiveUp(pending, results, attempt, ex);
+                        break;
+                    }
                     await _retry.WaitAsync(attempt, ex, cancellationToken).ConfigureAwait(false);
                 }
             }
             return attempt;
         }
+
+        private static void GiveUp(List<int> pending, TiIndicatorResult[] results, int attempts, Exception lastFailure)
+        {
+            foreach (var i in pending)
+                Resolve(results[i], TiIndicatorResultStatus.Failed, null, $"Gave up after {attempts} attempts: {lastFailure?.Message}");
+        }
+
+        private static string NotSent(Exception unreachable) => "Not sent: " + unreachable.Message;
 
         /// <summary>Which of the pending items already exist (by externalId and target product), with the existing indicator.</summary>
         private async Task<Dictionary<int, TiIndicator>> FindAsync(IReadOnlyList<TiUploadItem> batch, List<int> pending, CancellationToken cancellationToken)
@@ -147,7 +171,8 @@ namespace GraphSecurity.Engine.TiIndicators
             var found = new Dictionary<int, TiIndicator>();
             if (pending.Count == 0) return found;
             var externalIds = pending.Select(i => batch[i].Draft.ExternalId).ToList();
-            var existing = await _retry.RunAsync(token => _backend.FindByExternalIdsAsync(externalIds, token), cancellationToken).ConfigureAwait(false);
+            // A read: the HTTP layer retries it.
+            var existing = await _backend.FindByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
             var byKey = new Dictionary<string, TiIndicator>(StringComparer.OrdinalIgnoreCase);
             foreach (var indicator in existing) byKey[indicator.ExternalId + "|" + indicator.TargetProduct] = indicator;
             foreach (var i in pending)

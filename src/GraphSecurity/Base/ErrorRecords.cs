@@ -26,6 +26,7 @@ namespace GraphSecurity.Commands.Base
                 case PartialResultException partial:
                     return Record(partial, "PartialResult", ErrorCategory.ResourceUnavailable, target, partial.Message,
                         "Retry later, or leave out -FailOnPartialResult to get the results of the providers that answered (with a warning per failing provider).");
+                case ServiceConnectionException connection: return FromConnection(connection, target);
                 case AuthenticationFailedException auth:
                     return Record(auth, "AuthenticationFailed", ErrorCategory.AuthenticationError, target, auth.Message, auth.RecommendedAction);
                 case HttpRequestException http:
@@ -33,6 +34,9 @@ namespace GraphSecurity.Commands.Base
                     return Record(http, "GraphUnreachable", ErrorCategory.ConnectionError, target,
                         $"Could not reach the service: {reason}",
                         "Check the network path to the Graph and login endpoints (proxy, firewall), or that the emulator is running.");
+                case IOException io when !(io is FileNotFoundException):
+                    return Record(io, "ConnectionLost", ErrorCategory.ConnectionError, target,
+                        $"The connection to the service broke: {io.Message}", "Try again; -Verbose shows each request and retry.");
                 case TimeoutException timeout:
                     return Record(timeout, "OperationTimedOut", ErrorCategory.OperationTimeout, target, timeout.Message, null);
                 case FileNotFoundException missing:
@@ -41,6 +45,30 @@ namespace GraphSecurity.Commands.Base
                     return Record(argument, "InvalidArgument", ErrorCategory.InvalidArgument, target, argument.Message, null);
                 default:
                     return Record(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target, exception.Message, null);
+            }
+        }
+
+        private static ErrorRecord FromConnection(ServiceConnectionException ex, object target)
+        {
+            var tries = ex.Attempts > 1 ? $"It was tried {ex.Attempts} times. " : "";
+            switch (ex.Failure)
+            {
+                case ConnectionFailure.Unreachable:
+                    return Record(ex, "ServiceUnreachable", ErrorCategory.ConnectionError, target, ex.Message, ex.ToEmulator
+                        ? "Start an emulator (Start-GsEmulator) and connect to it again with Connect-GsTenant -Emulator."
+                        : $"{tries}Check the network path to {ex.Endpoint} (proxy, firewall, DNS), then run the command again.");
+                case ConnectionFailure.CertificateRejected:
+                    return Record(ex, ex.ToEmulator ? "EmulatorChanged" : "TlsFailed", ex.ToEmulator ? ErrorCategory.ConnectionError : ErrorCategory.SecurityError,
+                        target, ex.Message, ex.ToEmulator
+                            ? "Run Connect-GsTenant -Emulator again (with the same -Name to replace this connection)."
+                            : $"Check that nothing between you and {ex.Endpoint} replaces its certificate (a TLS-inspecting proxy needs its root trusted).");
+                case ConnectionFailure.TimedOut:
+                    return Record(ex, "OperationTimedOut", ErrorCategory.OperationTimeout, target, ex.Message,
+                        $"{tries}Try again later; -Verbose shows each request and retry.");
+                default:
+                    return Record(ex, ex.Failure == ConnectionFailure.InvalidAnswer ? "InvalidAnswer" : "ConnectionLost",
+                        ex.Failure == ConnectionFailure.InvalidAnswer ? ErrorCategory.InvalidResult : ErrorCategory.ConnectionError, target, ex.Message,
+                        $"{tries}Try again later; -Verbose shows each request and retry.");
             }
         }
 
@@ -77,7 +105,7 @@ namespace GraphSecurity.Commands.Base
                 default:
                     id = ex.StatusCode >= HttpStatusCode.InternalServerError ? "GraphServiceError" : "GraphRequestFailed";
                     category = ex.StatusCode >= HttpStatusCode.InternalServerError ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidOperation;
-                    action = "Try again later; if it persists, quote the request-id to Microsoft support.";
+                    action = (ex.Attempts > 1 ? $"It was tried {ex.Attempts} times. " : "") + "Try again later; if it persists, quote the request-id to Microsoft support.";
                     break;
             }
             return Record(ex, id, category, target, ex.Message, action);

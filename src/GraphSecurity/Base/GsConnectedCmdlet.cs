@@ -78,6 +78,11 @@ namespace GraphSecurity.Commands.Base
         protected override ErrorRecord CreateErrorRecord(Exception exception, object target, GraphConnection connection)
         {
             var record = base.CreateErrorRecord(exception, target, connection);
+            if (connection != null)
+                record.ErrorDetails = new ErrorDetails($"{record.ErrorDetails.Message.TrimEnd()} (connection '{connection.Name}', tenant {connection.TenantId})")
+                {
+                    RecommendedAction = record.ErrorDetails.RecommendedAction,
+                };
             var requirement = Requirement;
             if (exception is GraphServiceException graph && (int)graph.StatusCode == 403 && requirement != null)
             {

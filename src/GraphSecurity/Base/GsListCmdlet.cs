@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using GraphSecurity.Engine;
 using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 
@@ -93,7 +94,40 @@ namespace GraphSecurity.Commands.Base
                 }
             }
             catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, query.BuildFilter(), connection); }
+            catch (Exception ex) when (ReadWasCutShort(ex))
+            {
+                ThrowTerminatingError(ReadStopped(ex, reader, connection, resumable: keep == null));
+            }
+            catch (Exception ex) { WriteErrorFor(ex, connection.ToInfo(false), connection); }
+        }
+
+        /// <summary>
+        /// True when a read failed for a reason that retries are meant to overcome and they were spent:
+        /// the output is incomplete, which a script must not mistake for the whole answer.
+        /// </summary>
+        private bool ReadWasCutShort(Exception exception)
+        {
+            var kind = RetryPolicy.Classify(exception, CancellationToken);
+            return kind == FailureKind.Throttled || kind == FailureKind.Ambiguous || kind == FailureKind.Unreachable;
+        }
+
+        /// <summary>The terminating error of a read that gave up: how far it got, the page that failed, and how to go on.</summary>
+        private ErrorRecord ReadStopped<TItem>(Exception exception, PageReader<TItem> reader, GraphConnection connection, bool resumable)
+        {
+            var record = CreateErrorRecord(exception, connection.ToInfo(false), connection);
+            var progress = reader.Progress;
+            var written = progress.ItemsDelivered;
+            var page = reader.CurrentPage;
+            record.ErrorDetails = new ErrorDetails(
+                $"Reading {ItemsName} stopped after {written:N0} {ItemsName} on {progress.Pages} page(s); none was written twice. {record.ErrorDetails.Message}" +
+                (page != null ? $" The page that failed: {page}" : ""))
+            {
+                RecommendedAction = record.ErrorDetails.RecommendedAction +
+                    (resumable && written > 0
+                        ? $" To read only what is missing, run the command again with -Skip {(long)PagingParameters.Skip + written} (items added since may shift the order)."
+                        : " Run the command again when the service answers."),
+            };
+            return record;
         }
 
         /// <summary>Gets items by id; an unknown id is a non-terminating error carrying that id.</summary>

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Reflection;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Json;
 using GraphSecurity.Engine.TiIndicators;
 
@@ -167,7 +168,9 @@ namespace GraphSecurity.Commands.TiIndicators
         private bool _declined;
         private long _line;
         private readonly Dictionary<string, List<TiUploadItem>> _buffers = new Dictionary<string, List<TiUploadItem>>();
-        private readonly Dictionary<string, ITiIndicatorBackend> _backends = new Dictionary<string, ITiIndicatorBackend>();
+        private readonly Dictionary<string, TiIndicatorUploader> _uploaders = new Dictionary<string, TiIndicatorUploader>();
+        /// <summary>Shared by every batch: once the service is found unreachable, the rest of the run is reported as not sent.</summary>
+        private readonly UnreachableServiceGuard _unreachable = new UnreachableServiceGuard();
         private OrderedBackgroundWork<SubmittedBatch> _submitting;
         private readonly SortedDictionary<string, long> _planned = new SortedDictionary<string, long>();
         private readonly Dictionary<TiIndicatorResultStatus, long> _counts = new Dictionary<TiIndicatorResultStatus, long>();
@@ -307,15 +310,14 @@ namespace GraphSecurity.Commands.TiIndicators
             var batch = _buffers[targetProduct];
             if (batch.Count == 0) return;
             _buffers[targetProduct] = new List<TiUploadItem>(BatchSize);
-            if (!_backends.TryGetValue(targetProduct, out var backend))
-                _backends[targetProduct] = backend = TiIndicatorBackends.For(_connection.Graph, targetProduct);
+            if (!_uploaders.TryGetValue(targetProduct, out var uploader))
+                _uploaders[targetProduct] = uploader = new TiIndicatorUploader(TiIndicatorBackends.For(_connection.Graph, targetProduct), new RetryPolicy(), _unreachable);
 
             _submitting = _submitting ?? new OrderedBackgroundWork<SubmittedBatch>(this, CancellationToken);
             _submitting.Start(async token =>
             {
                 var submitted = new SubmittedBatch { Items = batch };
-                // One retry policy per batch: its random jitter is not shared between threads.
-                try { submitted.Results = await new TiIndicatorUploader(backend, new TransientRetry()).SubmitAsync(batch, token).ConfigureAwait(false); }
+                try { submitted.Results = await uploader.SubmitAsync(batch, token).ConfigureAwait(false); }
                 catch (Exception ex) { submitted.Failure = ex; }
                 return submitted;
             });

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.TiIndicators;
 
 namespace GraphSecurity.Commands.TiIndicators
@@ -20,6 +21,9 @@ namespace GraphSecurity.Commands.TiIndicators
         private readonly List<TItem> _buffer = new List<TItem>();
         private GraphConnection _connection;
         private ITiIndicatorBackend _backend;
+        private readonly RetryPolicy _retry = new RetryPolicy();
+        /// <summary>Once the service is found unreachable, the remaining batches are reported without being sent.</summary>
+        private readonly UnreachableServiceGuard _unreachable = new UnreachableServiceGuard();
 
         /// <summary>Items per bulk request (1–100).</summary>
         [Parameter]
@@ -53,11 +57,13 @@ namespace GraphSecurity.Commands.TiIndicators
             IReadOnlyList<TiItemOutcome> outcomes;
             try
             {
-                outcomes = Run(token => new TransientRetry().RunAsync(t => { Interlocked.Increment(ref attempts); return SendAsync(_backend, batch, t); }, token));
+                if (_unreachable.Failure != null) throw _unreachable.Failure;
+                outcomes = Run(token => _retry.RunAsync(t => { Interlocked.Increment(ref attempts); return SendAsync(_backend, batch, t); }, token));
             }
             catch (PipelineStoppedException) { throw; }
             catch (Exception ex)
             {
+                _unreachable.Observe(ex, CancellationToken);
                 foreach (var item in batch) WriteErrorFor(ex, item, Target);
                 return;
             }
