@@ -26,7 +26,11 @@ public class FaultInjectionTests : IClassFixture<ClockedEmulatorFixture>, IAsync
     }
 
     [Theory]
+    [InlineData(400, "BadRequest", "Invalid request.")]
+    [InlineData(404, "NotFound", "The requested resource does not exist.")]
+    [InlineData(410, "Gone", "The requested resource is no longer available.")]
     [InlineData(500, "UnknownError", "")]
+    [InlineData(502, "BadGateway", "The gateway did not receive a valid response.")]
     [InlineData(503, "ServiceNotAvailable", "The service is temporarily unavailable. Please retry later.")]
     [InlineData(504, "GatewayTimeout", "The operation timed out.")]
     public async Task Server_errors_have_the_graph_bodies(int status, string code, string message)
@@ -64,6 +68,27 @@ public class FaultInjectionTests : IClassFixture<ClockedEmulatorFixture>, IAsync
         Assert.Equal(503, status);
         Assert.Equal("temporarily_unavailable", body.GetProperty("error").GetString());
         Assert.StartsWith("AADSTS90033: ", body.GetProperty("error_description").GetString());
+    }
+
+    [Fact]
+    public async Task A_retired_rule_answers_every_matching_request_as_a_removed_api()
+    {
+        await SetAsync(new { route = "/v1.0/security/alerts_v2*", retired = true });
+        for (var i = 0; i < 3; i++)
+        {
+            var (status, error) = await ErrorAsync(await _f.SendAsync(HttpMethod.Get, Alerts));
+            Assert.Equal(400, status);
+            Assert.Equal("Resource not found for the segment 'alerts_v2'.", error.GetProperty("message").GetString());
+        }
+        Assert.Equal(200, (int)(await _f.SendAsync(HttpMethod.Get, "/v1.0/security/incidents?$top=1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Other_error_statuses_are_refused()
+    {
+        var (status, body) = await _f.PostJsonAsync("/_emulator/faults", new { rules = new[] { new { route = "*", errorRate = 0.5, errorStatuses = new[] { 418 } } } });
+        Assert.Equal(400, status);
+        Assert.Contains("400, 404, 410, 500, 502, 503, 504", body.GetProperty("error").GetString());
     }
 
     [Fact]

@@ -9,6 +9,29 @@ public class SecureScoreTests : IClassFixture<EmulatorFixture>
     private readonly EmulatorFixture _f;
     public SecureScoreTests(EmulatorFixture f) => _f = f;
 
+    /// <summary>Controls whose score dropped from one day to the next (the days newest first).</summary>
+    private static List<int> DropsPerDay(List<Graph.SecureScore.SecureScore> days) =>
+        Enumerable.Range(0, days.Count - 1).Select(d =>
+        {
+            var today = days[d].ControlScores.ToDictionary(c => (string)c["controlName"], c => (double)c["score"]);
+            return days[d + 1].ControlScores.Count(c => today.TryGetValue((string)c["controlName"], out var score) && score < (double)c["score"]);
+        }).ToList();
+
+    [Theory]
+    [InlineData(EmulatorFixture.Seed)]
+    [InlineData(1)]
+    [InlineData(20260501)]
+    public void Regressions_are_a_few_controls_for_a_few_days_including_the_latest_day(int seed)
+    {
+        foreach (var tenant in new[] { TenantDirectory.DefaultTenantId, "d4c3b2a1-0f9e-4d8c-b7a6-5f4e3d2c1b0a" })
+        {
+            var drops = DropsPerDay(new Data.SecureScoreSeeder(seed, tenant, EmulatorFixture.Now).Scores());
+            Assert.InRange(drops[0], 0, 3);            // the latest day against the one before
+            Assert.All(drops, n => Assert.InRange(n, 0, 3));
+            Assert.Contains(drops, n => n > 0);        // but the 90 days do hold some
+        }
+    }
+
     [Fact]
     public async Task Ninety_daily_scores_newest_first_referencing_control_profiles()
     {

@@ -54,6 +54,13 @@ public static class ControlEndpoints
             return Results.Json(throttle.Settings, AlertControl.Json);
         });
 
+        g.MapGet("/retired", (RetiredApis retired) => Results.Json(new { retired = retired.Retired }));
+        g.MapPost("/retired", (RetiredSwitch body, RetiredApis retired) =>
+        {
+            retired.Set(body?.Api ?? throw new ArgumentException("'api' is required."), body.Retired);
+            return Results.Json(new { retired = retired.Retired });
+        });
+
         g.MapGet("/counters", (RequestCounters counters) => Results.Json(counters.Describe()));
         g.MapDelete("/counters", (RequestCounters counters) =>
         {
@@ -98,6 +105,9 @@ public static class ControlEndpoints
                 : Results.Json(AlertControl.Describe(updated));
         });
     }
+
+    /// <summary>Body of <c>POST /_emulator/retired</c>: {"api": "tiIndicators", "retired": true}.</summary>
+    public sealed record RetiredSwitch(string Api, bool Retired = true);
 
     /// <summary>Body of <c>/_emulator/devicecode/approve</c> and <c>/decline</c>.</summary>
     public sealed record DeviceCodeDecision(string UserCode, string User);

@@ -6,7 +6,8 @@ namespace GraphSecurity.Emulator.Control;
 /// <summary>
 /// One fault rule. <see cref="Route"/> is a glob on the request path (<c>*</c> = any characters, case-insensitive),
 /// e.g. <c>/v1.0/security/alerts_v2*</c>. Per matching request one seeded random draw picks at most one of:
-/// drop, throttle (429), error (5xx), truncate, in that order of the rates; latency applies to every matching request.
+/// drop, throttle (429), error (<see cref="ErrorStatuses"/>), truncate, in that order of the rates; latency applies
+/// to every matching request. <see cref="Retired"/> answers every matching request as a removed API does.
 /// </summary>
 public sealed class FaultRule
 {
@@ -21,6 +22,11 @@ public sealed class FaultRule
     public double ErrorRate { get; set; }
     public List<int> ErrorStatuses { get; set; } = new() { 500, 503, 504 };
     public double TruncateRate { get; set; }
+    /// <summary>Every matching request gets the answer of a removed API (400 "Resource not found for the segment").</summary>
+    public bool Retired { get; set; }
+
+    /// <summary>The statuses <see cref="ErrorStatuses"/> may hold, each answered with Graph's body for it.</summary>
+    public static readonly int[] AllowedErrorStatuses = { 400, 404, 410, 500, 502, 503, 504 };
 
     public void Validate()
     {
@@ -29,8 +35,8 @@ public sealed class FaultRule
             throw new ArgumentException($"Fault rule '{Route}': rates must be between 0 and 1 and add up to at most 1.");
         if (LatencyMs < 0 || JitterMs < 0 || RetryAfterSeconds < 0)
             throw new ArgumentException($"Fault rule '{Route}': latencyMs, jitterMs and retryAfterSeconds must not be negative.");
-        if (ErrorRate > 0 && (ErrorStatuses == null || ErrorStatuses.Count == 0 || ErrorStatuses.Any(s => s is not (500 or 503 or 504))))
-            throw new ArgumentException($"Fault rule '{Route}': errorStatuses may only hold 500, 503 and 504.");
+        if (ErrorRate > 0 && (ErrorStatuses == null || ErrorStatuses.Count == 0 || ErrorStatuses.Any(s => !AllowedErrorStatuses.Contains(s))))
+            throw new ArgumentException($"Fault rule '{Route}': errorStatuses may only hold {string.Join(", ", AllowedErrorStatuses)}.");
     }
 
     public bool Matches(HttpRequest request)
@@ -55,7 +61,7 @@ public sealed class FaultSettings
     }
 }
 
-public enum FaultKind { None, Drop, Throttle, Error, Truncate }
+public enum FaultKind { None, Drop, Throttle, Error, Truncate, Retired }
 
 /// <summary>Holds the active fault rules and draws their outcomes from one seeded random sequence.</summary>
 public sealed class FaultInjector
@@ -93,6 +99,7 @@ public sealed class FaultInjector
             var rule = _settings.Rules.FirstOrDefault(r => r.Matches(request));
             if (rule == null) return (null, FaultKind.None, 0, TimeSpan.Zero);
             var delay = TimeSpan.FromMilliseconds(rule.LatencyMs + (rule.JitterMs > 0 ? _random.Next(rule.JitterMs + 1) : 0));
+            if (rule.Retired) return (rule, FaultKind.Retired, 400, delay);
             var roll = _random.NextDouble();
             var kind = FaultKind.None;
             var status = 0;
@@ -135,6 +142,9 @@ public sealed class FaultInjectionMiddleware
             case FaultKind.Truncate:
                 await TruncatedAsync(context);
                 return;
+            case FaultKind.Retired:
+                await RetiredApis.Answer(RetiredSegment(context.Request.Path)).WriteAsync(context);
+                return;
             default:
                 await _next(context);
                 return;
@@ -149,6 +159,10 @@ public sealed class FaultInjectionMiddleware
             var error = status switch
             {
                 429 => GraphError.TooManyRequests(retryAfter),
+                400 => GraphError.BadRequest("Invalid request."),
+                404 => GraphError.NotFound("The requested resource does not exist."),
+                410 => new GraphError(410, "Gone", "The requested resource is no longer available."),
+                502 => new GraphError(502, "BadGateway", "The gateway did not receive a valid response."),
                 503 => new GraphError(503, "ServiceNotAvailable", "The service is temporarily unavailable. Please retry later.") { RetryAfterSeconds = retryAfter },
                 504 => new GraphError(504, "GatewayTimeout", "The operation timed out."),
                 _ => new GraphError(500, "UnknownError", ""),
@@ -160,10 +174,19 @@ public sealed class FaultInjectionMiddleware
         {
             429 => new AadError(429, "temporarily_unavailable", 50196, "The server terminated an operation because it encountered a client request loop. Please retry later."),
             503 or 504 => new AadError(status, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again."),
-            _ => new AadError(500, "server_error", 90033, "A transient error has occurred. Please try again."),
+            < 500 => new AadError(status, "invalid_request", 90023, "The request is not valid."),
+            _ => new AadError(status, "server_error", 90033, "A transient error has occurred. Please try again."),
         };
         if (status is 429 or 503) context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await aad.WriteAsync(context, Identity.TokenEndpoint.BaseUrl(context.Request));
+    }
+
+    /// <summary>The segment a retired API names in its answer: the collection after "security/", else the last segment.</summary>
+    private static string RetiredSegment(PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var security = Array.FindIndex(segments, s => string.Equals(s, "security", StringComparison.OrdinalIgnoreCase));
+        return security >= 0 && security + 1 < segments.Length ? segments[security + 1] : segments.LastOrDefault() ?? "";
     }
 
     /// <summary>Runs the request into a buffer, announces the full length, sends the first half and aborts.</summary>

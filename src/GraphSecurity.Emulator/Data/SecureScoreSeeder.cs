@@ -77,7 +77,8 @@ public sealed class SecureScoreSeeder
         var controls = SecureScoreCatalogue.Controls.Where(c => !c.Deprecated).ToList();
         // Implementation level per control, walked from the oldest day to today.
         var level = controls.Select(_ => new[] { 0.0, 0.0, 0.25, 0.5, 1.0 }[_rnd.Next(5)]).ToArray();
-        var regressedUntil = new int[controls.Count];
+        // Days each control still stays regressed (a setting switched back for a few days, then restored).
+        var regressedDaysLeft = new int[controls.Count];
         var licensed = 45;
         var days = new List<SecureScore>();
         for (int d = Days - 1; d >= 0; d--)
@@ -88,8 +89,10 @@ public sealed class SecureScoreSeeder
             for (int i = 0; i < controls.Count; i++)
             {
                 if (level[i] < 1 && _rnd.NextDouble() < 0.03) level[i] = Math.Min(1, level[i] + 0.25);
-                if (regressedUntil[i] < d && level[i] >= 0.5 && _rnd.NextDouble() < 0.006) regressedUntil[i] = d - _rnd.Next(2, 8); // a setting was switched back for a few days
-                var effective = regressedUntil[i] < d ? level[i] : level[i] / 2;
+                if (regressedDaysLeft[i] == 0 && level[i] >= 0.5 && _rnd.NextDouble() < 0.006) regressedDaysLeft[i] = _rnd.Next(2, 8);
+                var regressed = regressedDaysLeft[i] > 0;
+                if (regressed) regressedDaysLeft[i]--;
+                var effective = regressed ? level[i] / 2 : level[i];
                 var c = controls[i];
                 var score = Math.Round(c.MaxScore * effective, 2);
                 current += score;

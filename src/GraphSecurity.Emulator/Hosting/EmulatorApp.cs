@@ -84,6 +84,7 @@ public static class EmulatorApp
         builder.Services.AddSingleton<UserGrants>();
         builder.Services.AddSingleton<ThrottleService>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<RetiredApis>();
         builder.Services.AddSingleton<RequestCounters>();
         builder.Services.AddSingleton<AlertControl>();
         builder.Services.AddSingleton(options);
@@ -109,6 +110,7 @@ public static class EmulatorApp
         var app = builder.Build();
         app.UseMiddleware<ServingStatsMiddleware>();
         app.UseMiddleware<GraphErrorMiddleware>();
+        app.UseMiddleware<RetiredApiMiddleware>();
         app.UseRouting();
         app.UseMiddleware<RequestCountingMiddleware>();
         app.UseMiddleware<FaultInjectionMiddleware>();

@@ -17,9 +17,12 @@ public sealed partial class EmulatorOptions
     public string ManagedIdentityHeader { get; set; } = DefaultManagedIdentityHeader;
     public ThrottleSettings Throttling { get; set; } = new();
     public FaultSettings Faults { get; set; } = new();
+    /// <summary>APIs that answer as retired from the start (<see cref="RetiredApis"/>).</summary>
+    public List<string> RetiredApis { get; set; } = new();
 
     private void ApplyAccessSettings(EmulatorConfigFile file)
     {
+        if (file.RetiredApis != null) RetiredApis = file.RetiredApis.Select(Control.RetiredApis.Canonical).ToList();
         if (file.TokenLifetimeSeconds != null) TokenLifetimeSeconds = Positive(file.TokenLifetimeSeconds.Value, "tokenLifetimeSeconds");
         if (file.DeviceCode?.ExpiresInSeconds != null) DeviceCodeExpiresInSeconds = Positive(file.DeviceCode.ExpiresInSeconds.Value, "deviceCode.expiresInSeconds");
         if (file.DeviceCode?.IntervalSeconds != null) DeviceCodeIntervalSeconds = Positive(file.DeviceCode.IntervalSeconds.Value, "deviceCode.intervalSeconds");
@@ -45,6 +48,8 @@ public sealed partial class EmulatorConfigFile
     public string ManagedIdentityHeader { get; set; }
     public ThrottleSettings Throttling { get; set; }
     public FaultSettings Faults { get; set; }
+    /// <summary>"retiredApis": ["tiIndicators", "securityActions", "alerts"]</summary>
+    public List<string> RetiredApis { get; set; }
 
     public sealed class DeviceCodeEntry
     {
