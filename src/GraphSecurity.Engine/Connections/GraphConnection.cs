@@ -41,6 +41,24 @@ namespace GraphSecurity.Engine.Connections
         public ITokenSource Tokens { get; }
         public GraphClient Graph { get; }
 
+        /// <summary>
+        /// The names the service may record as this connection's caller (e.g. as a comment's
+        /// createdByDisplayName): the signed-in user's UPN and name, or the app's display name and id,
+        /// read from the access token.
+        /// </summary>
+        public async Task<IReadOnlyCollection<string>> CallerNamesAsync(CancellationToken cancellationToken)
+        {
+            var token = await Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            var names = new List<string>();
+            foreach (var claim in new[] { "upn", "preferred_username", "unique_name", "name", "app_displayname", "appid", "azp" })
+            {
+                var value = JwtClaims.TryReadString(token.Value, claim);
+                if (!string.IsNullOrEmpty(value) && !names.Contains(value)) names.Add(value);
+            }
+            if (!string.IsNullOrEmpty(_account) && !names.Contains(_account)) names.Add(_account);
+            return names;
+        }
+
         public GsConnectionInfo ToInfo(bool isCurrent) => new GsConnectionInfo
         {
             Name = Name,

@@ -52,6 +52,6 @@ namespace GraphSecurity.Engine.Http
             return page.Value;
         }
 
-        protected Uri ItemUrl(string id, string suffix = "") => Graph.Url(Version, Path + "/" + Uri.EscapeDataString(id ?? "") + suffix);
+        protected Uri ItemUrl(string id, string suffix = "") => Graph.Url(Version, Path + "/" + ItemIds.ToPathSegment(id) + suffix);
     }
 }

@@ -1,3 +1,5 @@
+using System.Threading.Tasks;
+using System.Threading;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -107,5 +109,39 @@ namespace GraphSecurity.Engine.Legacy
         };
 
         public LegacyAlertService(GraphClient graph) : base(graph, "v1.0", CollectionPath) { }
+
+        /// <summary>
+        /// A checked update (see <see cref="CheckedUpdate"/>): reads the alert, refuses when it changed
+        /// after the caller's copy, leaves out fields that already hold the value and a comment already
+        /// in the list, and sends nothing when nothing is left. The provider comes from
+        /// <paramref name="vendor"/>, else from the alert read. The comment list is replaced as a whole.
+        /// </summary>
+        public async Task<UpdateOutcome<LegacyAlert>> UpdateCheckedAsync(string id, LegacyAlertUpdate update, SecurityVendorInformation vendor,
+            UpdateRequest checks, bool wantItem, CancellationToken cancellationToken)
+        {
+            var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            CheckedUpdate.ThrowIfChangedSince(checks, "legacy alert", id, current.LastModifiedDateTime, null);
+            var unchanged = new List<string>();
+            if (update.Status.HasValue && update.Status == current.Status) { update.Status = null; unchanged.Add("status"); }
+            if (update.Feedback.HasValue && update.Feedback == current.Feedback) { update.Feedback = null; unchanged.Add("feedback"); }
+            if (update.AssignedTo != null && CheckedUpdate.Holds(current, "assignedTo", update.AssignedTo)) { update.AssignedTo = null; unchanged.Add("assignedTo"); }
+            var commentThere = checks.Comment != null && !checks.AllowDuplicateComment && current.Comments.Contains(checks.Comment);
+            if (checks.Comment != null && !commentThere) update.Comments = current.Comments.Concat(new[] { checks.Comment }).ToList();
+
+            var outcome = new UpdateOutcome<LegacyAlert>
+            {
+                Unchanged = unchanged,
+                CommentAlreadyThere = commentThere,
+                Sent = update.ToBody(vendor ?? current.VendorInformation).Keys.Where(k => k != "vendorInformation" && k != "comments").ToList(),
+                CommentAdded = update.Comments != null,
+            };
+            if (outcome.NothingSent)
+            {
+                outcome.Item = wantItem ? current : null;
+                return outcome;
+            }
+            outcome.Item = await UpdateAsync(id, update.ToBody(vendor ?? current.VendorInformation), cancellationToken, returnRepresentation: wantItem).ConfigureAwait(false);
+            return outcome;
+        }
     }
 }

@@ -85,6 +85,6 @@ namespace GraphSecurity.Engine.Subscriptions
 
         /// <summary>The legacy alert a notification names (resourceData.id).</summary>
         public Task<LegacyAlert> GetAlertAsync(string id, CancellationToken cancellationToken) =>
-            Graph.SendAsync<LegacyAlert>(HttpMethod.Get, Graph.Url(Version, "security/alerts/" + Uri.EscapeDataString(id)), null, cancellationToken);
+            Graph.SendAsync<LegacyAlert>(HttpMethod.Get, Graph.Url(Version, "security/alerts/" + ItemIds.ToPathSegment(id, "alert id")), null, cancellationToken);
     }
 }

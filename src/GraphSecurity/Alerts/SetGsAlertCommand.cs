@@ -50,10 +50,10 @@ namespace GraphSecurity.Commands.Alerts
         protected override void ProcessRecord()
         {
             if (!IsLegacy) { base.ProcessRecord(); return; }
+            if (!IsValidId(Id)) return;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Determination)))
             {
-                WriteError(new ErrorRecord(new ArgumentException("Legacy alerts have no determination; -Determination applies to alerts_v2 only."),
-                    "InvalidArgument", ErrorCategory.InvalidArgument, Id));
+                WriteError(ErrorRecords.Argument("InvalidArgument", "Legacy alerts have no determination; -Determination applies to alerts_v2 only.", Id));
                 return;
             }
             var update = new LegacyAlertUpdate
@@ -70,40 +70,34 @@ namespace GraphSecurity.Commands.Alerts
                 update.AssignedTo != null ? $"assignedTo='{update.AssignedTo}'" : null,
                 Comment != null ? "add a comment" : null,
             }.Where(p => p != null));
+            var connection = GraphConnection;
+            if (!IsSameTenant(connection, Id)) return;
             if (!ShouldProcess($"legacy alert {Id}{(vendor != null ? $" ({vendor.Provider})" : "")}", "Set " + action)) return;
 
-            var connection = GraphConnection;
             var alerts = new LegacyAlertService(connection.Graph);
+            var checks = new UpdateRequest { Comment = Comment, ReadVersion = IfUnchangedSince, Overwrite = Force, AllowDuplicateComment = AllowDuplicateComment };
             try
             {
-                var updated = Run(async token =>
+                if (vendor != null) WriteVerbose($"Legacy alert {Id}: provider {vendor}{(VendorInformation != null ? " (from the piped alert)" : "")}.");
+                var outcome = Run(token => alerts.UpdateCheckedAsync(Id, update, vendor, checks, PassThru, token));
+                ReportOutcome(Id, outcome.Unchanged, outcome.CommentAlreadyThere, outcome.NothingSent);
+                if (PassThru && outcome.Item != null)
                 {
-                    // The API needs the provider; the comment list is replaced as a whole, so adding one needs the current list.
-                    if (vendor == null || Comment != null)
-                    {
-                        var current = await alerts.GetAsync(Id, token).ConfigureAwait(false);
-                        vendor = vendor ?? current.VendorInformation;
-                        if (Comment != null) update.Comments = current.Comments.Concat(new[] { Comment }).ToList();
-                    }
-                    WriteVerboseLater($"Legacy alert {Id}: provider {vendor}{(VendorInformation != null ? " (from the piped alert)" : "")}.");
-                    return await alerts.UpdateAsync(Id, update.ToBody(vendor), token, returnRepresentation: PassThru).ConfigureAwait(false);
-                });
-                if (PassThru && updated != null)
-                {
-                    updated.ConnectionName = connection.Name;
-                    WriteObject(updated);
+                    outcome.Item.ConnectionName = connection.Name;
+                    WriteObject(outcome.Item);
                 }
             }
             catch (PipelineStoppedException) { throw; }
+            catch (UpdateConflictException conflict) { WriteError(Conflict(conflict, connection)); }
             catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
         }
-
-        private void WriteVerboseLater(string message) => Post(() => WriteVerbose(message));
 
         protected override string TargetId => Id;
         protected override string TargetKind => "alert";
         protected override string ChangeParameterNames => "-Status, -Classification, -Determination, -AssignedTo";
         protected override EntityService<Alert> CreateService(GraphConnection connection) => new AlertService(connection.Graph);
+
+        protected override DateTimeOffset? LastUpdateOf(Alert item) => item.LastUpdateDateTime;
 
         protected override IDictionary<string, object> BuildChanges()
         {

@@ -111,6 +111,10 @@ namespace GraphSecurity.Commands.Base
             return Record(ex, id, category, target, ex.Message, action);
         }
 
+        /// <summary>Bad input, found before anything was sent: InvalidArgument, with the message as its text.</summary>
+        public static ErrorRecord Argument(string id, string message, object target, string action = null) =>
+            Record(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target, message, action);
+
         /// <summary>An error about one input of a bulk command (a rejected or failed row), with its own message and advice.</summary>
         public static ErrorRecord ForItem(Exception exception, string id, ErrorCategory category, object target, string message, string action) =>
             Record(exception, id, category, target, message, action);

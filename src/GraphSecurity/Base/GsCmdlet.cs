@@ -97,5 +97,23 @@ namespace GraphSecurity.Commands.Base
             WriteError(CreateErrorRecord(exception, target, connection));
 
         protected void ThrowTerminatingFor(Exception exception, object target) => ThrowTerminatingError(CreateErrorRecord(exception, target, null));
+
+        /// <summary>Stops the command over bad input, before anything is sent.</summary>
+        protected void ThrowArgumentError(string errorId, string message, object target, string action = null) =>
+            ThrowTerminatingError(ErrorRecords.Argument(errorId, message, target, action));
+
+        /// <summary>
+        /// True when the id can be sent; else writes a non-terminating InvalidArgument error for it
+        /// (nothing is sent for it, the other inputs go on).
+        /// </summary>
+        protected bool IsValidId(string id, string parameterName = "Id")
+        {
+            var problem = GraphSecurity.Engine.Http.ItemIds.Problem(id);
+            if (problem == null) return true;
+            WriteError(ErrorRecords.Argument("InvalidId",
+                $"-{parameterName} '{GraphSecurity.Engine.Http.ItemIds.Printable(id)}' is not a valid id: {problem}. Nothing was sent for it.", id,
+                "Give the id as Get- cmdlets show it (its Id property)."));
+            return false;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Alerts;
@@ -34,6 +35,7 @@ namespace GraphSecurity.Commands.Incidents
         protected override string TargetId => Id;
         protected override string TargetKind => "alert";
         protected override EntityService<Alert> CreateService(GraphConnection connection) => new AlertService(connection.Graph);
+        protected override DateTimeOffset? LastUpdateOf(Alert item) => item.LastUpdateDateTime;
     }
 
     /// <summary>
@@ -53,5 +55,7 @@ namespace GraphSecurity.Commands.Incidents
         protected override string TargetId => Id;
         protected override string TargetKind => "incident";
         protected override EntityService<Incident> CreateService(GraphConnection connection) => new IncidentService(connection.Graph);
+        protected override DateTimeOffset? LastUpdateOf(Incident item) => item.LastUpdateDateTime;
+        protected override string LastChangedBy(Incident item) => item.LastModifiedBy;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
@@ -35,6 +36,9 @@ namespace GraphSecurity.Commands.Incidents
         protected override string TargetKind => "incident";
         protected override string ChangeParameterNames => "-Status, -Classification, -Determination, -AssignedTo, -CustomTags";
         protected override EntityService<Incident> CreateService(GraphConnection connection) => new IncidentService(connection.Graph);
+
+        protected override DateTimeOffset? LastUpdateOf(Incident item) => item.LastUpdateDateTime;
+        protected override string LastChangedBy(Incident item) => item.LastModifiedBy;
 
         protected override IDictionary<string, object> BuildChanges()
         {
