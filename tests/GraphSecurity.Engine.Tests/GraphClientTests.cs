@@ -115,9 +115,9 @@ namespace GraphSecurity.Engine.Tests
         {
             var transport = new FakeTransport(_ => FakeTransport.Json(HttpStatusCode.OK, GraphJsonTests.AlertJson));
             var alerts = new AlertService(FakeGraph.Client(transport));
-            await alerts.UpdateAsync("a/1", new AlertUpdate { Status = AlertStatus.Resolved, Classification = AlertClassification.FalsePositive }, CancellationToken.None);
+            await alerts.UpdateAsync("a:1&", new AlertUpdate { Status = AlertStatus.Resolved, Classification = AlertClassification.FalsePositive }, CancellationToken.None);
             Assert.Equal("PATCH", transport.Requests[0].Method.Method);
-            Assert.EndsWith("/v1.0/security/alerts_v2/a%2F1", transport.Requests[0].RequestUri.AbsoluteUri);
+            Assert.EndsWith("/v1.0/security/alerts_v2/a%3A1%26", transport.Requests[0].RequestUri.AbsoluteUri);
             Assert.Equal("{\"status\":\"resolved\",\"classification\":\"falsePositive\"}", transport.Bodies[0]);
         }
 
