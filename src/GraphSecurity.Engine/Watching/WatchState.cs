@@ -64,6 +64,10 @@ namespace GraphSecurity.Engine.Watching
             {
                 throw new InvalidDataException($"The watch state file '{path}' is not valid: {ex.Message}", ex);
             }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new WatchStateException(path, $"The watch state file '{path}' could not be read: {ex.Message}", inner: ex);
+            }
             if (state == null || state.Version != 1)
                 throw new InvalidDataException($"The watch state file '{path}' has an unknown format.");
             if (!string.Equals(state.Resource, resource, StringComparison.OrdinalIgnoreCase))
@@ -72,16 +76,34 @@ namespace GraphSecurity.Engine.Watching
             return state;
         }
 
-        /// <summary>Writes the state atomically: a reader (or a restart after a kill) sees the old file or the new one, never half of one.</summary>
+        /// <summary>
+        /// Writes the state atomically: a reader (or a restart after a kill) sees the old file or the new
+        /// one, never half of one. A file marked read-only is not replaced. Failures name the file.
+        /// </summary>
         public void Save(string path)
         {
             var full = Path.GetFullPath(path);
-            var folder = Path.GetDirectoryName(full);
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
             var temporary = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(this), new UTF8Encoding(false));
-            if (File.Exists(full)) File.Replace(temporary, full, null);
-            else File.Move(temporary, full);
+            try
+            {
+                if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
+                    throw new UnauthorizedAccessException("the file is read-only");
+                var folder = Path.GetDirectoryName(full);
+                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+                File.WriteAllText(temporary, JsonSerializer.Serialize(this), new UTF8Encoding(false));
+                if (File.Exists(full))
+                {
+                    // Replacing keeps the old inode's attributes on Windows; a file nobody may write is refused there and here.
+                    using (new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) { }
+                    File.Replace(temporary, full, null);
+                }
+                else File.Move(temporary, full);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                try { File.Delete(temporary); } catch (Exception cleanup) when (cleanup is IOException || cleanup is UnauthorizedAccessException) { }
+                throw new WatchStateException(path, $"The watch state could not be saved to '{path}': {ex.Message}", inner: ex);
+            }
         }
     }
 }

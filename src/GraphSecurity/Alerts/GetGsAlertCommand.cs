@@ -21,6 +21,7 @@ namespace GraphSecurity.Commands.Alerts
         [Alias("AlertId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<Alert>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
@@ -33,17 +34,20 @@ namespace GraphSecurity.Commands.Alerts
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
         [Alias("UserPrincipalName")]
+        [ValidateText(SingleLine = true)]
         public string[] User { get; set; }
 
         /// <summary>Alerts whose evidence names any of these devices (DNS name, host name or MDE device id).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
         [Alias("DeviceName", "Host")]
+        [ValidateText(SingleLine = true)]
         public string[] Device { get; set; }
 
         /// <summary>Alerts whose evidence names any of these IP addresses.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] IpAddress { get; set; }
 
         /// <summary>Where -User, -Device and -IpAddress are evaluated: Auto (server for UPNs and device names), Server or Client.</summary>
@@ -59,6 +63,7 @@ namespace GraphSecurity.Commands.Alerts
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(LegacyProviderCompleter))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Provider { get; set; }
 
         /// <summary>With -Legacy: make a partial answer (some providers failed) an error instead of warnings.</summary>

@@ -23,6 +23,7 @@ namespace GraphSecurity.Commands.Alerts
         [Alias("AlertId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<Alert>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         [Parameter]
@@ -43,6 +44,7 @@ namespace GraphSecurity.Commands.Alerts
         [Parameter]
         [ArgumentCompleter(typeof(LegacyProviderCompleter))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Provider { get; set; }
 
         private bool IsLegacy => Legacy || VendorInformation != null;

@@ -20,6 +20,7 @@ namespace GraphSecurity.Commands.Base
         /// <summary>A raw OData filter, combined with the typed filters by "and".</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Filter { get; set; }
 
         /// <summary>Follow every page until the last.</summary>
@@ -136,6 +137,7 @@ namespace GraphSecurity.Commands.Base
         {
             foreach (var id in ids)
             {
+                if (!IsValidId(id)) continue;
                 try { WriteItem(Run(token => service.GetAsync(id, token, expand)), connection); }
                 catch (PipelineStoppedException) { throw; }
                 catch (Exception ex) { WriteErrorFor(ex, id, connection); }

@@ -18,14 +18,17 @@ namespace GraphSecurity.Commands.Base
         /// <summary>Items assigned to any of these (an empty string: unassigned items).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [AllowEmptyString]
+        [ValidateText(SingleLine = true)]
         public string[] AssignedTo { get; set; }
 
         /// <summary>Items created at or after this time (local time unless it says otherwise).</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateMoment]
         public DateTime Since { get; set; }
 
         /// <summary>Items created before this time.</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateMoment]
         public DateTime Until { get; set; }
 
         protected DateTimeOffset? SinceMoment => Moment(nameof(Since), Since);

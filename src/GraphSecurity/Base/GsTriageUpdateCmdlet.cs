@@ -17,11 +17,13 @@ namespace GraphSecurity.Commands.Base
         /// <summary>The owner (usually a UPN); an empty string clears it.</summary>
         [Parameter]
         [AllowEmptyString]
+        [ValidateText(SingleLine = true)]
         public string AssignedTo { get; set; }
 
         /// <summary>A comment added to the comment list, after the other changes.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Comment { get; set; }
 
         protected override string CommentText => Comment;

@@ -29,6 +29,7 @@ namespace GraphSecurity.Commands.Base
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("AzureTenantId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string TenantId { get; set; }
 
         /// <summary>Change the object through the given connection even when it belongs to another tenant.</summary>
@@ -42,6 +43,7 @@ namespace GraphSecurity.Commands.Base
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("LastUpdateDateTime", "LastModifiedDateTime")]
+        [ValidateMoment]
         public DateTimeOffset? IfUnchangedSince { get; set; }
 
         /// <summary>Change the object even when it was updated after the copy given (-IfUnchangedSince) was read.</summary>

@@ -20,11 +20,17 @@ namespace GraphSecurity.Commands.Base
         /// <summary>A file that keeps the watcher's place between runs; without it the place is kept in memory only.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string StatePath { get; set; }
 
         /// <summary>Where the first poll starts when there is no state yet (default: now minus the overlap).</summary>
         [Parameter]
+        [ValidateMoment]
         public DateTime Since { get; set; }
+
+        /// <summary>When there is no state yet, start at this moment: only changes made from now on are written.</summary>
+        [Parameter]
+        public SwitchParameter FromNow { get; set; }
 
         /// <summary>Seconds between polls.</summary>
         [Parameter]
@@ -43,6 +49,7 @@ namespace GraphSecurity.Commands.Base
         /// <summary>A raw OData filter, and-ed with the typed filters.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Filter { get; set; }
 
         /// <summary>Page size of each request.</summary>
@@ -67,24 +74,34 @@ namespace GraphSecurity.Commands.Base
 
         protected override void BeginProcessing()
         {
-            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Top)) || Top <= MaxPageSize) return;
-            var message = $"-Top {Top} is more than the {MaxPageSize} items a page of this collection may hold.";
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "PageTooLarge", ErrorCategory.InvalidArgument, Top)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Top)) && Top > MaxPageSize)
+                ThrowArgumentError("PageTooLarge", $"-Top {Top} is more than the {MaxPageSize} items a page of this collection may hold.", Top);
+            if (FromNow && MyInvocation.BoundParameters.ContainsKey(nameof(Since)))
+                ThrowArgumentError("SinceAndFromNow", "Give -Since or -FromNow, not both: they say where a watcher without state starts.", Since);
         }
 
         protected override void ProcessRecord()
         {
             var connection = GraphConnection;
             var service = CreateService(connection);
-            var overlap = TimeSpan.FromMinutes(OverlapMinutes);
-            _watcher = new ChangeWatcher<T>(service, BuildQuery, IdOf, LastUpdateOf, LoadState(service.Path))
+            var path = StatePath == null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
+            WatchStateLock stateLock = null;
+            try
             {
-                Overlap = overlap,
-                StatePath = StatePath == null ? null : GetUnresolvedProviderPathFromPSPath(StatePath),
-            };
+                if (path != null) stateLock = WatchStateLock.Acquire(path);
+                _watcher = new ChangeWatcher<T>(service, BuildQuery, IdOf, LastUpdateOf, LoadState(path, service.Path))
+                {
+                    Overlap = TimeSpan.FromMinutes(OverlapMinutes),
+                    StatePath = path,
+                };
+                // Saved once before anything is written: a state that cannot be saved would make the next run write everything again.
+                _watcher.Checkpoint();
+            }
+            catch (WatchStateException ex)
+            {
+                stateLock?.Dispose();
+                ThrowTerminatingError(StateError(ex));
+            }
             try
             {
                 while (true)
@@ -99,8 +116,14 @@ namespace GraphSecurity.Commands.Base
             {
                 // Whatever was written before a stop (Ctrl+C, Select-Object -First) is kept.
                 try { _watcher.Checkpoint(); } catch (IOException) { }
+                stateLock?.Dispose();
             }
         }
+
+        private ErrorRecord StateError(WatchStateException ex) =>
+            ErrorRecords.ForItem(ex, ex.InUse ? "WatchStateInUse" : "WatchStateUnusable", ex.InUse ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, ex.Path, ex.Message,
+                ex.InUse ? "Run one watcher per state file: stop the other one, or give each its own -StatePath."
+                         : "Give a -StatePath this account can write (or make the file writable); the changes written since the last save will be written again by the next run.");
 
         private CollectionQuery BuildQuery()
         {
@@ -110,9 +133,8 @@ namespace GraphSecurity.Commands.Base
             return query;
         }
 
-        private WatchState LoadState(string resource)
+        private WatchState LoadState(string path, string resource)
         {
-            var path = StatePath == null ? null : GetUnresolvedProviderPathFromPSPath(StatePath);
             if (path != null && File.Exists(path))
             {
                 try
@@ -121,20 +143,36 @@ namespace GraphSecurity.Commands.Base
                     WriteVerbose($"Resuming from {path}: cursor {state.Cursor:o}, {state.Known.Count} versions remembered.");
                     return state;
                 }
-                catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException)
+                catch (InvalidDataException ex)
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, "InvalidWatchState", ErrorCategory.InvalidData, StatePath)
-                    {
-                        ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Give another -StatePath, or delete the file to start again from -Since." },
-                    });
+                    ThrowTerminatingError(ErrorRecords.ForItem(ex, "InvalidWatchState", ErrorCategory.InvalidData, path, ex.Message,
+                        "Give another -StatePath, or delete the file to start again from -Since."));
                 }
             }
+            WatchState fresh;
+            string from;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Since)))
             {
                 var since = new DateTimeOffset(Since);
-                return new WatchState { Resource = resource, Cursor = since, Start = since };
+                fresh = new WatchState { Resource = resource, Cursor = since, Start = since };
+                from = $"-Since {since:u}: every change since then is written";
             }
-            return new WatchState { Resource = resource, Cursor = DateTimeOffset.UtcNow };
+            else if (FromNow)
+            {
+                var now = DateTimeOffset.UtcNow;
+                fresh = new WatchState { Resource = resource, Cursor = now, Start = now };
+                from = $"now ({now:u}, -FromNow): only changes from now on are written";
+            }
+            else
+            {
+                fresh = new WatchState { Resource = resource, Cursor = DateTimeOffset.UtcNow };
+                from = $"{fresh.ReadFrom(TimeSpan.FromMinutes(OverlapMinutes)):u} (now minus -OverlapMinutes {OverlapMinutes}): the changes since then are written";
+            }
+            if (path != null)
+                WriteWarning($"There is no watch state at '{path}' yet, so this watcher starts from {from}. If a state file was expected there, it was moved or deleted; -FromNow starts without a backlog.");
+            else
+                WriteVerbose($"Watching from {from}; the place is kept in memory only (no -StatePath).");
+            return fresh;
         }
 
         private void Poll(GraphConnection connection)
@@ -146,6 +184,7 @@ namespace GraphSecurity.Commands.Base
                 WriteVerbose($"Poll done: {result.Pages} page(s), {result.ItemsRead} item(s) read, {result.Changes} change(s).");
             }
             catch (PipelineStoppedException) { throw; }
+            catch (WatchStateException ex) { ThrowTerminatingError(StateError(ex)); }
             catch (Exception ex) when (!Once && !(ex is IOException))
             {
                 WriteWarning($"The poll failed and is retried in {Interval} s; nothing was skipped: {ErrorRecords.From(ex, null).ErrorDetails.Message}");

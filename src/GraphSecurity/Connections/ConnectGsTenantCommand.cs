@@ -41,6 +41,7 @@ namespace GraphSecurity.Commands.Connections
         [Parameter(ParameterSetName = TokenSet)]
         [Alias("Tenant")]
         [ValidateNotNullOrEmpty]
+        [ValidateTenant]
         public string TenantId { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
@@ -52,6 +53,7 @@ namespace GraphSecurity.Commands.Connections
         [Parameter(ParameterSetName = InteractiveSet)]
         [Alias("AppId", "ApplicationId")]
         [ValidateNotNullOrEmpty]
+        [ValidateGuid(What = "an application (client) id")]
         public string ClientId { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
@@ -65,11 +67,13 @@ namespace GraphSecurity.Commands.Connections
         /// <summary>Looked up in Cert:\CurrentUser\My, then Cert:\LocalMachine\My.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string CertificateThumbprint { get; set; }
 
         /// <summary>A PFX (PKCS#12) file holding the certificate and its private key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string CertificatePath { get; set; }
 
         [Parameter(ParameterSetName = CertificatePathSet)]
@@ -82,6 +86,7 @@ namespace GraphSecurity.Commands.Connections
         /// <summary>A file with a client assertion from another identity provider (workload identity federation).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FederatedSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string FederatedTokenFile { get; set; }
 
         /// <summary>Read the credential from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET / _CERTIFICATE_PATH / FEDERATED_TOKEN_FILE.</summary>
@@ -95,14 +100,17 @@ namespace GraphSecurity.Commands.Connections
 
         [Parameter(ParameterSetName = ManagedIdentitySet)]
         [ValidateNotNullOrEmpty]
+        [ValidateGuid(What = "a managed identity's client id")]
         public string IdentityClientId { get; set; }
 
         [Parameter(ParameterSetName = ManagedIdentitySet)]
         [ValidateNotNullOrEmpty]
+        [ValidateGuid(What = "a managed identity's object (principal) id")]
         public string IdentityObjectId { get; set; }
 
         [Parameter(ParameterSetName = ManagedIdentitySet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string IdentityResourceId { get; set; }
 
         /// <summary>Sign in as a user with a code entered at the device-login page.</summary>
@@ -118,6 +126,7 @@ namespace GraphSecurity.Commands.Connections
         [Parameter(ParameterSetName = DeviceCodeSet)]
         [Parameter(ParameterSetName = InteractiveSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Scopes { get; set; }
 
         /// <summary>A token obtained elsewhere (a SecureString or a string).</summary>
@@ -142,12 +151,14 @@ namespace GraphSecurity.Commands.Connections
 
         /// <summary>The emulator's info file, for -Emulator or -Environment Emulator (default: ~/.graphsecurity/emulator.json).</summary>
         [Parameter]
+        [ValidateText(SingleLine = true)]
         public string EmulatorInfoPath { get; set; }
 
         /// <summary>The name to keep the connection under (default: "Emulator" for the emulator, else the tenant).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        [ValidateText(SingleLine = true)]
         public string Name { get; set; }
 
         /// <summary>Keep MSAL's token cache in a file encrypted by the platform, so later sessions sign in silently.</summary>
@@ -160,6 +171,7 @@ namespace GraphSecurity.Commands.Connections
 
         /// <summary>With -PersistTokenCache: the folder of the cache file (default: ~/.graphsecurity).</summary>
         [Parameter]
+        [ValidateText(SingleLine = true)]
         public string TokenCachePath { get; set; }
 
         [Parameter]

@@ -14,6 +14,7 @@ namespace GraphSecurity.Commands.Connections
         /// <summary>The connection to remove (default: the current one).</summary>
         [Parameter(Position = 0, ParameterSetName = "Name", ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        [ValidateText(SingleLine = true)]
         public string Name { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = "All")]

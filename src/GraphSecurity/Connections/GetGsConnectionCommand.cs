@@ -15,6 +15,7 @@ namespace GraphSecurity.Commands.Connections
         [Parameter(Position = 0)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        [ValidateText(SingleLine = true)]
         public string[] Name { get; set; }
 
         /// <summary>Only the current connection of this runspace.</summary>

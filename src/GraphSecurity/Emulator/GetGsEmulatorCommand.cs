@@ -13,6 +13,7 @@ namespace GraphSecurity.Commands.Emulator
     public sealed class GetGsEmulatorCommand : GsCmdlet
     {
         [Parameter]
+        [ValidateText(SingleLine = true)]
         public string InfoPath { get; set; }
 
         protected override void EndProcessing()

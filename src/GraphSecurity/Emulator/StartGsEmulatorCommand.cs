@@ -28,10 +28,12 @@ namespace GraphSecurity.Commands.Emulator
 
         /// <summary>A JSON file with tenants, apps (secrets, certificates, roles) and data settings.</summary>
         [Parameter]
+        [ValidateText(SingleLine = true)]
         public string ConfigPath { get; set; }
 
         /// <summary>Where the emulator writes its URL and certificate thumbprint (default: ~/.graphsecurity/emulator.json).</summary>
         [Parameter]
+        [ValidateText(SingleLine = true)]
         public string InfoPath { get; set; }
 
         protected override void EndProcessing()

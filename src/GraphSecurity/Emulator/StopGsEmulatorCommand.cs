@@ -12,6 +12,7 @@ namespace GraphSecurity.Commands.Emulator
     public sealed class StopGsEmulatorCommand : GsCmdlet
     {
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateText(SingleLine = true)]
         public string InfoPath { get; set; }
 
         protected override void ProcessRecord()

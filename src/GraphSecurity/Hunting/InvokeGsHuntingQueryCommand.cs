@@ -20,18 +20,22 @@ namespace GraphSecurity.Commands.Hunting
         /// <summary>The KQL query.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Query { get; set; }
 
         /// <summary>How far back to look, counted from now (e.g. 7.00:00:00 or (New-TimeSpan -Days 7)); the service keeps 30 days.</summary>
         [Parameter]
+        [ValidateDuration(1, 3650 * 86400)]
         public TimeSpan Timespan { get; set; }
 
         /// <summary>Rows at or after this time.</summary>
         [Parameter]
+        [ValidateMoment]
         public DateTime Since { get; set; }
 
         /// <summary>Rows before this time.</summary>
         [Parameter]
+        [ValidateMoment]
         public DateTime Until { get; set; }
 
         protected override void BeginProcessing()

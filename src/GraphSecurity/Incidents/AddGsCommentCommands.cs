@@ -14,6 +14,7 @@ namespace GraphSecurity.Commands.Incidents
         /// <summary>The comment text; the first positional parameter, so "... | Add-GsAlertComment 'text'" works.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Comment { get; set; }
 
         protected override string CommentText => Comment;
@@ -30,6 +31,7 @@ namespace GraphSecurity.Commands.Incidents
         [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AlertId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         protected override string TargetId => Id;
@@ -50,6 +52,7 @@ namespace GraphSecurity.Commands.Incidents
         [Alias("IncidentId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<Incident>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         protected override string TargetId => Id;

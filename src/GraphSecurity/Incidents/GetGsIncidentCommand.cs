@@ -19,6 +19,7 @@ namespace GraphSecurity.Commands.Incidents
         [Alias("IncidentId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<Incident>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
@@ -29,6 +30,7 @@ namespace GraphSecurity.Commands.Incidents
 
         /// <summary>Incidents updated at or after this time.</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateMoment]
         public DateTime UpdatedSince { get; set; }
 
         /// <summary>Page size: incidents per request (1–50, the service's limit).</summary>

@@ -20,6 +20,7 @@ namespace GraphSecurity.Commands.Incidents
         [Alias("IncidentId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<Incident>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         /// <summary>Active, InProgress, Resolved or AwaitingAction (Redirected cannot be set).</summary>
@@ -30,6 +31,7 @@ namespace GraphSecurity.Commands.Incidents
         /// <summary>Replaces the incident's custom tags; an empty array removes them.</summary>
         [Parameter]
         [AllowEmptyCollection]
+        [ValidateText(SingleLine = true)]
         public string[] CustomTags { get; set; }
 
         protected override string TargetId => Id;

@@ -25,10 +25,12 @@ namespace GraphSecurity.Commands.SecureScore
 
         /// <summary>The earlier day.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DateSet)]
+        [ValidateMoment]
         public DateTime ReferenceDate { get; set; }
 
         /// <summary>The later day (default: the latest score).</summary>
         [Parameter(ParameterSetName = DateSet)]
+        [ValidateMoment]
         public DateTime DifferenceDate { get; set; }
 
         /// <summary>Only controls that changed this way (e.g. Worse).</summary>

@@ -24,6 +24,7 @@ namespace GraphSecurity.Commands.SecureScore
         /// <summary>A score's id ({tenantId}_{yyyy-MM-dd}).</summary>
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         protected override void ProcessRecord()
@@ -37,6 +38,7 @@ namespace GraphSecurity.Commands.SecureScore
                     {
                         foreach (var id in Id)
                         {
+                            if (!IsValidId(id)) continue;
                             try { Write(Run(token => scores.GetAsync(id, token)), connection.Name); }
                             catch (PipelineStoppedException) { throw; }
                             catch (Exception ex) { WriteErrorFor(ex, id, connection); }

@@ -18,6 +18,7 @@ namespace GraphSecurity.Commands.SecureScore
         [Alias("ControlName")]
         [ArgumentCompleter(typeof(RecentIdCompleter<SecureScoreControlProfile>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
@@ -27,6 +28,7 @@ namespace GraphSecurity.Commands.SecureScore
         /// <summary>The service the control belongs to (e.g. AzureAD, EXO, MDO, SPO).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Service { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]

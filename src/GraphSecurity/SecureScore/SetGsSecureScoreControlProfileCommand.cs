@@ -20,6 +20,7 @@ namespace GraphSecurity.Commands.SecureScore
         [Alias("ControlName")]
         [ArgumentCompleter(typeof(RecentIdCompleter<SecureScoreControlProfile>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         [Parameter]
@@ -28,10 +29,12 @@ namespace GraphSecurity.Commands.SecureScore
         /// <summary>Who owns the control's follow-up (usually a UPN).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string AssignedTo { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Comment { get; set; }
 
         /// <summary>Write the updated control profile to the pipeline.</summary>
@@ -53,6 +56,7 @@ namespace GraphSecurity.Commands.SecureScore
 
         protected override void ProcessRecord()
         {
+            if (!IsValidId(Id)) return;
             var body = Body();
             var action = string.Join(", ", new[]
             {

@@ -18,12 +18,14 @@ namespace GraphSecurity.Commands.SecurityActions
         [Alias("SecurityActionId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<SecurityAction>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         /// <summary>Only actions with these names, e.g. BlockIp.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(SecurityActionNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Name { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]

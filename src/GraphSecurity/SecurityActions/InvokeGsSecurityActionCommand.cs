@@ -26,6 +26,7 @@ namespace GraphSecurity.Commands.SecurityActions
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = NamedSet)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(SecurityActionNameCompleter))]
+        [ValidateText(SingleLine = true)]
         public string Name { get; set; }
 
         /// <summary>The action's parameters as name = value pairs, e.g. @{ IP = '203.0.113.7' }.</summary>
@@ -36,26 +37,31 @@ namespace GraphSecurity.Commands.SecurityActions
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = BlockIpSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("IP")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string IpAddress { get; set; }
 
         /// <summary>Why the action is taken (actionReason), kept with the action.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Reason { get; set; }
 
         /// <summary>A value of your own kept with the action (clientContext, at most 256 characters).</summary>
         [Parameter]
         [ValidateLength(1, 256)]
+        [ValidateText(SingleLine = true)]
         public string ClientContext { get; set; }
 
         /// <summary>The provider that carries out the action.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Provider { get; set; } = SecurityActionBackends.DefaultProvider;
 
         /// <summary>The provider's vendor.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Vendor { get; set; } = "Microsoft";
 
         /// <summary>Wait until the action has completed or failed, showing progress.</summary>

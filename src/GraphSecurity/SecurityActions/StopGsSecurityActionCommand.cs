@@ -17,6 +17,7 @@ namespace GraphSecurity.Commands.SecurityActions
         [Alias("SecurityActionId")]
         [ArgumentCompleter(typeof(RecentIdCompleter<SecurityAction>))]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         /// <summary>Write the action, read again after the cancel.</summary>
@@ -25,6 +26,7 @@ namespace GraphSecurity.Commands.SecurityActions
 
         protected override void ProcessRecord()
         {
+            if (!IsValidId(Id)) return;
             if (!ShouldProcess($"security action {Id}", "Cancel")) return;
             var connection = GraphConnection;
             var backend = SecurityActionBackends.For(connection.Graph);

@@ -17,6 +17,7 @@ namespace GraphSecurity.Commands.Subscriptions
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("SubscriptionId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         protected override void ProcessRecord()
@@ -34,6 +35,7 @@ namespace GraphSecurity.Commands.Subscriptions
                 }
                 foreach (var id in Id)
                 {
+                    if (!IsValidId(id)) continue;
                     try { write(Run(token => service.GetAsync(id, token))); }
                     catch (PipelineStoppedException) { throw; }
                     catch (Exception ex) { WriteErrorFor(ex, id, connection); }

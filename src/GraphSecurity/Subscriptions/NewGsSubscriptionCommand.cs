@@ -32,16 +32,19 @@ namespace GraphSecurity.Commands.Subscriptions
         /// <summary>Only alerts of these providers (vendorInformation/provider), e.g. IPC, MCAS.</summary>
         [Parameter(ParameterSetName = TypedSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Provider { get; set; }
 
         /// <summary>A raw OData filter on legacy alerts, and-ed with the typed filters.</summary>
         [Parameter(ParameterSetName = TypedSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText]
         public string Filter { get; set; }
 
         /// <summary>The resource as the service takes it, e.g. "security/alerts?$filter=severity eq 'high'".</summary>
         [Parameter(Mandatory = true, ParameterSetName = RawSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Resource { get; set; }
 
         [Parameter]
@@ -55,6 +58,7 @@ namespace GraphSecurity.Commands.Subscriptions
         /// <summary>The secret notifications carry (at most 128 characters); a random one is generated when not given.</summary>
         [Parameter]
         [ValidateLength(1, SubscriptionService.MaxClientStateLength)]
+        [ValidateText(SingleLine = true)]
         public string ClientState { get; set; }
 
         /// <summary>An HTTPS URL for lifecycle notifications (reauthorizationRequired).</summary>

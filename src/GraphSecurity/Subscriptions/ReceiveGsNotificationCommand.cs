@@ -21,6 +21,7 @@ namespace GraphSecurity.Commands.Subscriptions
         /// <summary>The address to listen on: loopback unless another one is asked for (+ means every address).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Address { get; set; } = "127.0.0.1";
 
         /// <summary>The TCP port; 0 picks a free one.</summary>
@@ -31,6 +32,7 @@ namespace GraphSecurity.Commands.Subscriptions
         /// <summary>The URL path to listen on.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Path { get; set; } = "/graphsecurity/notifications/";
 
         /// <summary>Subscriptions whose notifications to accept (their ClientState); from New-GsSubscription or Get-GsSubscription.</summary>
@@ -40,6 +42,7 @@ namespace GraphSecurity.Commands.Subscriptions
         /// <summary>clientState values to accept, besides those of -Subscription and -Subscribe.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] ClientState { get; set; }
 
         /// <summary>Create a subscription on security alerts for this listener's URL, and remove it when the command ends.</summary>
@@ -49,6 +52,7 @@ namespace GraphSecurity.Commands.Subscriptions
         /// <summary>With -Subscribe: the resource (default "security/alerts", every alert).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Resource { get; set; } = "security/alerts";
 
         /// <summary>With -Subscribe: the change types.</summary>

@@ -15,10 +15,12 @@ namespace GraphSecurity.Commands.Subscriptions
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("SubscriptionId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (!IsValidId(Id)) return;
             if (!ShouldProcess($"subscription {Id}", "Delete")) return;
             var connection = GraphConnection;
             try { Run(token => new SubscriptionService(connection.Graph).DeleteAsync(Id, token)); }

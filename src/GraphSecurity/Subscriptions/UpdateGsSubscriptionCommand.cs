@@ -16,6 +16,7 @@ namespace GraphSecurity.Commands.Subscriptions
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("SubscriptionId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         /// <summary>Minutes from now until the subscription expires (at most 43,200).</summary>
@@ -28,6 +29,7 @@ namespace GraphSecurity.Commands.Subscriptions
 
         protected override void ProcessRecord()
         {
+            if (!IsValidId(Id)) return;
             var expiration = SubscriptionService.ExpirationIn(ExpiresIn, DateTimeOffset.UtcNow);
             if (!ShouldProcess($"subscription {Id}", $"Renew until {expiration:u}")) return;
             var connection = GraphConnection;

@@ -18,11 +18,13 @@ namespace GraphSecurity.Commands.TiIndicators
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("TiIndicatorId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         /// <summary>Indicators carrying any of these externalIds (New-GsTiIndicator derives one per indicator).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] ExternalId { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
@@ -37,6 +39,7 @@ namespace GraphSecurity.Commands.TiIndicators
 
         /// <summary>Indicators whose expirationDateTime is before this time (local time unless it says otherwise).</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateMoment]
         public DateTime ExpiringBefore { get; set; }
 
         /// <summary>Page size: indicators per request (1–1000).</summary>

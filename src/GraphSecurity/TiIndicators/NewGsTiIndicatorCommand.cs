@@ -122,6 +122,7 @@ namespace GraphSecurity.Commands.TiIndicators
 
         /// <summary>expirationDateTime of inputs that do not give one: now plus this (default 30 days).</summary>
         [Parameter]
+        [ValidateDuration(1, 3650 * 86400)]
         public TimeSpan ValidFor { get; set; } = TimeSpan.FromDays(30);
 
         /// <summary>Indicators per submitTiIndicators request (1–100).</summary>

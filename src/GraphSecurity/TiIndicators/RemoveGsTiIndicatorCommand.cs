@@ -21,11 +21,13 @@ namespace GraphSecurity.Commands.TiIndicators
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("TiIndicatorId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] Id { get; set; }
 
         /// <summary>Deletes every indicator of this app carrying these externalIds.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ExternalIdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string[] ExternalId { get; set; }
 
         /// <summary>Write a result (Removed or Failed) per id or externalId.</summary>
@@ -39,7 +41,7 @@ namespace GraphSecurity.Commands.TiIndicators
         protected override void ProcessRecord()
         {
             foreach (var key in ByExternalId ? ExternalId : Id)
-                if (ShouldProcess(ByExternalId ? $"threat indicators with externalId '{key}'" : $"threat indicator {key}", "Remove"))
+                if ((ByExternalId || IsValidId(key)) && ShouldProcess(ByExternalId ? $"threat indicators with externalId '{key}'" : $"threat indicator {key}", "Remove"))
                 {
                     _lines[key] = ++_line;
                     Enqueue(key);

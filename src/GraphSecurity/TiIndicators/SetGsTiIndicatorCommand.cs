@@ -21,34 +21,37 @@ namespace GraphSecurity.Commands.TiIndicators
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("TiIndicatorId")]
         [ValidateNotNullOrEmpty]
+        [ValidateText(SingleLine = true)]
         public string Id { get; set; }
 
         /// <summary>The indicator's target product, which the service needs with every change (read from piped indicators; looked up when missing).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TiValueCompleter))]
+        [ValidateText(SingleLine = true)]
         public string TargetProduct { get; set; }
 
         /// <summary>The new expiration; piped indicators pass their current one, which the service needs with every change.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateMoment]
         public DateTimeOffset ExpirationDateTime { get; set; }
 
         [Parameter] public TiAction Action { get; set; }
-        [Parameter] [ValidateLength(0, 100)] public string Description { get; set; }
+        [Parameter] [ValidateLength(0, 100)] [ValidateText] public string Description { get; set; }
         [Parameter] [ValidateRange(0, 5)] public int Severity { get; set; }
         [Parameter] [ValidateRange(0, 100)] public int Confidence { get; set; }
         [Parameter] public TlpLevel TlpLevel { get; set; }
         [Parameter] public DiamondModel DiamondModel { get; set; }
         [Parameter] public bool IsActive { get; set; }
         [Parameter] public bool PassiveOnly { get; set; }
-        [Parameter] public string[] Tags { get; set; }
-        [Parameter] [ArgumentCompleter(typeof(TiValueCompleter))] public string[] KillChain { get; set; }
-        [Parameter] public string[] ActivityGroupNames { get; set; }
-        [Parameter] public string[] MalwareFamilyNames { get; set; }
-        [Parameter] public string KnownFalsePositives { get; set; }
-        [Parameter] public string AdditionalInformation { get; set; }
-        [Parameter] public DateTimeOffset LastReportedDateTime { get; set; }
+        [Parameter] [ValidateText(SingleLine = true)] public string[] Tags { get; set; }
+        [Parameter] [ArgumentCompleter(typeof(TiValueCompleter))] [ValidateText(SingleLine = true)] public string[] KillChain { get; set; }
+        [Parameter] [ValidateText(SingleLine = true)] public string[] ActivityGroupNames { get; set; }
+        [Parameter] [ValidateText(SingleLine = true)] public string[] MalwareFamilyNames { get; set; }
+        [Parameter] [ValidateText] public string KnownFalsePositives { get; set; }
+        [Parameter] [ValidateText] public string AdditionalInformation { get; set; }
+        [Parameter] [ValidateMoment] public DateTimeOffset LastReportedDateTime { get; set; }
         /// <summary>A new externalId (only for Azure Sentinel indicators).</summary>
-        [Parameter] public string ExternalId { get; set; }
+        [Parameter] [ValidateText(SingleLine = true)] public string ExternalId { get; set; }
 
         /// <summary>Write each updated indicator to the pipeline.</summary>
         [Parameter]
@@ -72,6 +75,7 @@ namespace GraphSecurity.Commands.TiIndicators
 
         protected override void ProcessRecord()
         {
+            if (!IsValidId(Id)) return;
             string product = null;
             if (TargetProduct != null && !TiIndicatorFields.TryParseTargetProduct(TargetProduct, out product))
             {
