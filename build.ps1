@@ -67,7 +67,7 @@ function Invoke-Build {
 
     # The host supplies System.Management.Automation; shipping a copy would break loading.
     Remove-Item (Join-Path $ModuleOut 'System.Management.Automation.dll') -ErrorAction Ignore
-    Copy-Item (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Format.ps1xml'), (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Types.ps1xml') $ModuleOut
     $manifest = Get-Content -Raw (Join-Path $Root 'GraphSecurity.psd1')
     $manifest = $manifest -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$(Get-ModuleVersion)'"
     Set-Content -Path (Join-Path $ModuleOut 'GraphSecurity.psd1') -Value $manifest -Encoding utf8

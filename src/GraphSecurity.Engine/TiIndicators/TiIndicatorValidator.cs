@@ -114,7 +114,7 @@ namespace GraphSecurity.Engine.TiIndicators
             else if (Hex.IsMatch(text) && HashLengths.ContainsValue(text.Length)) field = "fileHashValue";
             else if (text.Contains("://")) field = "url";
             else if (EmailPattern.IsMatch(text)) field = "emailSenderAddress";
-            else if (DomainPattern.IsMatch(text)) field = "domainName";
+            else if (DomainPattern.IsMatch(ToAsciiDomain(text) ?? "")) field = "domainName";
             else { problems.Add($"Cannot tell what kind of indicator '{value}' is (IP address, hash, URL, e-mail address or domain); use a specific column such as url or domainName."); return; }
             if (body.ContainsKey(field)) { problems.Add($"The indicator '{value}' and the {field} column both give a {field}."); return; }
             var converted = Convert(TiIndicatorFields.ByName[field], text, problems);
@@ -166,7 +166,7 @@ namespace GraphSecurity.Engine.TiIndicators
 
             if (body.TryGetValue("fileHashValue", out var hash) && body.TryGetValue("fileHashType", out var hashType) &&
                 HashLengths.TryGetValue((string)hashType, out var length) && ((string)hash).Length != length)
-                problems.Add($"fileHashValue '{hash}' has {((string)hash).Length} characters; a {hashType} hash has {length}.");
+                problems.Add($"'{hash}' is not a {hashType} hash: a {hashType} hash is {length} hexadecimal characters, this one has {((string)hash).Length}.");
             if (body.ContainsKey("fileHashType") && !body.ContainsKey("fileHashValue"))
                 problems.Add("fileHashType is given without fileHashValue.");
             if (body.TryGetValue("expirationDateTime", out var expires) && (DateTimeOffset)expires <= now)
@@ -232,8 +232,8 @@ namespace GraphSecurity.Engine.TiIndicators
                     return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0 && (uri.Scheme == "http" || uri.Scheme == "https" || uri.Scheme == "ftp")
                         ? url : Fail("is not an absolute http, https or ftp URL.");
                 case TiFieldKind.Domain:
-                    var domain = Refang(Text(raw)).TrimEnd('.').ToLowerInvariant();
-                    return DomainPattern.IsMatch(domain) ? domain : Fail("is not a domain name.");
+                    var domain = ToAsciiDomain(Refang(Text(raw)).TrimEnd('.'));
+                    return domain != null && DomainPattern.IsMatch(domain) ? domain : Fail("is not a domain name.");
                 case TiFieldKind.Email:
                     var address = Refang(Text(raw));
                     return EmailPattern.IsMatch(address) ? address : Fail("is not an e-mail address.");
@@ -243,6 +243,20 @@ namespace GraphSecurity.Engine.TiIndicators
                 default:
                     throw new InvalidOperationException("Unknown field kind " + field.Kind);
             }
+        }
+
+        private static readonly IdnMapping Idn = new IdnMapping();
+
+        /// <summary>
+        /// A domain in lower-case ASCII: internationalised names (bücher.example) become their IDNA
+        /// (punycode) form, xn--bcher-kva.example, which every target accepts; null when it is not a name at all.
+        /// </summary>
+        internal static string ToAsciiDomain(string domain)
+        {
+            if (string.IsNullOrEmpty(domain)) return null;
+            if (domain.All(c => c < 128)) return domain.ToLowerInvariant();
+            try { return Idn.GetAscii(domain).ToLowerInvariant(); }
+            catch (ArgumentException) { return null; }
         }
 
         /// <summary>Undoes the usual defanging of feeds: hxxp://, [.], (.), [:], [@].</summary>

@@ -25,7 +25,14 @@ namespace GraphSecurity
 
         internal virtual IEnumerable<string> UserPrincipalNames() => Enumerable.Empty<string>();
 
-        public override string ToString() => $"{EvidenceType}: {DisplayValue}";
+        /// <summary>
+        /// The evidence in a few words: its type and the value it is recognised by, e.g. "processEvidence:
+        /// powershell.exe -enc …". Lists of evidence show this (GraphSecurity.Types.ps1xml makes it the
+        /// default display property; without it PowerShell picks the first property named *Id or *Name).
+        /// </summary>
+        public string Summary => $"{EvidenceType}: {DisplayValue}";
+
+        public override string ToString() => Summary;
     }
 
     public class DeviceEvidence : AlertEvidence

@@ -29,10 +29,10 @@ namespace GraphSecurity
         public ValueList<string> CustomTags { get; set; } = ValueList<string>.Empty;
         public ValueList<string> SystemTags { get; set; } = ValueList<string>.Empty;
         public ValueList<AlertComment> Comments { get; set; } = ValueList<AlertComment>.Empty;
-        /// <summary>The incident's alerts; filled by Get-GsIncident -ExpandAlerts, otherwise empty.</summary>
-        public ValueList<Alert> Alerts { get; set; } = ValueList<Alert>.Empty;
-        /// <summary>The number of alerts in <see cref="Alerts"/>.</summary>
-        public int AlertCount => Alerts?.Count ?? 0;
+        /// <summary>The incident's alerts when they were read (Get-GsIncident -ExpandAlerts); null when they were not.</summary>
+        public ValueList<Alert> Alerts { get; set; }
+        /// <summary>The number of the incident's alerts when they were read, else null: unknown, not zero.</summary>
+        public int? AlertCount => Alerts?.Count;
         /// <summary>The name of the connection the incident was read through; Set-GsIncident uses it to route the change back.</summary>
         public string ConnectionName { get; set; }
 

@@ -34,6 +34,20 @@ namespace GraphSecurity
 
         public bool IsFinished => Status == OperationStatus.Completed || Status == OperationStatus.Failed;
 
+        /// <summary>
+        /// Takes the state of a newer read of the same action, so an object already written to the
+        /// pipeline (Invoke-GsSecurityAction -Wait writes it before waiting) ends up with the last status.
+        /// </summary>
+        public void UpdateFrom(SecurityAction latest)
+        {
+            if (latest == null || latest.Id != Id) return;
+            Status = latest.Status;
+            ErrorInfo = latest.ErrorInfo;
+            States = latest.States;
+            LastActionDateTime = latest.LastActionDateTime;
+            CompletedDateTime = latest.CompletedDateTime;
+        }
+
         public override string ToString() => Id;
     }
 

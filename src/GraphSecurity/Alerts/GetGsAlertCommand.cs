@@ -25,9 +25,13 @@ namespace GraphSecurity.Commands.Alerts
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue]
+        [ValidateSet("New", "InProgress", "Resolved", IgnoreCase = true)]
         public AlertStatus[] Status { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue]
+        [ValidateSet("MicrosoftDefenderForEndpoint", "MicrosoftDefenderForIdentity", "MicrosoftDefenderForCloudApps", "MicrosoftDefenderForOffice365", "Microsoft365Defender", "AzureAdIdentityProtection", "MicrosoftAppGovernance", "DataLossPrevention", "MicrosoftDefenderForCloud", "MicrosoftSentinel", "MicrosoftInsiderRiskManagement", "MicrosoftThreatIntelligence", "MicrosoftSecurityForAI", IgnoreCase = true)]
         public ServiceSource[] ServiceSource { get; set; }
 
         /// <summary>Alerts whose evidence names any of these users (UPN or Entra object id).</summary>

@@ -27,6 +27,8 @@ namespace GraphSecurity.Commands.Alerts
         public string Id { get; set; }
 
         [Parameter]
+        [ValidateKnownValue]
+        [ValidateSet("New", "InProgress", "Resolved", IgnoreCase = true)]
         public AlertStatus Status { get; set; }
 
         /// <summary>

@@ -16,9 +16,13 @@ namespace GraphSecurity.Commands.Alerts
     public sealed class WatchGsAlertCommand : GsWatchCmdlet<Alert, AlertChange>
     {
         [Parameter]
+        [ValidateKnownValue]
+        [ValidateSet("Informational", "Low", "Medium", "High", IgnoreCase = true)]
         public AlertSeverity[] Severity { get; set; }
 
         [Parameter]
+        [ValidateKnownValue]
+        [ValidateSet("MicrosoftDefenderForEndpoint", "MicrosoftDefenderForIdentity", "MicrosoftDefenderForCloudApps", "MicrosoftDefenderForOffice365", "Microsoft365Defender", "AzureAdIdentityProtection", "MicrosoftAppGovernance", "DataLossPrevention", "MicrosoftDefenderForCloud", "MicrosoftSentinel", "MicrosoftInsiderRiskManagement", "MicrosoftThreatIntelligence", "MicrosoftSecurityForAI", IgnoreCase = true)]
         public ServiceSource[] ServiceSource { get; set; }
 
         protected override EntityService<Alert> CreateService(GraphConnection connection) => new AlertService(connection.Graph);

@@ -116,17 +116,15 @@ namespace GraphSecurity.Commands.Base
         private ErrorRecord ReadStopped<TItem>(Exception exception, PageReader<TItem> reader, GraphConnection connection, bool resumable)
         {
             var record = CreateErrorRecord(exception, connection.ToInfo(false), connection);
-            var progress = reader.Progress;
-            var written = progress.ItemsDelivered;
+            var written = reader.Progress.ItemsDelivered;
             var page = reader.CurrentPage;
-            record.ErrorDetails = new ErrorDetails(
-                $"Reading {ItemsName} stopped after {written:N0} {ItemsName} on {progress.Pages} page(s); none was written twice. {record.ErrorDetails.Message}" +
-                (page != null ? $" The page that failed: {page}" : ""))
+            var read = written > 0 ? $"Reading {ItemsName} stopped after {written:N0} {ItemsName} on {reader.Progress.Pages} page(s), none written twice. " : "";
+            record.ErrorDetails = new ErrorDetails(read + record.ErrorDetails.Message + (page != null ? $" The page that failed: {page}" : ""))
             {
                 RecommendedAction = record.ErrorDetails.RecommendedAction +
                     (resumable && written > 0
-                        ? $" To read only what is missing, run the command again with -Skip {(long)PagingParameters.Skip + written} (items added since may shift the order)."
-                        : " Run the command again when the service answers."),
+                        ? $" To read only the rest, run the command again with -Skip {(long)PagingParameters.Skip + written} (items added since may shift the order)."
+                        : ""),
             };
             return record;
         }

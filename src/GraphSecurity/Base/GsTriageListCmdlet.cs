@@ -10,9 +10,13 @@ namespace GraphSecurity.Commands.Base
     public abstract class GsTriageListCmdlet : GsListCmdlet
     {
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue]
+        [ValidateSet("Informational", "Low", "Medium", "High", IgnoreCase = true)]
         public AlertSeverity[] Severity { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue(AllowUnknown = true)]
+        [ValidateSet("Unknown", "FalsePositive", "TruePositive", "InformationalExpectedActivity", IgnoreCase = true)]
         public AlertClassification[] Classification { get; set; }
 
         /// <summary>Items assigned to any of these (an empty string: unassigned items).</summary>

@@ -9,9 +9,13 @@ namespace GraphSecurity.Commands.Base
     public abstract class GsTriageUpdateCmdlet<T> : GsUpdateCmdlet<T> where T : class, IConnectionBound, ICommented
     {
         [Parameter]
+        [ValidateKnownValue(AllowUnknown = true)]
+        [ValidateSet("Unknown", "FalsePositive", "TruePositive", "InformationalExpectedActivity", IgnoreCase = true)]
         public AlertClassification Classification { get; set; }
 
         [Parameter]
+        [ValidateKnownValue(AllowUnknown = true)]
+        [ValidateSet("Unknown", "Apt", "Malware", "SecurityPersonnel", "SecurityTesting", "UnwantedSoftware", "Other", "MultiStagedAttack", "CompromisedAccount", "Phishing", "MaliciousUserActivity", "NotMalicious", "NotEnoughDataToValidate", "ConfirmedActivity", "LineOfBusinessApplication", IgnoreCase = true)]
         public AlertDetermination Determination { get; set; }
 
         /// <summary>The owner (usually a UPN); an empty string clears it.</summary>

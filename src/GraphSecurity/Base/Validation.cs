@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.RegularExpressions;
 
@@ -103,6 +104,39 @@ namespace GraphSecurity.Commands.Base
             if (duration.TotalSeconds >= MinimumSeconds && duration.TotalSeconds <= MaximumSeconds) return;
             throw new ValidationMetadataException(string.Format(CultureInfo.InvariantCulture,
                 "{0} is not between {1} and {2}.", duration, TimeSpan.FromSeconds(MinimumSeconds), TimeSpan.FromSeconds(MaximumSeconds)));
+        }
+    }
+}
+
+namespace GraphSecurity.Commands.Base
+{
+    /// <summary>
+    /// The members of an enumeration a parameter takes: never UnknownFutureValue (the API's placeholder
+    /// for members a client does not know, which no item has), and not Unknown unless
+    /// <see cref="AllowUnknown"/> (classification and determination are "unknown" until someone sets them;
+    /// no alert has severity or status "unknown"). It says why such a member cannot be used; the
+    /// parameter's ValidateSet, written after it, lists the same members for Tab completion and help
+    /// (PowerShell completes enumerations from ValidateSet only), and a test keeps the two equal.
+    /// </summary>
+    public sealed class ValidateKnownValueAttribute : ValidateEnumeratedArgumentsAttribute
+    {
+        public bool AllowUnknown { get; set; }
+
+        public static bool Allows(string member, bool allowUnknown) =>
+            member != "UnknownFutureValue" && (allowUnknown || member != "Unknown");
+
+        public static System.Collections.Generic.IEnumerable<string> Members(Type enumType, bool allowUnknown) =>
+            Enum.GetNames(enumType).Where(m => Allows(m, allowUnknown));
+
+        protected override void ValidateElement(object element)
+        {
+            if (element is PSObject wrapped) element = wrapped.BaseObject;
+            if (!(element is Enum member) || Allows(member.ToString(), AllowUnknown)) return;
+            var why = member.ToString() == "Unknown"
+                ? "the service gives it to no item here"
+                : "it is the API's placeholder for values this module does not know, and no item has it";
+            throw new ValidationMetadataException(
+                $"'{member}' cannot be used: {why}. Use one of: {string.Join(", ", Members(member.GetType(), AllowUnknown))}.");
         }
     }
 }

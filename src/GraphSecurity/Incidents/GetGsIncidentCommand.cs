@@ -23,9 +23,13 @@ namespace GraphSecurity.Commands.Incidents
         public string[] Id { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue]
+        [ValidateSet("Active", "Resolved", "InProgress", "Redirected", "AwaitingAction", IgnoreCase = true)]
         public IncidentStatus[] Status { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue(AllowUnknown = true)]
+        [ValidateSet("Unknown", "Apt", "Malware", "SecurityPersonnel", "SecurityTesting", "UnwantedSoftware", "Other", "MultiStagedAttack", "CompromisedAccount", "Phishing", "MaliciousUserActivity", "NotMalicious", "NotEnoughDataToValidate", "ConfirmedActivity", "LineOfBusinessApplication", IgnoreCase = true)]
         public AlertDetermination[] Determination { get; set; }
 
         /// <summary>Incidents updated at or after this time.</summary>
@@ -73,7 +77,7 @@ namespace GraphSecurity.Commands.Incidents
         protected override void WriteItem(object item, GraphConnection connection)
         {
             if (item is Incident incident)
-                foreach (var alert in incident.Alerts) alert.ConnectionName = connection.Name;
+                foreach (var alert in incident.Alerts ?? ValueList<Alert>.Empty) alert.ConnectionName = connection.Name;
             base.WriteItem(item, connection);
         }
     }

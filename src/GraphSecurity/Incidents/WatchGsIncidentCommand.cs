@@ -16,9 +16,13 @@ namespace GraphSecurity.Commands.Incidents
     public sealed class WatchGsIncidentCommand : GsWatchCmdlet<Incident, IncidentChange>
     {
         [Parameter]
+        [ValidateKnownValue]
+        [ValidateSet("Informational", "Low", "Medium", "High", IgnoreCase = true)]
         public AlertSeverity[] Severity { get; set; }
 
         [Parameter]
+        [ValidateKnownValue]
+        [ValidateSet("Active", "Resolved", "InProgress", "Redirected", "AwaitingAction", IgnoreCase = true)]
         public IncidentStatus[] Status { get; set; }
 
         protected override int MaxPageSize => IncidentService.MaxPageSize;

@@ -29,6 +29,8 @@ namespace GraphSecurity.Commands.SecurityActions
         public string[] Name { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ValidateKnownValue]
+        [ValidateSet("NotStarted", "Running", "Completed", "Failed", IgnoreCase = true)]
         public OperationStatus[] Status { get; set; }
 
         /// <summary>Page size: actions per request (1–2000).</summary>

@@ -119,45 +119,67 @@ namespace GraphSecurity.Commands.SecurityActions
 
             var connection = GraphConnection;
             var backend = SecurityActionBackends.For(connection.Graph, Provider);
-            try
-            {
-                var action = Run(token => backend.InvokeAsync(request, token));
-                if (Wait) action = WaitFor(backend, action);
-                action.ConnectionName = connection.Name;
-                WriteObject(action);
-                if (action.Status == OperationStatus.Failed)
-                    WriteError(SecurityActionFailed(action));
-                else if (Wait && !action.IsFinished)
-                    WriteError(new ErrorRecord(new TimeoutException($"The security action {action.Id} was still {action.Status} after {TimeoutSeconds} s."),
-                        "SecurityActionTimeout", ErrorCategory.OperationTimeout, action)
-                    {
-                        ErrorDetails = new ErrorDetails($"The security action {action.Id} ({description}) was still {action.Status} after {TimeoutSeconds} s.")
-                        { RecommendedAction = $"Check it later with Get-GsSecurityAction -Id {action.Id}, or cancel it with Stop-GsSecurityAction." },
-                    });
-            }
+            SecurityAction action;
+            try { action = Run(token => backend.InvokeAsync(request, token)); }
             catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, target, connection); }
+            catch (Exception ex) { WriteErrorFor(ex, target, connection); return; }
+
+            action.ConnectionName = connection.Name;
+            // Written before any wait: the action runs on the service now, so its id must not be lost
+            // if waiting fails or is stopped. With -Wait the same object is kept up to date.
+            WriteObject(action);
+            if (Wait)
+            {
+                WriteVerbose($"Security action {action.Id} ({description}) started; waiting up to {TimeoutSeconds} s for it to end.");
+                try { WaitFor(backend, action); }
+                catch (PipelineStoppedException) { throw; }
+                catch (Exception ex)
+                {
+                    var record = CreateErrorRecord(ex, action, connection);
+                    record.ErrorDetails = new ErrorDetails($"The security action {action.Id} ({description}) was started, but waiting for it stopped while it was {action.Status}: {record.ErrorDetails.Message}")
+                    {
+                        RecommendedAction = $"It may still run: check it with Get-GsSecurityAction -Id {action.Id} (or cancel it with Stop-GsSecurityAction -Id {action.Id}).",
+                    };
+                    WriteError(record);
+                    return;
+                }
+            }
+            if (action.Status == OperationStatus.Failed)
+                WriteError(SecurityActionFailed(action));
+            else if (Wait && !action.IsFinished)
+                WriteError(new ErrorRecord(new TimeoutException($"The security action {action.Id} was still {action.Status} after {TimeoutSeconds} s."),
+                    "SecurityActionTimeout", ErrorCategory.OperationTimeout, action)
+                {
+                    ErrorDetails = new ErrorDetails($"The security action {action.Id} ({description}) was still {action.Status} after {TimeoutSeconds} s.")
+                    { RecommendedAction = $"Check it later with Get-GsSecurityAction -Id {action.Id}, or cancel it with Stop-GsSecurityAction -Id {action.Id}." },
+                });
         }
 
-        private SecurityAction WaitFor(ISecurityActionBackend backend, SecurityAction action)
+        /// <summary>Reads the action's status every -PollInterval seconds until it ends or -TimeoutSeconds pass, updating <paramref name="action"/>.</summary>
+        private void WaitFor(ISecurityActionBackend backend, SecurityAction action)
         {
             var deadline = DateTime.UtcNow.AddSeconds(TimeoutSeconds);
             var progress = new ProgressRecord(1, $"Security action {action.Name}", action.Status.ToString());
-            while (!action.IsFinished && DateTime.UtcNow < deadline)
+            try
             {
-                progress.StatusDescription = $"{action.Status} ({action.Id})";
-                WriteProgress(progress);
-                var wait = TimeSpan.FromSeconds(Math.Min(PollInterval, Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds)));
-                var id = action.Id;
-                action = Run(async token =>
+                while (!action.IsFinished && DateTime.UtcNow < deadline)
                 {
-                    await Task.Delay(wait, token).ConfigureAwait(false);
-                    return await backend.GetAsync(id, token).ConfigureAwait(false);
-                });
+                    progress.StatusDescription = $"{action.Status} ({action.Id})";
+                    WriteProgress(progress);
+                    var wait = TimeSpan.FromSeconds(Math.Min(PollInterval, Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds)));
+                    var id = action.Id;
+                    action.UpdateFrom(Run(async token =>
+                    {
+                        await Task.Delay(wait, token).ConfigureAwait(false);
+                        return await backend.GetAsync(id, token).ConfigureAwait(false);
+                    }));
+                }
             }
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-            return action;
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
         }
 
         internal static ErrorRecord SecurityActionFailed(SecurityAction action)

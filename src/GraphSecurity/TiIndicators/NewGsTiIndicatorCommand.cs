@@ -234,6 +234,8 @@ namespace GraphSecurity.Commands.TiIndicators
                 $"{Count(TiIndicatorResultStatus.Failed) - _rejected} failed at the service, {_rejected} rejected by validation, in {_clock.Elapsed.TotalSeconds:0.0} s.");
         }
 
+        private static readonly HashSet<string> HashColumns = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "SHA256", "SHA1", "MD5" };
+
         /// <summary>Field parameters by every name a property of a piped object may carry (the parameter's name, then its aliases).</summary>
         private static readonly Dictionary<string, (FieldParameter Parameter, int Rank)> FieldsByPropertyName = IndexByPropertyName();
 
@@ -257,6 +259,7 @@ namespace GraphSecurity.Commands.TiIndicators
         {
             var fields = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
             var ranks = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             var bound = MyInvocation.BoundParameters;
             var row = InputObject != null && !(InputObject.BaseObject is string) ? InputObject : null;
             if (row != null)
@@ -276,8 +279,13 @@ namespace GraphSecurity.Commands.TiIndicators
                         continue;
                     }
                     ranks[match.Parameter.Field] = match.Rank;
+                    columns[match.Parameter.Field] = property.Name;
                 }
             }
+            // A sha256, sha1 or md5 column says which hash it holds, so a wrong length is reported as such.
+            if (columns.TryGetValue("fileHashValue", out var hashColumn) && HashColumns.Contains(hashColumn) && !fields.ContainsKey("fileHashType") &&
+                !bound.ContainsKey(nameof(FileHashValue)))
+                fields["fileHashType"] = hashColumn.ToLowerInvariant();
             foreach (var parameter in FieldParameters)
                 if (bound.TryGetValue(parameter.Property.Name, out var value) && !IsBlank(value))
                     fields[parameter.Field] = value is PSObject wrapped ? wrapped.BaseObject : value;

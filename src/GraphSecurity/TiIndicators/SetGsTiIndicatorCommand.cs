@@ -35,12 +35,12 @@ namespace GraphSecurity.Commands.TiIndicators
         [ValidateMoment]
         public DateTimeOffset ExpirationDateTime { get; set; }
 
-        [Parameter] public TiAction Action { get; set; }
+        [Parameter] [ValidateKnownValue] [ValidateSet("Allow", "Block", "Alert", IgnoreCase = true)] public TiAction Action { get; set; }
         [Parameter] [ValidateLength(0, 100)] [ValidateText] public string Description { get; set; }
         [Parameter] [ValidateRange(0, 5)] public int Severity { get; set; }
         [Parameter] [ValidateRange(0, 100)] public int Confidence { get; set; }
-        [Parameter] public TlpLevel TlpLevel { get; set; }
-        [Parameter] public DiamondModel DiamondModel { get; set; }
+        [Parameter] [ValidateKnownValue] [ValidateSet("White", "Green", "Amber", "Red", IgnoreCase = true)] public TlpLevel TlpLevel { get; set; }
+        [Parameter] [ValidateKnownValue] [ValidateSet("Adversary", "Capability", "Infrastructure", "Victim", IgnoreCase = true)] public DiamondModel DiamondModel { get; set; }
         [Parameter] public bool IsActive { get; set; }
         [Parameter] public bool PassiveOnly { get; set; }
         [Parameter] [ValidateText(SingleLine = true)] public string[] Tags { get; set; }
