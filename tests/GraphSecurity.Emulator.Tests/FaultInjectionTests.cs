@@ -84,6 +84,17 @@ public class FaultInjectionTests : IClassFixture<ClockedEmulatorFixture>, IAsync
     }
 
     [Fact]
+    public async Task A_rule_with_times_applies_to_that_many_requests_only()
+    {
+        await SetAsync(new { route = "/v1.0/security/alerts_v2*", errorRate = 1.0, errorStatuses = new[] { 500 }, times = 2 });
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++) statuses.Add((int)(await _f.SendAsync(HttpMethod.Get, Alerts)).StatusCode);
+        Assert.Equal(new[] { 500, 500, 200, 200 }, statuses);
+        var read = JsonDocument.Parse(await _f.Client.GetStringAsync("/_emulator/faults")).RootElement;
+        Assert.Equal(0, read.GetProperty("rules")[0].GetProperty("times").GetInt32());
+    }
+
+    [Fact]
     public async Task Other_error_statuses_are_refused()
     {
         var (status, body) = await _f.PostJsonAsync("/_emulator/faults", new { rules = new[] { new { route = "*", errorRate = 0.5, errorStatuses = new[] { 418 } } } });

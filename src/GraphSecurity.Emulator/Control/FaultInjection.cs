@@ -24,6 +24,8 @@ public sealed class FaultRule
     public double TruncateRate { get; set; }
     /// <summary>Every matching request gets the answer of a removed API (400 "Resource not found for the segment").</summary>
     public bool Retired { get; set; }
+    /// <summary>The rule applies to this many matching requests, then to none (null: to all), e.g. 1 for "one 500".</summary>
+    public int? Times { get; set; }
 
     /// <summary>The statuses <see cref="ErrorStatuses"/> may hold, each answered with Graph's body for it.</summary>
     public static readonly int[] AllowedErrorStatuses = { 400, 404, 410, 500, 502, 503, 504 };
@@ -33,6 +35,7 @@ public sealed class FaultRule
         var rates = new[] { DropRate, ThrottleRate, ErrorRate, TruncateRate };
         if (rates.Any(r => r < 0 || r > 1) || rates.Sum() > 1 + 1e-9)
             throw new ArgumentException($"Fault rule '{Route}': rates must be between 0 and 1 and add up to at most 1.");
+        if (Times is < 0) throw new ArgumentException($"Fault rule '{Route}': times must not be negative.");
         if (LatencyMs < 0 || JitterMs < 0 || RetryAfterSeconds < 0)
             throw new ArgumentException($"Fault rule '{Route}': latencyMs, jitterMs and retryAfterSeconds must not be negative.");
         if (ErrorRate > 0 && (ErrorStatuses == null || ErrorStatuses.Count == 0 || ErrorStatuses.Any(s => !AllowedErrorStatuses.Contains(s))))
@@ -96,8 +99,9 @@ public sealed class FaultInjector
     {
         lock (_lock)
         {
-            var rule = _settings.Rules.FirstOrDefault(r => r.Matches(request));
+            var rule = _settings.Rules.FirstOrDefault(r => r.Times != 0 && r.Matches(request));
             if (rule == null) return (null, FaultKind.None, 0, TimeSpan.Zero);
+            if (rule.Times.HasValue) rule.Times--;
             var delay = TimeSpan.FromMilliseconds(rule.LatencyMs + (rule.JitterMs > 0 ? _random.Next(rule.JitterMs + 1) : 0));
             if (rule.Retired) return (rule, FaultKind.Retired, 400, delay);
             var roll = _random.NextDouble();

@@ -16,6 +16,9 @@ namespace GraphSecurity.Commands.Base
     /// </summary>
     internal static class ErrorRecords
     {
+        /// <summary>Graph's answer for a path segment it does not know: how a removed API answers.</summary>
+        private static readonly Regex RetiredSegment = new Regex(@"^Resource not found for the segment '([^']+)'", RegexOptions.Compiled);
+
         private static readonly Regex RequiredRoles = new Regex(@"API required (?:roles|scopes): (.+?),? (?:application roles|scopes):", RegexOptions.Compiled);
 
         public static ErrorRecord From(Exception exception, object target)
@@ -79,6 +82,10 @@ namespace GraphSecurity.Commands.Base
             string action;
             switch ((int)ex.StatusCode)
             {
+                case 400 when RetiredSegment.IsMatch(ex.ServiceMessage ?? ""):
+                    id = "ApiRetired"; category = ErrorCategory.NotImplemented;
+                    action = $"The service does not have the '{RetiredSegment.Match(ex.ServiceMessage).Groups[1].Value}' API (any more): Microsoft retired tiIndicators and legacy alerts, and securityActions never left beta. Get-Help about_GraphSecurity_Migration says what replaces each.";
+                    break;
                 case 400:
                     id = "GraphBadRequest"; category = ErrorCategory.InvalidArgument;
                     action = "Check the parameter values and any -Filter expression against the service's message.";
