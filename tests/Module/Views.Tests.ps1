@@ -1,0 +1,117 @@
+# Every default view, rendered with real objects from the emulator: no computed column that is
+# empty on every row, evidence shown with its type, counts only when known, and seeded data that
+# reads like a real tenant.
+BeforeAll {
+    Import-Module $env:GS_TEST_MODULE
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Connect-GsTenant -Emulator -Name views
+    $script:emulator = Get-TestEmulator
+
+    function Get-FreePort {
+        $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $probe.Start(); try { $probe.LocalEndpoint.Port } finally { $probe.Stop() }
+    }
+
+    # Real objects of every output type that has views.
+    $script:Samples = @{}
+    function Add-Sample([object[]] $Items) { foreach ($item in $Items) { if ($null -ne $item) { $Samples[$item.GetType().FullName] += @($item) } } }
+    $alerts = @(Get-GsAlert -First 50 -Connection views)
+    Add-Sample $alerts
+    Add-Sample ($alerts | ForEach-Object Comments)
+    Add-Sample (Get-GsAlert -Legacy -First 20 -Connection views 3>$null)
+    Add-Sample (Get-GsIncident -First 10 -ExpandAlerts -Connection views)
+    $scores = @(Get-GsSecureScore -Days 2 -Connection views)
+    Add-Sample $scores
+    Add-Sample $scores[0].ControlScores
+    Add-Sample (Get-GsSecureScoreControlProfile -First 10 -Connection views)
+    Add-Sample (Compare-GsSecureScore -DaysAgo 7 -Connection views)
+    Add-Sample (Invoke-GsSecurityAction -IpAddress 198.51.100.99 -Connection views -Confirm:$false)
+    Add-Sample (Get-GsSecurityAction -First 5 -Connection views)
+    Add-Sample (New-GsTiIndicator -Url 'https://views.example/x' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection views -Confirm:$false)
+    Add-Sample (Get-GsTiIndicator -First 5 -Connection views)
+    Add-Sample (Watch-GsAlert -Once -Since (Get-Date).AddDays(-2) -Connection views 3>$null)
+    Add-Sample (Watch-GsIncident -Once -Since (Get-Date).AddDays(-30) -Connection views 3>$null)
+    Add-Sample (Get-GsConnection -Name views)
+    Add-Sample (Get-GsEmulator)
+
+    # A subscription and one change notification, through a receiver (with its own subscription) in a thread job.
+    $port = Get-FreePort
+    $receiver = Start-ThreadJob -ScriptBlock {
+        param($ModulePath, $Port)
+        Import-Module $ModulePath
+        Receive-GsNotification -Port $Port -Subscribe -Count 1 -Timeout 60 -Connection views
+    } -ArgumentList $env:GS_TEST_MODULE, $port
+    $deadline = (Get-Date).AddSeconds(30)
+    do {
+        Start-Sleep -Milliseconds 100
+        $script:subscription = Get-GsSubscription -Connection views | Where-Object NotificationUrl -Like "http://127.0.0.1:$port/*"
+    } until ($subscription -or (Get-Date) -gt $deadline)
+    Add-Sample $subscription
+    Invoke-RestMethod -Method Post -Uri "$($emulator.url)/_emulator/legacy/alerts" -Body '{"provider":"IPC","title":"Views test"}' -ContentType 'application/json' -SkipCertificateCheck | Out-Null
+    Add-Sample ($receiver | Wait-Job -Timeout 60 | Receive-Job)
+    $receiver | Remove-Job -Force
+
+    $script:TableViews = @(Get-FormatData -TypeName GraphSecurity.* -PowerShellVersion $PSVersionTable.PSVersion | ForEach-Object {
+            $type = $_.TypeNames[0]
+            $_.FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] } |
+                ForEach-Object { [pscustomobject]@{ Type = $type; Control = $_.Control } }
+        })
+}
+AfterAll { Disconnect-GsTenant -Name views }
+
+Describe 'Default views with real data' {
+    It 'every type with a view has real samples here' {
+        $TableViews.Count | Should -BeGreaterThan 10
+        foreach ($view in $TableViews) { $Samples.ContainsKey($view.Type) | Should -BeTrue -Because "a real $($view.Type) is needed to check its view" }
+    }
+
+    It 'no computed table column is empty on every row' {
+        foreach ($view in $TableViews) {
+            $items = $Samples[$view.Type]
+            $columns = $view.Control.Rows[0].Columns
+            for ($i = 0; $i -lt $columns.Count; $i++) {
+                $entry = $columns[$i].DisplayEntry
+                if ($entry.ValueType -ne 'ScriptBlock') { continue }
+                $script = [scriptblock]::Create($entry.Value)
+                $values = foreach ($item in $items) { $_ = $item; [string](& { param($_) . $script } $item) }
+                @($values | Where-Object { $_.Trim() }).Count | Should -BeGreaterThan 0 -Because "column $i ($($view.Control.Headers[$i].Label)) of $($view.Type) shows nothing for any of $($items.Count) real objects"
+            }
+        }
+    }
+
+    It 'legacy alerts and security actions show when they were created' {
+        $legacy = ($Samples['GraphSecurity.LegacyAlert'] | Format-Table | Out-String)
+        $legacy | Should -Match '\d{4}-\d\d-\d\d \d\d:\d\d'
+        ($Samples['GraphSecurity.SecurityAction'] | Format-Table | Out-String) | Should -Match '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d'
+    }
+
+    It 'Format-List shows each piece of evidence with its type' {
+        $FormatEnumerationLimit = 50
+        $withProcess = $Samples['GraphSecurity.Alert'] | Where-Object { $_.Evidence | Where-Object { $_ -is [GraphSecurity.ProcessEvidence] } } | Select-Object -First 1
+        $text = ($withProcess | Format-List | Out-String -Width 400)
+        $text | Should -Match 'processEvidence: '
+        $text | Should -Match 'deviceEvidence: '
+        foreach ($evidence in $withProcess.Evidence) { $text | Should -Match ([regex]::Escape($evidence.EvidenceType + ':')) }
+    }
+
+    It 'an incident shows AlertCount only when its alerts were read' {
+        $plain = Get-GsIncident -First 1 -Connection views
+        $plain.AlertCount | Should -BeNullOrEmpty
+        ($plain | Format-List | Out-String) | Should -Not -Match 'AlertCount'
+        $expanded = Get-GsIncident -Id $plain.Id -ExpandAlerts -Connection views
+        $expanded.AlertCount | Should -BeGreaterThan 0
+        ($expanded | Format-List | Out-String) | Should -Match "AlertCount\s+: $($expanded.AlertCount)"
+    }
+}
+
+Describe 'Seeded secure score' {
+    It 'the latest day has a few controls worse than the day before, not most of them' {
+        $controls = @((Get-GsSecureScore -Days 1 -Connection views).ControlScores).Count
+        $controls | Should -BeGreaterThan 30
+        $worse = @(Compare-GsSecureScore -DaysAgo 1 -Change Worse -Connection views)
+        $worse.Count | Should -BeLessOrEqual 3
+        # Over the 90 days some regressions do happen.
+        $anyWorse = 1..89 | Where-Object { @(Compare-GsSecureScore -ReferenceDate (Get-Date).Date.AddDays(-$_ - 1) -DifferenceDate (Get-Date).Date.AddDays(-$_) -Change Worse -Connection views).Count -gt 0 } | Select-Object -First 1
+        $anyWorse | Should -Not -BeNullOrEmpty
+    }
+}
