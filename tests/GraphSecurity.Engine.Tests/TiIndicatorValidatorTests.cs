@@ -81,7 +81,7 @@ namespace GraphSecurity.Engine.Tests
         public void A_sha256_hash_must_have_64_characters_when_its_type_is_given()
         {
             Validate(out var errors, ("fileHashValue", new string('a', 40)), ("fileHashType", "sha256"));
-            Assert.Contains(errors, e => e.Contains("a sha256 hash has 64"));
+            Assert.Contains(errors, e => e.Contains("a sha256 hash is 64 hexadecimal characters, this one has 40"));
         }
 
         [Fact]

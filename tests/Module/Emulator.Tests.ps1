@@ -43,7 +43,7 @@ Describe 'Start-GsEmulator / Stop-GsEmulator' {
     }
 
     It '-Environment Emulator without a running emulator says how to start one' {
-        { Connect-GsTenant -Environment Emulator -EmulatorInfoPath $InfoPath -TenantId x -ClientId y -ClientSecret (ConvertTo-TestSecureString z) } |
+        { Connect-GsTenant -Environment Emulator -EmulatorInfoPath $InfoPath -TenantId $DefaultTenantId -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString z) } |
             Should -Throw -ExpectedMessage 'No emulator is running*'
     }
 }

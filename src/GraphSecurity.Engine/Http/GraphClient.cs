@@ -128,14 +128,17 @@ namespace GraphSecurity.Engine.Http
             var max = retries.Limit(kind);
             var wait = policy.NextDelay(done, failure);
             var why = RetryPolicy.Describe(failure);
-            EngineLogScope.Current.Verbose($"{method} {url} failed ({why}); retry {done} of {max} in {wait.TotalSeconds:0.0} s.");
+            // The service's Retry-After is shown as it sent it; the few milliseconds of jitter added to it are not.
+            var retryAfter = (failure as GraphServiceException)?.RetryAfter;
+            var shown = retryAfter.HasValue ? $"{retryAfter.Value.TotalSeconds:0} s (Retry-After)" : $"{wait.TotalSeconds:0.0} s";
+            EngineLogScope.Current.Verbose($"{method} {url} failed ({why}); retry {done} of {max} in {shown}.");
             if (EngineLogScope.Current is IProgressLog progress)
                 progress.Progress(new ProgressUpdate
                 {
                     ActivityId = ProgressIds.RetryWait,
                     Activity = "Waiting for Microsoft Graph",
-                    Status = $"{why}: retry {done} of {max} in {wait.TotalSeconds:0.#} s{(failure is GraphServiceException g && g.RetryAfter.HasValue ? " (Retry-After)" : "")}",
-                    SecondsRemaining = (int)Math.Round(wait.TotalSeconds),
+                    Status = $"{why}: retry {done} of {max} in {shown}",
+                    SecondsRemaining = (int)Math.Round((retryAfter ?? wait).TotalSeconds),
                 });
             await policy.Delay(wait, cancellationToken).ConfigureAwait(false);
             return true;
