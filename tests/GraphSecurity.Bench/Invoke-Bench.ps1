@@ -29,7 +29,12 @@ param(
     # is taken from the largest size they read (their cost per alert is constant), and the report says so.
     [int] $SlowReadMaxSize = [int]::MaxValue,
     [ValidateSet('Read', 'Write', 'Startup', 'Latency')]
-    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency')
+    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency'),
+    # Another build of the module (its GraphSecurity.psd1), e.g. the last release: the Read section
+    # then also runs it, in the same rounds against the same emulator, and reports this build ÷ that one.
+    [string] $BaselineModulePath,
+    # What the baseline build is, for the report (e.g. a commit).
+    [string] $BaselineLabel
 )
 
 $ErrorActionPreference = 'Stop'
@@ -52,6 +57,11 @@ Copy-Item (Split-Path $BenchDll) (Join-Path $Work 'bench') -Recurse
 $BenchDll = Join-Path $Work "bench/$(Split-Path -Leaf $BenchDll)"
 Copy-Item (Join-Path $PSScriptRoot 'Contender.ps1') $ContenderScript
 $EmulatorDll = Join-Path (Split-Path $ModulePath) 'Emulator/GraphSecurity.Emulator.dll'
+if ($BaselineModulePath) {
+    $BaselineModulePath = (Resolve-Path $BaselineModulePath).Path
+    Copy-Item (Split-Path $BaselineModulePath) (Join-Path $Work 'baseline-module') -Recurse
+    $BaselineModulePath = Join-Path $Work "baseline-module/$(Split-Path -Leaf $BaselineModulePath)"
+}
 
 function Get-Median([double[]] $Values) {
     $sorted = @($Values | Sort-Object)
@@ -79,8 +89,8 @@ function Invoke-Child([string[]] $Arguments, [hashtable] $Environment = @{}) {
     $parsed
 }
 
-function Invoke-PwshContender([string] $Name, [hashtable] $Parameters = @{}, [hashtable] $Environment = @{}) {
-    $arguments = @($PwshDll, '-NoProfile', '-NonInteractive', '-File', $ContenderScript, '-Name', $Name, '-ModulePath', $ModulePath)
+function Invoke-PwshContender([string] $Name, [hashtable] $Parameters = @{}, [hashtable] $Environment = @{}, [string] $Module = $ModulePath) {
+    $arguments = @($PwshDll, '-NoProfile', '-NonInteractive', '-File', $ContenderScript, '-Name', $Name, '-ModulePath', $Module)
     foreach ($k in $Parameters.Keys) { $arguments += "-$k"; $arguments += "$($Parameters[$k])" }
     Invoke-Child $arguments $Environment
 }
@@ -153,7 +163,7 @@ function Get-Summary($RunList, [string[]] $Fields) {
     $summary
 }
 
-$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; boundRequestsPerMinute = $BoundRequestsPerMinute; latencyCount = $LatencyCount } }
+$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ baselineModule = $(if ($BaselineModulePath) { if ($BaselineLabel) { $BaselineLabel } else { 'version ' + (Import-PowerShellDataFile $BaselineModulePath).ModuleVersion } }); sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; boundRequestsPerMinute = $BoundRequestsPerMinute; latencyCount = $LatencyCount } }
 
 # ---------------------------------------------------------------- bulk read
 if ('Read' -in $Section) {
@@ -165,11 +175,13 @@ if ('Read' -in $Section) {
             # One warm-up read so every contender meets the same (JIT-compiled, cached) emulator.
             $null = Invoke-CsContender raw $emulator.InfoPath
             for ($r = 1; $r -le $Runs; $r++) {
-                foreach ($name in 'module', 'irm', 'sdk', 'raw') {
+                foreach ($name in 'module', 'baseline', 'irm', 'sdk', 'raw') {
                     if ($name -in 'irm', 'sdk' -and $size -gt $SlowReadMaxSize) { continue }
+                    if ($name -eq 'baseline' -and -not $BaselineModulePath) { continue }
                     Write-Step "Read $size, run $r, $name"
                     $run = switch ($name) {
                         'module' { Invoke-PwshContender module-read @{ InfoPath = $emulator.InfoPath } }
+                        'baseline' { Invoke-PwshContender module-read @{ InfoPath = $emulator.InfoPath } -Module $BaselineModulePath }
                         'irm' { Invoke-PwshContender irm-read @{ InfoPath = $emulator.InfoPath } }
                         default { Invoke-CsContender $name $emulator.InfoPath }
                     }
@@ -184,7 +196,8 @@ if ('Read' -in $Section) {
                 Add-Runs $log 'fetch' (Invoke-CsContender fetch $emulator.InfoPath)
             }
             $sizeResult = [ordered]@{ emulatorStartSeconds = $emulator.StartSeconds; servingStats = Get-ServingStats $emulator }
-            foreach ($name in 'module', 'irm', 'sdk', 'raw', 'fetch') {
+            foreach ($name in 'module', 'baseline', 'irm', 'sdk', 'raw', 'fetch') {
+                if ($name -eq 'baseline' -and -not $BaselineModulePath) { continue }
                 if (-not $log.ContainsKey($name)) {
                     $from = @($results.read.Keys | ForEach-Object { [int]$_ } | Where-Object { $_ -le $SlowReadMaxSize } | Sort-Object)[-1]
                     $sizeResult[$name] = [ordered]@{ runs = 0; rateFromSize = $from; itemsPerSecond = $results.read["$from"][$name].itemsPerSecond; seconds = $size / $results.read["$from"][$name].itemsPerSecond }

@@ -10,7 +10,7 @@ param(
 Set-StrictMode -Off   # optional sections and fields read as $null
 if ($Path) { $Results = Get-Content -Raw $Path | ConvertFrom-Json }
 
-function F([double] $Value, [string] $Format = 'N2') { if ($null -eq $Value) { '–' } else { $Value.ToString($Format, [Globalization.CultureInfo]::InvariantCulture) } }
+function F($Value, [string] $Format = 'N2') { if ($null -eq $Value) { '–' } else { ([double]$Value).ToString($Format, [Globalization.CultureInfo]::InvariantCulture) } }
 function MB($Bytes) { if ($null -eq $Bytes) { '–' } else { F ($Bytes / 1MB) 'N0' } }
 function Verdict([bool] $Met) { if ($Met) { 'met' } else { '**missed**' } }
 
@@ -28,7 +28,7 @@ if ($Results.read) {
     ""
     "| Alerts | Contender | Seconds | Alerts/s | Module speed ÷ this | First object (s) | Peak working set (MB) |"
     "|---:|---|---:|---:|---:|---:|---:|"
-    $labels = [ordered]@{ module = 'Get-GsAlert -All (module)'; irm = 'Invoke-RestMethod nextLink loop (pwsh)'; sdk = 'Microsoft.Graph SDK PageIterator (C#)'; raw = 'Limit: HttpClient + JsonDocument (C#)' }
+    $labels = [ordered]@{ module = 'Get-GsAlert -All (module)'; baseline = 'Get-GsAlert -All (baseline build)'; irm = 'Invoke-RestMethod nextLink loop (pwsh)'; sdk = 'Microsoft.Graph SDK PageIterator (C#)'; raw = 'Limit: HttpClient + JsonDocument (C#)' }
     $sizes = @($Results.read.PSObject.Properties.Name + @($Results.read.Keys) | Where-Object { $_ -match '^\d+$' } | Sort-Object { [int]$_ } -Unique)
     foreach ($size in $sizes) {
         $r = $Results.read.$size
@@ -49,6 +49,10 @@ if ($Results.read) {
     $targets.Add("| Read $($sizes[-1]): module ÷ SDK PageIterator | ≥ 3× | $(F $vsSdk)× | $(Verdict ($vsSdk -ge 3)) |")
     $targets.Add("| Read $($sizes[-1]): module ÷ Invoke-RestMethod loop | ≥ 5× | $(F $vsIrm)× | $(Verdict ($vsIrm -ge 5)) |")
     $targets.Add("| Read $($sizes[-1]): raw limit ÷ module | ≤ 2× | $(F $vsRaw)× | $(Verdict ($vsRaw -le 2)) |")
+    if ($big.baseline) {
+        $vsBaseline = $big.module.itemsPerSecond / $big.baseline.itemsPerSecond
+        $targets.Add("| Read $($sizes[-1]): this build ÷ the baseline build ($($Results.parameters.baselineModule)) | ≥ 0.95× (no slower) | $(F $vsBaseline)× | $(Verdict ($vsBaseline -ge 0.95)) |")
+    }
     $headroom = $big.fetch.itemsPerSecond / $big.module.itemsPerSecond
     $targets.Add("| Emulator not the bottleneck: emulator alone ÷ module ($($sizes[-1])) | > 1× | $(F $headroom)× | $(Verdict ($headroom -gt 1)) |")
     $targets.Add("| Peak memory $($sizes[-1]) ÷ $($sizes[0]) (module) | ≤ 1.3× | $(F $memory)× | $(Verdict ($memory -le 1.3)) |")
