@@ -102,6 +102,11 @@ namespace GraphSecurity.Commands.Base
                 stateLock?.Dispose();
                 ThrowTerminatingError(StateError(ex));
             }
+            catch
+            {
+                stateLock?.Dispose();
+                throw;
+            }
             try
             {
                 while (true)
@@ -169,7 +174,8 @@ namespace GraphSecurity.Commands.Base
                 from = $"{fresh.ReadFrom(TimeSpan.FromMinutes(OverlapMinutes)):u} (now minus -OverlapMinutes {OverlapMinutes}): the changes since then are written";
             }
             if (path != null)
-                WriteWarning($"There is no watch state at '{path}' yet, so this watcher starts from {from}. If a state file was expected there, it was moved or deleted; -FromNow starts without a backlog.");
+                WriteWarning($"There is no watch state at '{path}' yet, so this watcher starts from {from}. If a state file was expected there, it was moved or deleted" +
+                    (FromNow ? "." : "; -FromNow starts without a backlog."));
             else
                 WriteVerbose($"Watching from {from}; the place is kept in memory only (no -StatePath).");
             return fresh;
