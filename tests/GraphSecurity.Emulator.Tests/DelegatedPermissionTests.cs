@@ -66,7 +66,7 @@ public class DelegatedPermissionTests : IClassFixture<ClockedEmulatorFixture>
     public void Application_only_apis_refuse_user_tokens_with_the_application_roles_message()
     {
         var tenant = _f.Options.Directory.Find("contoso.example");
-        var user = new GraphPrincipal(tenant, DirectorySeed.PowerShellClientId, "GraphSecurity PowerShell", Array.Empty<string>())
+        var user = new CallerPrincipal(tenant, DirectorySeed.PowerShellClientId, "GraphSecurity PowerShell", Array.Empty<string>())
         {
             IsDelegated = true, Scopes = new[] { "SecurityActions.ReadWrite.All" }, UserRoles = new[] { "Security Administrator" },
         };
@@ -76,7 +76,7 @@ public class DelegatedPermissionTests : IClassFixture<ClockedEmulatorFixture>
         Assert.Equal("Missing application roles. API required roles: SecurityActions.Read.All,SecurityActions.ReadWrite.All, application roles: .", e.Message);
         user.RequireRoleOrScope("SecurityActions.Read.All,SecurityActions.ReadWrite.All");
 
-        var app = new GraphPrincipal(tenant, TenantDirectory.ReaderClientId, "GraphSecurity Reader", new[] { "SecurityAlert.Read.All" });
+        var app = new CallerPrincipal(tenant, TenantDirectory.ReaderClientId, "GraphSecurity Reader", new[] { "SecurityAlert.Read.All" });
         e = Assert.Throws<GraphError>(() => app.RequireRoleOrScope("SecurityIncident.ReadWrite.All"));
         Assert.Equal("Missing application roles. API required roles: SecurityIncident.ReadWrite.All, application roles: SecurityAlert.Read.All.", e.Message);
         (app with { Roles = new[] { "SecurityIncident.ReadWrite.All" } }).RequireRoleOrScope("SecurityIncident.ReadWrite.All");

@@ -112,7 +112,7 @@ public class DeviceCodeTests : IClassFixture<ClockedEmulatorFixture>
         AssertAadError(await _f.PostFormAsync("/contoso.example/oauth2/v2.0/devicecode",
             new Dictionary<string, string> { ["client_id"] = DirectorySeed.ReaderConsoleClientId, ["scope"] = "SecurityAlert.ReadWrite.All" }), "invalid_grant", 65001);
         AssertAadError(await _f.PostFormAsync("/contoso.example/oauth2/v2.0/devicecode",
-            new Dictionary<string, string> { ["client_id"] = DirectorySeed.PowerShellClientId, ["scope"] = "https://management.azure.com/user_impersonation" }), "invalid_scope", 70011);
+            new Dictionary<string, string> { ["client_id"] = DirectorySeed.PowerShellClientId, ["scope"] = "https://vault.azure.net/user_impersonation" }), "invalid_scope", 70011);
         AssertAadError(await _f.PostFormAsync("/contoso.example/oauth2/v2.0/devicecode",
             new Dictionary<string, string> { ["client_id"] = DirectorySeed.PowerShellClientId }), "invalid_request", 900144);
         AssertAadError(await _f.PostFormAsync("/nowhere.example/oauth2/v2.0/devicecode",

@@ -89,12 +89,24 @@ public class ManagedIdentityTests : IClassFixture<ClockedEmulatorFixture>
     }
 
     [Fact]
-    public async Task Imds_refuses_resources_other_than_graph()
+    public async Task Imds_refuses_resources_of_no_emulated_api()
     {
-        var (status, body) = await GetAsync($"{ManagedIdentityEndpoints.ImdsPath}?api-version=2018-02-01&resource=https://management.azure.com/", Metadata);
+        var (status, body) = await GetAsync($"{ManagedIdentityEndpoints.ImdsPath}?api-version=2018-02-01&resource=https://vault.azure.net", Metadata);
         Assert.Equal(400, status);
         Assert.Equal("invalid_resource", body.GetProperty("error").GetString());
-        Assert.StartsWith("AADSTS500011: The resource principal named https://management.azure.com/ was not found", body.GetProperty("error_description").GetString());
+        Assert.StartsWith("AADSTS500011: The resource principal named https://vault.azure.net was not found", body.GetProperty("error_description").GetString());
+    }
+
+    [Theory]
+    [InlineData("https://api.securitycenter.microsoft.com", "https://api.securitycenter.microsoft.com")]
+    [InlineData("https://management.azure.com/", "https://management.azure.com")]
+    [InlineData("https://monitor.azure.com", "https://monitor.azure.com")]
+    public async Task Imds_issues_tokens_for_the_other_apis(string resource, string audience)
+    {
+        var (status, body) = await GetAsync($"{ManagedIdentityEndpoints.ImdsPath}?api-version=2018-02-01&resource={resource}", Metadata);
+        Assert.Equal(200, status);
+        var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(body.GetProperty("access_token").GetString());
+        Assert.Equal(audience, jwt.Audiences.Single());
     }
 
     [Fact]

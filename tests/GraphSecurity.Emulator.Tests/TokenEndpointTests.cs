@@ -68,6 +68,25 @@ public class TokenEndpointTests : IClassFixture<EmulatorFixture>
         }
     }
 
+    [Theory]
+    [InlineData("https://api.securitycenter.microsoft.com/.default", "https://api.securitycenter.microsoft.com", true)]
+    [InlineData("https://securitycenter.onmicrosoft.com/windowsatpservice/.default", "https://securitycenter.onmicrosoft.com/windowsatpservice", true)]
+    [InlineData("fc780465-2017-40d4-a0c5-307022471b92/.default", "https://api.securitycenter.microsoft.com", true)]
+    [InlineData("https://management.azure.com/.default", "https://management.azure.com", false)]
+    [InlineData("https://management.core.windows.net//.default", "https://management.core.windows.net", false)]
+    [InlineData("https://monitor.azure.com/.default", "https://monitor.azure.com", false)]
+    public async Task The_other_apis_get_tokens_of_their_audience_with_the_apps_roles_on_them(string scope, string audience, bool hasRoles)
+    {
+        var (status, body) = await TokenAsync(TenantDirectory.DefaultTenantId, Form(scope: scope));
+        Assert.Equal(200, status);
+        var jwt = new JsonWebToken(body.GetProperty("access_token").GetString());
+        Assert.Equal(audience, jwt.Audiences.Single());
+        var roles = jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
+        if (hasRoles) Assert.Equal(Identity.ApiResources.DefenderFullRoles, roles);
+        else Assert.Empty(roles);   // ARM and Logs Ingestion authorize by Azure RBAC, not app roles
+        Assert.DoesNotContain("SecurityAlert.ReadWrite.All", roles);
+    }
+
     [Fact]
     public async Task Oid_is_deterministic_per_app_and_roles_are_omitted_when_empty()
     {
@@ -131,7 +150,7 @@ public class TokenEndpointTests : IClassFixture<EmulatorFixture>
 
     [Theory]
     [InlineData("https://graph.microsoft.com/SecurityAlert.Read.All")]
-    [InlineData("https://management.azure.com/.default")]
+    [InlineData("https://vault.azure.net/.default")]
     [InlineData("https://graph.microsoft.com/.default https://management.azure.com/.default")]
     [InlineData("openid")]
     public async Task Bad_scope_is_400_invalid_scope_70011(string scope)

@@ -39,9 +39,11 @@ namespace GraphSecurity.Engine.Tests
     internal sealed class FixedTokenSource : ITokenSource
     {
         public int Calls;
-        public Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        public readonly System.Collections.Concurrent.ConcurrentBag<string> Resources = new System.Collections.Concurrent.ConcurrentBag<string>();
+        public Task<AccessToken> GetTokenAsync(string resource, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Calls);
+            Resources.Add(resource);
             return Task.FromResult(new AccessToken("test-token", DateTimeOffset.UtcNow.AddHours(1)));
         }
     }
@@ -58,7 +60,10 @@ namespace GraphSecurity.Engine.Tests
     {
         public static readonly Uri Endpoint = new Uri("https://graph.test/");
 
-        public static GraphClient Client(FakeTransport transport, ITokenSource tokens = null) =>
-            new GraphClient(Endpoint, tokens ?? new FixedTokenSource(), transport, null);
+        /// <summary>A cloud whose Graph is graph.test (and no other API).</summary>
+        public static readonly CloudEnvironment Cloud = CloudEnvironment.Custom(new Uri("https://login.test/"), Endpoint, "https://graph.test");
+
+        public static ApiClient Client(FakeTransport transport, ITokenSource tokens = null) =>
+            new ApiClient(Cloud, SecurityApi.Graph, tokens ?? new FixedTokenSource(), transport, null);
     }
 }

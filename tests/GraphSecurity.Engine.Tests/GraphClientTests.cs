@@ -101,7 +101,7 @@ namespace GraphSecurity.Engine.Tests
             var transport = new FakeTransport(_ => FakeTransport.Json(HttpStatusCode.BadRequest,
                 "{\"error\":{\"code\":\"BadRequest\",\"message\":\"Invalid filter clause.\",\"innerError\":{\"date\":\"2026-11-26T10:00:00\",\"request-id\":\"11111111-2222-3333-4444-555555555555\",\"client-request-id\":\"c1\"}}}"));
             var alerts = new AlertService(FakeGraph.Client(transport));
-            var ex = await Assert.ThrowsAsync<GraphServiceException>(() => alerts.GetAsync("x", CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ServiceErrorException>(() => alerts.GetAsync("x", CancellationToken.None));
             Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
             Assert.Equal("BadRequest", ex.Code);
             Assert.Equal("Invalid filter clause.", ex.ServiceMessage);

@@ -118,7 +118,7 @@ namespace GraphSecurity.Engine.Tests
         [Fact]
         public void Pages_carry_next_link_and_count()
         {
-            var page = JsonSerializer.Deserialize<GraphPage<Alert>>(
+            var page = JsonSerializer.Deserialize<ODataPage<Alert>>(
                 "{\"@odata.context\":\"x\",\"@odata.count\":3,\"@odata.nextLink\":\"https://graph.test/v1.0/security/alerts_v2?$skip=1\",\"value\":[" + AlertJson + "]}",
                 GraphJson.Options);
             Assert.Equal(3, page.Count);

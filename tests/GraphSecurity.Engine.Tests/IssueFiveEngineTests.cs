@@ -157,7 +157,7 @@ namespace GraphSecurity.Engine.Tests
                 await Task.Delay(50);
                 Interlocked.Decrement(ref inFlight);
             });
-            var graph = new GraphClient(FakeGraph.Endpoint, new FixedTokenSource(), transport, null);
+            var graph = new ApiClient(FakeGraph.Cloud, SecurityApi.Graph, new FixedTokenSource(), transport, null);
             await Task.WhenAll(Enumerable.Range(0, 12).Select(i => new ControlProfileService(graph).GetAsync("c" + i, CancellationToken.None)));
             Assert.Equal(GatedEntityService<SecureScoreControlProfile>.MaxInFlight, peak);
         }

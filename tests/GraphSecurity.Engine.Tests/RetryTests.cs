@@ -50,7 +50,7 @@ namespace GraphSecurity.Engine.Tests
         public async Task Giving_up_is_a_short_429_error_without_the_response_body()
         {
             var transport = Throttled(int.MaxValue);
-            var ex = await Assert.ThrowsAsync<GraphServiceException>(() => new AlertService(FakeGraph.Client(transport)).GetAsync("a", CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ServiceErrorException>(() => new AlertService(FakeGraph.Client(transport)).GetAsync("a", CancellationToken.None));
             Assert.Equal(429, (int)ex.StatusCode);
             Assert.Equal(RetryPolicy.Default.MaxThrottledRetries + 1, transport.Requests.Count);
             Assert.DoesNotContain("{", ex.Message);

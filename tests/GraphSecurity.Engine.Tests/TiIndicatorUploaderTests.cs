@@ -53,8 +53,8 @@ namespace GraphSecurity.Engine.Tests
             public Task<TiIndicator> GetAsync(string id, CancellationToken cancellationToken) => throw new NotSupportedException();
         }
 
-        private static GraphServiceException Status(int status, double? retryAfterSeconds = null) =>
-            new GraphServiceException((HttpStatusCode)status, "x", "fault", null, null, null,
+        private static ServiceErrorException Status(int status, double? retryAfterSeconds = null) =>
+            new ServiceErrorException((HttpStatusCode)status, "x", "fault", null, null, null,
                 retryAfterSeconds.HasValue ? TimeSpan.FromSeconds(retryAfterSeconds.Value) : (TimeSpan?)null, "POST", new Uri("https://graph.example/"));
 
         private readonly List<TimeSpan> _waits = new List<TimeSpan>();
@@ -167,7 +167,7 @@ namespace GraphSecurity.Engine.Tests
         {
             var backend = new FakeBackend();
             backend.FailBeforeApplying.Enqueue(() => Status(403));
-            await Assert.ThrowsAsync<GraphServiceException>(() => Uploader(backend).SubmitAsync(Batch(2), CancellationToken.None));
+            await Assert.ThrowsAsync<ServiceErrorException>(() => Uploader(backend).SubmitAsync(Batch(2), CancellationToken.None));
         }
 
         [Fact]

@@ -61,7 +61,7 @@ namespace GraphSecurity.Engine.Tests
 
         private static readonly List<TimeSpan> NoWaits = new List<TimeSpan>();
 
-        private static GraphClient Client(FakeTransport transport, List<TimeSpan> waits = null)
+        private static ApiClient Client(FakeTransport transport, List<TimeSpan> waits = null)
         {
             var client = FakeGraph.Client(transport);
             client.Retry = new RetryPolicy(seed: 1) { Delay = (wait, _) => { (waits ?? new List<TimeSpan>()).Add(wait); return Task.CompletedTask; } };
@@ -136,7 +136,7 @@ namespace GraphSecurity.Engine.Tests
         public async Task A_post_that_may_have_been_applied_is_not_sent_again()
         {
             var transport = Scripted(new Queue<string>(new[] { "500" }), _ => "{\"value\":[]}");
-            var ex = await Assert.ThrowsAsync<GraphServiceException>(() => new AlertService(Client(transport)).AddCommentAsync("a", "text", CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ServiceErrorException>(() => new AlertService(Client(transport)).AddCommentAsync("a", "text", CancellationToken.None));
             Assert.Equal(500, (int)ex.StatusCode);
             Assert.Single(transport.Requests);
 
@@ -173,7 +173,7 @@ namespace GraphSecurity.Engine.Tests
         public async Task A_permanent_error_is_not_retried()
         {
             var transport = new FakeTransport(_ => FakeTransport.Json(HttpStatusCode.NotFound, "{\"error\":{\"code\":\"NotFound\",\"message\":\"no\"}}"));
-            var ex = await Assert.ThrowsAsync<GraphServiceException>(() => new AlertService(Client(transport)).GetAsync("a", CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<ServiceErrorException>(() => new AlertService(Client(transport)).GetAsync("a", CancellationToken.None));
             Assert.Equal(404, (int)ex.StatusCode);
             Assert.Single(transport.Requests);
             Assert.DoesNotContain("attempts", ex.Message);

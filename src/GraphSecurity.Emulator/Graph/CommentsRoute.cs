@@ -9,7 +9,7 @@ namespace GraphSecurity.Emulator.Graph;
 /// <summary>POST …/{id}/comments, shared by alerts_v2 and incidents: append, stamp, answer with the whole list.</summary>
 public static class CommentsRoute
 {
-    public static async Task PostAsync<T>(HttpContext ctx, EntityStore<T> store, EmulatorClock clock, GraphPrincipal principal,
+    public static async Task PostAsync<T>(HttpContext ctx, EntityStore<T> store, EmulatorClock clock, CallerPrincipal principal,
         string version, string collection, string id, Func<T, List<AlertComment>> comments, Action<T, DateTimeOffset> touch,
         Func<string, GraphError> notFound) where T : class
     {

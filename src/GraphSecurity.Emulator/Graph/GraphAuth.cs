@@ -2,18 +2,24 @@ using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Graph;
 
-/// <summary>Authenticates a Graph request from its bearer token.</summary>
-public static class GraphAuth
+/// <summary>Authenticates a request to one of the APIs from its bearer token, which must be for that API.</summary>
+public static class ApiAuth
 {
-    public static async Task<GraphPrincipal> AuthenticateAsync(HttpContext context)
+    public static async Task<CallerPrincipal> AuthenticateAsync(HttpContext context, ApiResource api)
     {
-        if (context.Items.TryGetValue(typeof(GraphPrincipal), out var cached)) return (GraphPrincipal)cached;
+        if (context.Items.TryGetValue(typeof(CallerPrincipal), out var cached) && ((CallerPrincipal)cached).Api == api) return (CallerPrincipal)cached;
         var issuer = context.RequestServices.GetRequiredService<TokenIssuer>();
         var header = context.Request.Headers.Authorization.ToString();
         string token = null;
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header[7..].Trim();
-        var principal = await issuer.ValidateAsync(token);
-        context.Items[typeof(GraphPrincipal)] = principal;
+        var principal = await issuer.ValidateAsync(token, api);
+        context.Items[typeof(CallerPrincipal)] = principal;
         return principal;
     }
+}
+
+/// <summary>Authenticates a Graph request from its bearer token.</summary>
+public static class GraphAuth
+{
+    public static Task<CallerPrincipal> AuthenticateAsync(HttpContext context) => ApiAuth.AuthenticateAsync(context, ApiResources.Graph);
 }

@@ -1,6 +1,6 @@
 namespace GraphSecurity.Emulator.Graph;
 
-/// <summary>Application roles accepted per operation (reference §1.7), as comma lists for <c>GraphPrincipal.Require</c>.</summary>
+/// <summary>Application roles accepted per operation (reference §1.7), as comma lists for <c>CallerPrincipal.Require</c>.</summary>
 public static class GraphRoles
 {
     public const string IncidentRead = "SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";

@@ -107,6 +107,15 @@ public sealed partial class EmulatorOptions
         return this;
     }
 
+    /// <summary>The API an <c>apiRoles</c> key names (Graph's roles are the app's <c>roles</c>).</summary>
+    private static string ApiRoleTarget(string api)
+    {
+        var resource = Identity.ApiResources.ByName(api);
+        if (resource == Identity.ApiResources.Graph)
+            throw new ArgumentException("Config: an app's Graph roles go in 'roles'; 'apiRoles' is for the other APIs.");
+        return resource.Name;
+    }
+
     private void MergeTenant(EmulatorConfigFile.TenantEntry ct, string baseDir)
     {
         if (string.IsNullOrWhiteSpace(ct.Id) || !Guid.TryParse(ct.Id, out _))
@@ -133,6 +142,8 @@ public sealed partial class EmulatorOptions
             if (ca.DisplayName != null) app.DisplayName = ca.DisplayName;
             if (ca.Secret != null) app.Secret = ca.Secret;
             if (ca.Roles != null) app.Roles = ca.Roles.ToList();
+            foreach (var (api, roles) in ca.ApiRoles ?? new Dictionary<string, List<string>>())
+                app.ApiRoles[ApiRoleTarget(api)] = roles?.ToList() ?? new List<string>();
             foreach (var c in ca.Certificates ?? new List<string>())
                 app.Certificates.Add(LoadCertificate(c, baseDir));
         }
@@ -233,6 +244,8 @@ public sealed partial class EmulatorConfigFile
         public List<string> Certificates { get; set; }
         [System.Text.Json.Serialization.JsonConverter(typeof(StringOrListConverter))]
         public List<string> Roles { get; set; }
+        /// <summary>Application roles on the other APIs, e.g. {"DefenderForEndpoint": ["Ti.ReadWrite.All"]}.</summary>
+        public Dictionary<string, List<string>> ApiRoles { get; set; }
     }
 
     /// <summary>Accepts a single string where a list is expected (PowerShell's ConvertTo-Json unrolls one-item arrays).</summary>

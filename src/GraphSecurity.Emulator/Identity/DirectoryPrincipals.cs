@@ -62,6 +62,14 @@ public static class DirectorySeed
         "SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All", "ThreatHunting.Read.All", "ThreatIndicators.ReadWrite.OwnedBy", "User.Read",
     };
 
+    /// <summary>Delegated permissions admin-consented for the PowerShell public client on the other APIs.</summary>
+    public static Dictionary<string, List<string>> PowerShellApiScopes() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [ApiResources.DefenderName] = new List<string> { "Ti.ReadWrite", "Machine.Read", "Machine.Isolate", "Machine.RestrictExecution", "Machine.Scan", "Alert.Read" },
+        [ApiResources.ArmName] = new List<string> { "user_impersonation" },
+        [ApiResources.IngestionName] = new List<string> { "user_impersonation" },
+    };
+
     public static void AddDefaults(Tenant contoso, Tenant fabrikam)
     {
         AddUsers(contoso,
@@ -76,6 +84,7 @@ public static class DirectorySeed
             {
                 ClientId = PowerShellClientId, DisplayName = "GraphSecurity PowerShell", IsPublicClient = true,
                 DelegatedScopes = PowerShellScopes.ToList(),
+                ApiDelegatedScopes = PowerShellApiScopes(),
             });
         contoso.Apps.Add(new AppRegistration
         {
@@ -86,7 +95,7 @@ public static class DirectorySeed
         contoso.ManagedIdentities.Add(new ManagedIdentity
         {
             SystemAssigned = true,
-            App = new AppRegistration { ClientId = SystemAssignedClientId, DisplayName = "vm-secops-runner", Roles = TenantDirectory.FullRoles.ToList() },
+            App = new AppRegistration { ClientId = SystemAssignedClientId, DisplayName = "vm-secops-runner", Roles = TenantDirectory.FullRoles.ToList(), ApiRoles = TenantDirectory.FullApiRoles() },
         });
         contoso.ManagedIdentities.Add(new ManagedIdentity
         {
@@ -96,7 +105,7 @@ public static class DirectorySeed
         fabrikam.ManagedIdentities.Add(new ManagedIdentity
         {
             ResourceId = UserAssignedResourceId.Replace("rg-secops", "rg-fabrikam").Replace("id-graphsecurity-reader", "id-fabrikam-automation"),
-            App = new AppRegistration { ClientId = FabrikamUserAssignedClientId, DisplayName = "id-fabrikam-automation", Roles = TenantDirectory.FullRoles.ToList() },
+            App = new AppRegistration { ClientId = FabrikamUserAssignedClientId, DisplayName = "id-fabrikam-automation", Roles = TenantDirectory.FullRoles.ToList(), ApiRoles = TenantDirectory.FullApiRoles() },
         });
     }
 

@@ -47,13 +47,14 @@ public static class ManagedIdentityEndpoints
                 ? "Required audience parameter not specified"
                 : "The 'resource' parameter is required.");
             var (tenant, identity) = Select(directory, style, Get);
-            if (!TokenEndpoint.IsGraphDefaultScope(resource.TrimEnd('/') + "/.default"))
+            var api = ApiResources.ForResource(resource);
+            if (api == null)
                 throw new Refusal(400,
-                    $"AADSTS500011: The resource principal named {resource} was not found in the tenant named {tenant.DisplayName}. The emulator only issues tokens for Microsoft Graph.",
+                    $"AADSTS500011: The resource principal named {resource} was not found in the tenant named {tenant.DisplayName}. The emulator issues tokens for {string.Join(", ", ApiResources.All.Select(a => a.Audience))}.",
                     "invalid_resource");
 
             var now = time.GetUtcNow();
-            var token = issuer.Issue(tenant, identity.App, "2", now, resource);
+            var token = issuer.Issue(tenant, identity.App, "2", now, TokenEndpoint.Audience(api, resource.TrimEnd('/') + "/.default"));
             string Epoch(DateTimeOffset t) => t.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             var lifetime = issuer.Lifetime.ToString(CultureInfo.InvariantCulture);
             var body = new Dictionary<string, object> { ["access_token"] = token };

@@ -17,6 +17,10 @@ public sealed class AppRegistration
     public bool IsPublicClient { get; set; }
     /// <summary>Delegated Graph permissions admin-consented for the app (what a user token's <c>scp</c> may hold).</summary>
     public List<string> DelegatedScopes { get; set; } = new();
+    /// <summary>Application roles on the APIs other than Graph, by API name (<see cref="ApiResources"/>).</summary>
+    public Dictionary<string, List<string>> ApiRoles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Delegated permissions on the APIs other than Graph, by API name.</summary>
+    public Dictionary<string, List<string>> ApiDelegatedScopes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Deterministic object id of the app's service principal in <paramref name="tenantId"/>.</summary>
     public string ObjectId(string tenantId) => DeterministicGuid("sp:" + tenantId + ":" + ClientId).ToString();
@@ -69,6 +73,12 @@ public sealed class TenantDirectory
         "ThreatIndicators.ReadWrite.OwnedBy", "SecurityActions.ReadWrite.All", "ThreatHunting.Read.All",
     };
 
+    /// <summary>The roles of the well-known full apps on the APIs other than Graph (ARM and Logs Ingestion authorize by Azure RBAC, not roles).</summary>
+    public static Dictionary<string, List<string>> FullApiRoles() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        [ApiResources.DefenderName] = ApiResources.DefenderFullRoles.ToList(),
+    };
+
     public List<Tenant> Tenants { get; } = new();
 
     public Tenant Find(string idOrDomain)
@@ -84,11 +94,15 @@ public sealed class TenantDirectory
     {
         var dir = new TenantDirectory();
         var contoso = new Tenant { Id = DefaultTenantId, Domain = "contoso.example", DisplayName = "Contoso (emulator)", AlertCount = defaultAlertCount };
-        contoso.Apps.Add(new AppRegistration { ClientId = DefaultClientId, DisplayName = "GraphSecurity Emulator", Secret = DefaultClientSecret, Roles = FullRoles.ToList() });
-        contoso.Apps.Add(new AppRegistration { ClientId = ReaderClientId, DisplayName = "GraphSecurity Reader", Secret = ReaderClientSecret, Roles = new List<string> { "SecurityAlert.Read.All" } });
+        contoso.Apps.Add(new AppRegistration { ClientId = DefaultClientId, DisplayName = "GraphSecurity Emulator", Secret = DefaultClientSecret, Roles = FullRoles.ToList(), ApiRoles = FullApiRoles() });
+        contoso.Apps.Add(new AppRegistration
+        {
+            ClientId = ReaderClientId, DisplayName = "GraphSecurity Reader", Secret = ReaderClientSecret, Roles = new List<string> { "SecurityAlert.Read.All" },
+            ApiRoles = new(StringComparer.OrdinalIgnoreCase) { [ApiResources.DefenderName] = new List<string> { "Machine.Read.All", "Alert.Read.All" } },
+        });
         contoso.Apps.Add(new AppRegistration { ClientId = NoRolesClientId, DisplayName = "GraphSecurity No Roles", Secret = NoRolesClientSecret, Roles = new List<string>() });
         var fabrikam = new Tenant { Id = FabrikamTenantId, Domain = "fabrikam.example", DisplayName = "Fabrikam (emulator)", AlertCount = 150 };
-        fabrikam.Apps.Add(new AppRegistration { ClientId = FabrikamClientId, DisplayName = "Fabrikam Automation", Secret = FabrikamClientSecret, Roles = FullRoles.ToList() });
+        fabrikam.Apps.Add(new AppRegistration { ClientId = FabrikamClientId, DisplayName = "Fabrikam Automation", Secret = FabrikamClientSecret, Roles = FullRoles.ToList(), ApiRoles = FullApiRoles() });
         DirectorySeed.AddDefaults(contoso, fabrikam);
         dir.Tenants.Add(contoso);
         dir.Tenants.Add(fabrikam);

@@ -70,7 +70,8 @@ public sealed class TokenEndpoint
         var app = tenant.FindApp(clientId);
         if (app == null) return (0, AadError.UnknownClient(clientId, tenant.Domain), null);
 
-        if (!IsGraphDefaultScope(scope)) return (0, AadError.InvalidScope(scope), null);
+        var api = ApiResources.ForDefaultScope(scope);
+        if (api == null) return (0, AadError.InvalidScope(scope), null);
 
         string authMethod;
         var assertion = Get("client_assertion");
@@ -96,7 +97,7 @@ public sealed class TokenEndpoint
             return (0, AadError.MissingCredential(), null);
         }
 
-        var token = _issuer.Issue(tenant, app, authMethod);
+        var token = _issuer.Issue(tenant, app, authMethod, audience: Audience(api, scope));
         return (200, null, new Dictionary<string, object>
         {
             ["token_type"] = "Bearer",
@@ -106,16 +107,14 @@ public sealed class TokenEndpoint
         });
     }
 
-    /// <summary>Exactly one scope, "&lt;graph resource&gt;/.default".</summary>
-    public static bool IsGraphDefaultScope(string scope)
+    /// <summary>
+    /// The audience of a token asked for with "&lt;resource&gt;/.default": the resource as the client spelled
+    /// it (without a trailing slash), or the API's own audience when it was named by its app id.
+    /// </summary>
+    public static string Audience(ApiResource api, string scope)
     {
-        var parts = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 1) return false;
-        var s = parts[0];
-        if (!s.EndsWith("/.default", StringComparison.OrdinalIgnoreCase)) return false;
-        var resource = s[..^"/.default".Length].TrimEnd('/');
-        return string.Equals(resource, TokenIssuer.GraphResource, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(resource, TokenIssuer.GraphAppId, StringComparison.OrdinalIgnoreCase);
+        var resource = scope.Trim()[..^"/.default".Length].TrimEnd('/');
+        return string.Equals(resource, api.AppId, StringComparison.OrdinalIgnoreCase) ? api.Audience : resource;
     }
 
     private static (string Id, string Secret)? ParseBasic(string header)

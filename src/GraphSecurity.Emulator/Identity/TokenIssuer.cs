@@ -7,13 +7,17 @@ using GraphSecurity.Emulator.Hosting;
 namespace GraphSecurity.Emulator.Identity;
 
 /// <summary>
-/// Owns the RSA key the emulator signs access tokens with (generated at start), issues
-/// Graph access tokens and validates them on the Graph side.
+/// Owns the RSA key the emulator signs access tokens with (generated at start), issues access
+/// tokens for every API of <see cref="ApiResources"/> and validates them on each API's side.
 /// </summary>
 public sealed class TokenIssuer
 {
     public const string GraphResource = "https://graph.microsoft.com";
     public const string GraphAppId = "00000003-0000-0000-c000-000000000000";
+
+    /// <summary>The roles an app holds on an API: Graph's are its <c>Roles</c>, the others' its <c>ApiRoles</c>.</summary>
+    public static IReadOnlyList<string> RolesOn(AppRegistration app, ApiResource api) =>
+        api == ApiResources.Graph ? app.Roles : app.ApiRoles.TryGetValue(api.Name, out var roles) ? roles : Array.Empty<string>();
     public const int LifetimeSeconds = 3599;
 
     private readonly RSA _rsa;
@@ -38,14 +42,19 @@ public sealed class TokenIssuer
 
     public static string Issuer(string tenantId) => $"https://sts.windows.net/{tenantId}/";
 
-    /// <summary>Creates a v1-format app-only access token for Microsoft Graph.</summary>
+    /// <summary>
+    /// Creates a v1-format app-only access token. Its audience is the resource the client asked for
+    /// (default: Graph), and its roles are the app's roles on that resource's API.
+    /// </summary>
     public string Issue(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset? issuedAt = null, string audience = GraphResource)
     {
         var claims = CommonClaims(tenant, app, authMethod, issuedAt ?? DateTimeOffset.UtcNow, audience);
         claims["idtyp"] = "app";
         claims["oid"] = app.ObjectId(tenant.Id);
         claims["sub"] = app.ObjectId(tenant.Id);
-        if (app.Roles.Count > 0) claims["roles"] = app.Roles.ToArray();
+        var api = ApiResources.ForResource(audience);
+        var roles = api == null ? app.Roles : RolesOn(app, api);
+        if (roles.Count > 0) claims["roles"] = roles.ToArray();
         return Sign(claims);
     }
 
@@ -53,9 +62,10 @@ public sealed class TokenIssuer
     /// Creates a v1-format delegated (user) access token for Microsoft Graph: <c>scp</c> (space separated),
     /// <c>idtyp</c>=user, the user's <c>oid</c>, <c>upn</c>, <c>name</c> and directory roles in <c>wids</c>.
     /// </summary>
-    public string IssueDelegated(Tenant tenant, AppRegistration app, UserAccount user, IEnumerable<string> scopes, DateTimeOffset? issuedAt = null)
+    public string IssueDelegated(Tenant tenant, AppRegistration app, UserAccount user, IEnumerable<string> scopes, DateTimeOffset? issuedAt = null,
+        string audience = GraphResource)
     {
-        var claims = CommonClaims(tenant, app, "0", issuedAt ?? DateTimeOffset.UtcNow, GraphResource);
+        var claims = CommonClaims(tenant, app, "0", issuedAt ?? DateTimeOffset.UtcNow, audience);
         claims["idtyp"] = "user";
         claims["acr"] = "1";
         claims["amr"] = new[] { "pwd", "mfa" };
@@ -130,19 +140,21 @@ public sealed class TokenIssuer
     }
 
     /// <summary>
-    /// Validates a Graph bearer token. Returns the principal or throws a <see cref="Errors.GraphError"/> 401
-    /// with the message Graph uses for the failure.
+    /// Validates a bearer token for an API (default: Graph). Returns the principal or throws that API's
+    /// 401 (<see cref="ApiResources.Unauthorized"/>) with the message the service uses for the failure; a
+    /// token of another API's audience is refused like any invalid token.
     /// </summary>
-    public async Task<GraphPrincipal> ValidateAsync(string token)
+    public async Task<CallerPrincipal> ValidateAsync(string token, ApiResource api = null)
     {
+        api ??= ApiResources.Graph;
         if (string.IsNullOrWhiteSpace(token))
-            throw Errors.GraphError.Unauthorized("Access token is empty.");
+            throw ApiResources.Unauthorized(api, "Access token is empty.");
         if (!_handler.CanReadToken(token))
-            throw Errors.GraphError.Unauthorized("Access token validation failure.");
+            throw ApiResources.Unauthorized(api, "Access token validation failure.");
         var parameters = new TokenValidationParameters
         {
             IssuerSigningKey = Key,
-            ValidAudiences = new[] { GraphResource, GraphResource + "/", GraphAppId },
+            ValidAudiences = api.AcceptedAudiences.ToArray(),
             ValidateIssuer = true,
             IssuerValidator = (issuer, _, _) =>
             {
@@ -159,14 +171,16 @@ public sealed class TokenIssuer
         {
             var ex = result.Exception;
             if (ex is SecurityTokenExpiredException)
-                throw Errors.GraphError.Unauthorized("Lifetime validation failed, the token is expired.");
+                throw ApiResources.Unauthorized(api, "Lifetime validation failed, the token is expired.");
             if (ex is SecurityTokenInvalidAudienceException)
-                throw Errors.GraphError.Unauthorized("Access token validation failure. Invalid audience.");
-            throw Errors.GraphError.Unauthorized("Access token validation failure.");
+                throw ApiResources.Unauthorized(api, api == ApiResources.Graph
+                    ? "Access token validation failure. Invalid audience."
+                    : $"The access token has been obtained for wrong audience or resource '{new JsonWebToken(token).Audiences.FirstOrDefault()}'. It should exactly match one of the allowed audiences {string.Join(", ", api.AcceptedAudiences.Select(a => "'" + a + "'"))}.");
+            throw ApiResources.Unauthorized(api, "Access token validation failure.");
         }
         var jwt = (JsonWebToken)result.SecurityToken;
         var tid = jwt.GetClaim("tid").Value;
-        var tenant = Directory.Find(tid) ?? throw Errors.GraphError.Unauthorized("Access token validation failure.");
+        var tenant = Directory.Find(tid) ?? throw ApiResources.Unauthorized(api, "Access token validation failure.");
         var roles = jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
         jwt.TryGetPayloadValue("app_displayname", out string displayName);
         jwt.TryGetPayloadValue("appid", out string appId);
@@ -176,8 +190,9 @@ public sealed class TokenIssuer
         jwt.TryGetPayloadValue("idtyp", out string idtyp);
         jwt.TryGetPayloadValue("upn", out string upn);
         var userRoles = jwt.Claims.Where(c => c.Type == "wids").Select(c => DirectoryRoles.NameOf(c.Value)).Where(n => n != null).ToList();
-        return new GraphPrincipal(tenant, appId, displayName, roles)
+        return new CallerPrincipal(tenant, appId, displayName, roles)
         {
+            Api = api,
             Scopes = scopes,
             IsDelegated = idtyp == "user" || scopes.Length > 0,
             UserPrincipalName = upn,
@@ -186,9 +201,11 @@ public sealed class TokenIssuer
     }
 }
 
-/// <summary>The caller of a Graph request, as established from its access token.</summary>
-public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDisplayName, IReadOnlyList<string> Roles)
+/// <summary>The caller of a request to one of the APIs, as established from its access token.</summary>
+public sealed record CallerPrincipal(Tenant Tenant, string AppId, string AppDisplayName, IReadOnlyList<string> Roles)
 {
+    /// <summary>The API the token was validated for (its audience).</summary>
+    public ApiResource Api { get; init; } = ApiResources.Graph;
     public const string AlertReadRoles = "SecurityAlert.Read.All,SecurityAlert.ReadWrite.All,SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";
     public const string AlertWriteRoles = "SecurityAlert.ReadWrite.All";
 
@@ -233,7 +250,7 @@ public sealed record GraphPrincipal(Tenant Tenant, string AppId, string AppDispl
     {
         var accepted = acceptedRoles.Split(',');
         if (Roles.Any(r => accepted.Contains(r, StringComparer.Ordinal))) return;
-        throw Errors.GraphError.Forbidden(
-            $"Missing application roles. API required roles: {acceptedRoles}, application roles: {string.Join(",", Roles)}.");
+        var message = $"Missing application roles. API required roles: {acceptedRoles}, application roles: {string.Join(",", Roles)}.";
+        throw Api == ApiResources.Graph ? Errors.GraphError.Forbidden(message) : Errors.ApiError.Forbidden(message);
     }
 }

@@ -8,16 +8,22 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace GraphSecurity.Emulator.Identity;
 
-/// <summary>The delegated permissions a user flow was granted, split into Graph scopes and OpenID Connect scopes.</summary>
-public sealed record ScopeGrant(IReadOnlyList<string> Graph, IReadOnlyList<string> Oidc)
+/// <summary>
+/// The delegated permissions a user flow was granted: the permissions on one API (Graph unless the
+/// scopes named another resource) and the OpenID Connect scopes.
+/// </summary>
+public sealed record ScopeGrant(IReadOnlyList<string> Permissions, IReadOnlyList<string> Oidc)
 {
     public static readonly string[] OidcScopes = { "openid", "profile", "email", "offline_access" };
 
-    /// <summary>The access token's <c>scp</c>: Graph scopes, then openid/profile/email (never offline_access).</summary>
-    public IEnumerable<string> Scp => Graph.Concat(Oidc.Where(s => s != "offline_access"));
+    /// <summary>The API the permissions are on (the access token's audience).</summary>
+    public ApiResource Api { get; init; } = ApiResources.Graph;
 
-    /// <summary>The token response's <c>scope</c>: resource-qualified Graph scopes plus the OIDC scopes.</summary>
-    public string ResponseScope => string.Join(" ", Graph.Select(s => TokenIssuer.GraphResource + "/" + s).Concat(Oidc));
+    /// <summary>The access token's <c>scp</c>: the API's permissions, then openid/profile/email (never offline_access).</summary>
+    public IEnumerable<string> Scp => Permissions.Concat(Oidc.Where(s => s != "offline_access"));
+
+    /// <summary>The token response's <c>scope</c>: resource-qualified permissions plus the OIDC scopes.</summary>
+    public string ResponseScope => string.Join(" ", Permissions.Select(s => Api.Resources[0] + "/" + s).Concat(Oidc));
 }
 
 /// <summary>
@@ -70,15 +76,17 @@ public sealed class UserGrants
     public DateTimeOffset Now => _time.GetUtcNow();
 
     /// <summary>
-    /// Resolves a space-separated scope list for <paramref name="app"/>: OIDC scopes, Graph scopes (short or
-    /// resource-qualified), or <c>/.default</c> (every consented scope). A Graph scope the app has no consent for
-    /// is AADSTS65001; a scope of another resource is AADSTS70011.
+    /// Resolves a space-separated scope list for <paramref name="app"/>: OIDC scopes, and permissions of one
+    /// API (short Graph names, or resource-qualified names of any API of <see cref="ApiResources"/>), or
+    /// <c>/.default</c> (every permission consented on that API). A permission the app has no consent for is
+    /// AADSTS65001; a scope of an unknown resource, or of two resources at once, is AADSTS70011.
     /// </summary>
     public static (ScopeGrant Grant, AadError Error) ResolveScopes(AppRegistration app, string scope)
     {
         if (string.IsNullOrWhiteSpace(scope)) return (null, AadError.MissingParameter("scope"));
-        var graph = new List<string>();
+        var permissions = new List<string>();
         var oidc = new List<string>();
+        ApiResource api = null;
         foreach (var item in scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var oidcName = ScopeGrant.OidcScopes.FirstOrDefault(o => string.Equals(o, item, StringComparison.OrdinalIgnoreCase));
@@ -88,22 +96,25 @@ public sealed class UserGrants
                 continue;
             }
             var name = item;
+            var itemApi = ApiResources.Graph;
             var slash = item.LastIndexOf('/');
             if (slash >= 0)
             {
-                var resource = item[..slash].TrimEnd('/');
-                if (!string.Equals(resource, TokenIssuer.GraphResource, StringComparison.OrdinalIgnoreCase)
-                    && !string.Equals(resource, TokenIssuer.GraphAppId, StringComparison.OrdinalIgnoreCase))
-                    return (null, AadError.InvalidUserScope(item));
+                itemApi = ApiResources.ForResource(item[..slash]);
+                if (itemApi == null) return (null, AadError.InvalidUserScope(item));
                 name = item[(slash + 1)..];
             }
+            if (api != null && api != itemApi) return (null, AadError.InvalidUserScope(item));
+            api = itemApi;
+            var consented = api == ApiResources.Graph ? app.DelegatedScopes
+                : app.ApiDelegatedScopes.TryGetValue(api.Name, out var onApi) ? onApi : new List<string>();
             var granted = name == ".default"
-                ? app.DelegatedScopes
-                : app.DelegatedScopes.Where(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase)).ToList();
+                ? consented
+                : consented.Where(s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase)).ToList();
             if (granted.Count == 0) return (null, AadError.ConsentRequired(app));
-            graph.AddRange(granted.Where(g => !graph.Contains(g)));
+            permissions.AddRange(granted.Where(g => !permissions.Contains(g)));
         }
-        return (new ScopeGrant(graph, oidc), null);
+        return (new ScopeGrant(permissions, oidc) { Api = api ?? ApiResources.Graph }, null);
     }
 
     public static string NewSecret(int bytes) => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(bytes));
@@ -228,7 +239,7 @@ public sealed class UserGrants
             ["scope"] = grant.Scopes.ResponseScope,
             ["expires_in"] = _issuer.Lifetime,
             ["ext_expires_in"] = _issuer.Lifetime,
-            ["access_token"] = _issuer.IssueDelegated(grant.Tenant, grant.App, grant.User, grant.Scopes.Scp, iat),
+            ["access_token"] = _issuer.IssueDelegated(grant.Tenant, grant.App, grant.User, grant.Scopes.Scp, iat, grant.Scopes.Api.Audience),
         };
         if (grant.Scopes.Oidc.Contains("offline_access"))
         {

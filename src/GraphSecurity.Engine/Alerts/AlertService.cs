@@ -50,7 +50,7 @@ namespace GraphSecurity.Engine.Alerts
     {
         public const string CollectionPath = "security/alerts_v2";
 
-        public AlertService(GraphClient graph) : base(graph, "v1.0", CollectionPath) { }
+        public AlertService(ApiClient graph) : base(graph, "v1.0", CollectionPath) { }
 
         public PageReader<Alert> List(AlertQuery query) => List(query.ToCollectionQuery());
 

@@ -14,9 +14,13 @@ namespace GraphSecurity.Engine.Authentication
         public override string ToString() => $"AccessToken (expires {ExpiresOn:u})";
     }
 
-    /// <summary>Supplies access tokens for one connection (MSAL for real flows, or a token given by the user).</summary>
+    /// <summary>
+    /// Supplies access tokens for one connection (MSAL for real flows, or tokens given by the user), one
+    /// per resource (token audience), each cached and renewed on its own.
+    /// </summary>
     public interface ITokenSource
     {
-        Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken);
+        /// <param name="resource">The API's resource, e.g. "https://graph.microsoft.com" (<see cref="ApiEndpoint.Resource"/>).</param>
+        Task<AccessToken> GetTokenAsync(string resource, CancellationToken cancellationToken);
     }
 }

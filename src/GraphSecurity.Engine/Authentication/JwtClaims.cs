@@ -42,6 +42,28 @@ namespace GraphSecurity.Engine.Authentication
             }
         }
 
+        /// <summary>The token's application roles ("roles") or, for a user's token, its scopes ("scp"); empty when it has neither or is not a JWT.</summary>
+        public static System.Collections.Generic.List<string> Permissions(string jwt)
+        {
+            var permissions = new System.Collections.Generic.List<string>();
+            try
+            {
+                var parts = (jwt ?? "").Split('.');
+                if (parts.Length < 2) return permissions;
+                using (var payload = JsonDocument.Parse(Base64UrlDecode(parts[1])))
+                {
+                    if (payload.RootElement.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array)
+                        foreach (var role in roles.EnumerateArray()) if (role.ValueKind == JsonValueKind.String) permissions.Add(role.GetString());
+                    if (payload.RootElement.TryGetProperty("scp", out var scp) && scp.ValueKind == JsonValueKind.String)
+                        permissions.AddRange(scp.GetString().Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+                }
+            }
+            catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is ArgumentException)
+            {
+            }
+            return permissions;
+        }
+
         private static byte[] Base64UrlDecode(string text)
         {
             var s = text.Replace('-', '+').Replace('_', '/');

@@ -1,29 +1,28 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 
 namespace GraphSecurity.Engine.Authentication
 {
-    /// <summary>App-only tokens from MSAL's confidential client; MSAL caches them and renews them before expiry.</summary>
+    /// <summary>App-only tokens from MSAL's confidential client, per resource; MSAL caches them and renews them before expiry.</summary>
     internal sealed class MsalTokenSource : ITokenSource
     {
         private readonly IConfidentialClientApplication _app;
-        private readonly string[] _scopes;
 
-        public MsalTokenSource(IConfidentialClientApplication app, string scope)
+        public MsalTokenSource(IConfidentialClientApplication app)
         {
             _app = app;
-            _scopes = new[] { scope };
         }
 
-        public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        public async Task<AccessToken> GetTokenAsync(string resource, CancellationToken cancellationToken)
         {
             try
             {
-                var result = await _app.AcquireTokenForClient(_scopes).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                var result = await _app.AcquireTokenForClient(new[] { resource.TrimEnd('/') + "/.default" }).ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 if (result.AuthenticationResultMetadata?.TokenSource == TokenSource.IdentityProvider)
-                    EngineLogScope.Current.Verbose($"Acquired a token for app {_app.AppConfig.ClientId} from the identity provider (expires {result.ExpiresOn:u}).");
+                    EngineLogScope.Current.Verbose($"Acquired a token for app {_app.AppConfig.ClientId} and {resource} from the identity provider (expires {result.ExpiresOn:u}).");
                 return new AccessToken(result.AccessToken, result.ExpiresOn);
             }
             catch (MsalException ex)
@@ -33,28 +32,43 @@ namespace GraphSecurity.Engine.Authentication
         }
     }
 
-    /// <summary>A token obtained elsewhere and passed in; it is used until it expires, then the caller must connect again.</summary>
+    /// <summary>
+    /// Tokens obtained elsewhere and passed in, one per resource; each is used until it expires, then
+    /// the caller must connect again. A resource without a token is an error naming the API.
+    /// </summary>
     internal sealed class StaticTokenSource : ITokenSource
     {
-        private readonly System.Security.SecureString _token;
-        private readonly DateTimeOffset? _expiresOn;
+        private readonly Dictionary<string, (System.Security.SecureString Token, DateTimeOffset? ExpiresOn, string Api)> _tokens =
+            new Dictionary<string, (System.Security.SecureString, DateTimeOffset?, string)>(StringComparer.OrdinalIgnoreCase);
 
-        public StaticTokenSource(System.Security.SecureString token)
+        /// <param name="tokens">Each token with the resource it is for and the API's name (for messages).</param>
+        public StaticTokenSource(IEnumerable<(string Resource, string Api, System.Security.SecureString Token)> tokens)
         {
-            _token = token.Copy();
-            _token.MakeReadOnly();
-            _expiresOn = JwtClaims.TryReadExpiry(SecureStrings.ToPlain(_token));
+            foreach (var (resource, api, token) in tokens)
+            {
+                var copy = token.Copy();
+                copy.MakeReadOnly();
+                _tokens[resource.TrimEnd('/')] = (copy, JwtClaims.TryReadExpiry(SecureStrings.ToPlain(copy)), api);
+            }
         }
 
-        public DateTimeOffset? ExpiresOn => _expiresOn;
+        /// <summary>When the token for the resource expires (null when unknown or not given).</summary>
+        public DateTimeOffset? ExpiresOn(string resource) =>
+            _tokens.TryGetValue(resource.TrimEnd('/'), out var entry) ? entry.ExpiresOn : null;
 
-        public Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        public IEnumerable<string> Resources => _tokens.Keys;
+
+        public Task<AccessToken> GetTokenAsync(string resource, CancellationToken cancellationToken)
         {
-            if (_expiresOn.HasValue && _expiresOn.Value <= DateTimeOffset.UtcNow)
+            if (!_tokens.TryGetValue(resource.TrimEnd('/'), out var entry))
                 throw new AuthenticationFailedException(
-                    $"The access token passed to Connect-GsTenant expired at {_expiresOn.Value:u}.",
+                    $"No access token for {resource} was passed to Connect-GsTenant.",
+                    "Pass one per API: Connect-GsTenant -AccessToken @{ Graph = $graphToken; DefenderForEndpoint = $defenderToken }, or connect with a credential that can get them itself.");
+            if (entry.ExpiresOn.HasValue && entry.ExpiresOn.Value <= DateTimeOffset.UtcNow)
+                throw new AuthenticationFailedException(
+                    $"The access token for {entry.Api} passed to Connect-GsTenant expired at {entry.ExpiresOn.Value:u}.",
                     "Get a new token and run Connect-GsTenant -AccessToken again, or connect with a credential that can renew itself.");
-            return Task.FromResult(new AccessToken(SecureStrings.ToPlain(_token), _expiresOn));
+            return Task.FromResult(new AccessToken(SecureStrings.ToPlain(entry.Token), entry.ExpiresOn));
         }
     }
 }

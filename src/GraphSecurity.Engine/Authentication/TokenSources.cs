@@ -17,7 +17,7 @@ namespace GraphSecurity.Engine.Authentication
             switch (request.Kind)
             {
                 case AuthenticationKind.AccessToken:
-                    return new StaticTokenSource(request.AccessToken);
+                    return new StaticTokenSource(request.AccessTokens.Select(t => (request.Cloud.Endpoint(t.Key).Resource, t.Key.ToString(), t.Value)));
                 case AuthenticationKind.ManagedIdentity:
                     return new ManagedIdentityTokenSource(request, transport);
                 case AuthenticationKind.DeviceCode:
@@ -28,7 +28,7 @@ namespace GraphSecurity.Engine.Authentication
                 default:
                     var app = ConfidentialClient(request, transport);
                     await PersistentTokenCache.AttachAsync(app.AppTokenCache, request.TokenCache).ConfigureAwait(false);
-                    return new MsalTokenSource(app, request.Cloud.DefaultScope);
+                    return new MsalTokenSource(app);
             }
         }
 
@@ -68,17 +68,24 @@ namespace GraphSecurity.Engine.Authentication
         }
     }
 
-    /// <summary>A user's tokens: signed in once (device code or browser), then renewed silently from MSAL's cache.</summary>
+    /// <summary>
+    /// A user's tokens: signed in once (device code or browser) for Microsoft Graph, then renewed
+    /// silently from MSAL's cache. Another API's token comes from the same sign-in (the refresh token
+    /// serves every resource the app is consented for); only when the platform wants a sign-in of its
+    /// own for that API is the user asked once more, with a warning that says why.
+    /// </summary>
     internal sealed class PublicClientTokenSource : ITokenSource
     {
         private readonly IPublicClientApplication _app;
         private readonly string[] _scopes;
+        private readonly string _graphResource;
         private readonly ConnectionRequest _request;
         private IAccount _account;
 
         public PublicClientTokenSource(ConnectionRequest request, TransportFactory transport)
         {
             _request = request;
+            _graphResource = request.Cloud.GraphResource;
             _scopes = request.Scopes != null && request.Scopes.Count > 0 ? request.Scopes.ToArray() : new[] { request.Cloud.DefaultScope };
             var builder = PublicClientApplicationBuilder.Create(request.ClientId)
                 .WithAuthority(TokenSources.Authority(request))
@@ -107,18 +114,22 @@ namespace GraphSecurity.Engine.Authentication
                 }
                 catch (MsalUiRequiredException) { /* the cached sign-in has lapsed: ask the user again */ }
             }
-            return await SignInInteractivelyAsync(cancellationToken).ConfigureAwait(false);
+            return await SignInInteractivelyAsync(_scopes, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The scopes a token for the resource is asked with: the ones given for Graph, else the resource's .default.</summary>
+        private string[] ScopesFor(string resource) =>
+            string.Equals(resource.TrimEnd('/'), _graphResource.TrimEnd('/'), StringComparison.OrdinalIgnoreCase) ? _scopes : new[] { resource.TrimEnd('/') + "/.default" };
+
         /// <summary>The interactive part: a device code or a browser sign-in.</summary>
-        private async Task<AccessToken> SignInInteractivelyAsync(CancellationToken cancellationToken)
+        private async Task<AccessToken> SignInInteractivelyAsync(string[] scopes, CancellationToken cancellationToken)
         {
             AuthenticationResult result;
             try
             {
                 if (_request.Kind == AuthenticationKind.DeviceCode)
                 {
-                    result = await _app.AcquireTokenWithDeviceCode(_scopes, code =>
+                    result = await _app.AcquireTokenWithDeviceCode(scopes, code =>
                     {
                         _request.ShowDeviceCode?.Invoke(code.Message);
                         return Task.CompletedTask;
@@ -126,12 +137,12 @@ namespace GraphSecurity.Engine.Authentication
                 }
                 else if (_request.OpenBrowser == null)
                 {
-                    result = await _app.AcquireTokenInteractive(_scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
+                    result = await _app.AcquireTokenInteractive(scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
                         .ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    result = await SignInThroughOwnBrowserAsync(cancellationToken).ConfigureAwait(false);
+                    result = await SignInThroughOwnBrowserAsync(scopes, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (MsalException ex) when (!(ex is MsalClientException client && client.ErrorCode == "authentication_canceled" && cancellationToken.IsCancellationRequested))
@@ -150,14 +161,14 @@ namespace GraphSecurity.Engine.Authentication
         /// listener without a time limit, so a redirect that never arrives would hang the command: it is
         /// given up after <see cref="OwnBrowserTimeoutSeconds"/>.
         /// </summary>
-        private async Task<AuthenticationResult> SignInThroughOwnBrowserAsync(CancellationToken cancellationToken)
+        private async Task<AuthenticationResult> SignInThroughOwnBrowserAsync(string[] scopes, CancellationToken cancellationToken)
         {
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 limit.CancelAfter(TimeSpan.FromSeconds(OwnBrowserTimeoutSeconds));
                 try
                 {
-                    return await _app.AcquireTokenInteractive(_scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
+                    return await _app.AcquireTokenInteractive(scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
                         .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = uri => _request.OpenBrowser(uri, limit.Token) })
                         .ExecuteAsync(limit.Token).ConfigureAwait(false);
                 }
@@ -171,13 +182,24 @@ namespace GraphSecurity.Engine.Authentication
             }
         }
 
-        public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        public async Task<AccessToken> GetTokenAsync(string resource, CancellationToken cancellationToken)
         {
-            if (_account == null) return await SignInAsync(cancellationToken).ConfigureAwait(false);
+            var scopes = ScopesFor(resource);
+            if (_account == null)
+            {
+                var first = await SignInAsync(cancellationToken).ConfigureAwait(false);
+                if (scopes == _scopes) return first;
+            }
             try
             {
-                var result = await _app.AcquireTokenSilent(_scopes, _account).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                var result = await _app.AcquireTokenSilent(scopes, _account).ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 return new AccessToken(result.AccessToken, result.ExpiresOn);
+            }
+            catch (MsalUiRequiredException) when (scopes != _scopes)
+            {
+                EngineLogScope.Current.Warning($"{resource} asks {_account.Username} to sign in once more (its consent or conditional access is separate from Microsoft Graph's); this is needed once per connection.");
+                var token = await SignInInteractivelyAsync(scopes, cancellationToken).ConfigureAwait(false);
+                return token;
             }
             catch (MsalUiRequiredException)
             {
@@ -196,13 +218,11 @@ namespace GraphSecurity.Engine.Authentication
     internal sealed class ManagedIdentityTokenSource : ITokenSource
     {
         private readonly IManagedIdentityApplication _app;
-        private readonly string _resource;
         private readonly ManagedIdentitySelector _selector;
 
         public ManagedIdentityTokenSource(ConnectionRequest request, TransportFactory transport)
         {
             _selector = request.ManagedIdentity;
-            _resource = request.Cloud.GraphResource;
             _app = ManagedIdentityApplicationBuilder.Create(Identity(_selector))
                 .WithHttpClientFactory(transport)
                 .WithLogging((level, message, pii) => { }, LogLevel.Error, enablePiiLogging: false, enableDefaultPlatformLogging: false)
@@ -215,17 +235,17 @@ namespace GraphSecurity.Engine.Authentication
             selector.ResourceId != null ? ManagedIdentityId.WithUserAssignedResourceId(selector.ResourceId) :
             ManagedIdentityId.SystemAssigned;
 
-        public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+        public async Task<AccessToken> GetTokenAsync(string resource, CancellationToken cancellationToken)
         {
             try
             {
-                var result = await _app.AcquireTokenForManagedIdentity(_resource).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                var result = await _app.AcquireTokenForManagedIdentity(resource.TrimEnd('/')).ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 return new AccessToken(result.AccessToken, result.ExpiresOn);
             }
             catch (MsalException ex)
             {
                 throw new AuthenticationFailedException(
-                    $"The managed identity ({_selector}) could not get a token: {FirstSentence(ex.Message)}",
+                    $"The managed identity ({_selector}) could not get a token for {resource}: {FirstSentence(ex.Message)}",
                     "Run this where a managed identity is enabled (Azure VM, App Service, Functions, Automation) and, for a user-assigned one, pass its -IdentityClientId, -IdentityObjectId or -IdentityResourceId.",
                     ex.ErrorCode);
             }

@@ -17,7 +17,8 @@ namespace GraphSecurity.Engine.Connections
         public string ClientId { get; set; }
         public SecureString ClientSecret { get; set; }
         public X509Certificate2 Certificate { get; set; }
-        public SecureString AccessToken { get; set; }
+        /// <summary>Tokens obtained elsewhere, per API (AuthenticationKind.AccessToken).</summary>
+        public IDictionary<SecurityApi, SecureString> AccessTokens { get; set; } = new Dictionary<SecurityApi, SecureString>();
         /// <summary>A file holding a client assertion (a JWT from another identity provider); read again for every token.</summary>
         public string FederatedTokenFile { get; set; }
         /// <summary>Delegated scopes; app-only flows always use the resource's .default scope.</summary>

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Authentication;
@@ -7,10 +9,16 @@ using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.Connections
 {
-    /// <summary>A signed-in connection to one tenant: its token source and its Graph client.</summary>
+    /// <summary>
+    /// A signed-in connection to one tenant: one sign-in (one token source), and a client per API of
+    /// its cloud, made on first use, each getting tokens for its own resource.
+    /// </summary>
     public sealed class GraphConnection : IDisposable
     {
-        private DateTimeOffset? _tokenExpiresOn;
+        private readonly TransportFactory _transport;
+        private readonly ConcurrentDictionary<SecurityApi, ApiClient> _clients = new ConcurrentDictionary<SecurityApi, ApiClient>();
+        /// <summary>The latest token of each resource (for Get-GsConnection: expiry and permissions; never shown itself).</summary>
+        private readonly ConcurrentDictionary<string, AccessToken> _latestTokens = new ConcurrentDictionary<string, AccessToken>(StringComparer.OrdinalIgnoreCase);
         private string _account;
 
         private GraphConnection(ConnectionRequest request, ITokenSource tokens, TransportFactory transport)
@@ -25,8 +33,8 @@ namespace GraphSecurity.Engine.Connections
                 ? new List<string>(request.Scopes) : new List<string> { request.Cloud.DefaultScope };
             ConnectedAt = DateTimeOffset.UtcNow;
             Tokens = tokens;
+            _transport = transport;
             _account = request.Kind == AuthenticationKind.ManagedIdentity ? request.ManagedIdentity.ToString() : null;
-            Graph = new GraphClient(request.Cloud.GraphEndpoint, tokens, transport, token => _tokenExpiresOn = token.ExpiresOn);
         }
 
         public string Name { get; }
@@ -39,16 +47,35 @@ namespace GraphSecurity.Engine.Connections
         public IReadOnlyList<string> Scopes { get; }
         public DateTimeOffset ConnectedAt { get; }
         public ITokenSource Tokens { get; }
-        public GraphClient Graph { get; }
+
+        /// <summary>The client of an API; an <see cref="ApiNotInCloudException"/> when the connection's cloud does not have it.</summary>
+        public ApiClient ClientFor(SecurityApi api) =>
+            _clients.GetOrAdd(api, a =>
+            {
+                var endpoint = Cloud.Endpoint(a);
+                return new ApiClient(Cloud, a, Tokens, _transport, token => _latestTokens[endpoint.Resource] = token);
+            });
+
+        /// <summary>The Microsoft Graph client.</summary>
+        public ApiClient Graph => ClientFor(SecurityApi.Graph);
+
+        /// <summary>A token for an API's resource (the same one its client would send).</summary>
+        public async Task<AccessToken> TokenForAsync(SecurityApi api, CancellationToken cancellationToken)
+        {
+            var resource = Cloud.Endpoint(api).Resource;
+            var token = await Tokens.GetTokenAsync(resource, cancellationToken).ConfigureAwait(false);
+            _latestTokens[resource] = token;
+            return token;
+        }
 
         /// <summary>
         /// The names the service may record as this connection's caller (e.g. as a comment's
         /// createdByDisplayName): the signed-in user's UPN and name, or the app's display name and id,
-        /// read from the access token.
+        /// read from the Graph access token.
         /// </summary>
         public async Task<IReadOnlyCollection<string>> CallerNamesAsync(CancellationToken cancellationToken)
         {
-            var token = await Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            var token = await TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
             var names = new List<string>();
             foreach (var claim in new[] { "upn", "preferred_username", "unique_name", "name", "app_displayname", "appid", "azp" })
             {
@@ -59,47 +86,71 @@ namespace GraphSecurity.Engine.Connections
             return names;
         }
 
-        public GsConnectionInfo ToInfo(bool isCurrent) => new GsConnectionInfo
+        /// <summary>What the connection holds for each API of its cloud: where it is and, once used, its token's expiry and permissions.</summary>
+        public IReadOnlyList<GsApiAccess> ApiAccess() => Cloud.Apis.Select(endpoint =>
         {
-            Name = Name,
-            TenantId = TenantId,
-            ClientId = ClientId,
-            AuthenticationKind = Kind,
-            IsDelegated = IsDelegated,
-            Account = _account,
-            Scopes = new ValueList<string>(new List<string>(Scopes)),
-            Environment = Cloud.Name,
-            GraphEndpoint = Cloud.GraphEndpoint,
-            LoginEndpoint = Cloud.LoginEndpoint,
-            CertificateThumbprint = CertificateThumbprint,
-            ConnectedAt = ConnectedAt,
-            TokenExpiresOn = _tokenExpiresOn,
-            IsCurrent = isCurrent,
-        };
+            var access = new GsApiAccess { Api = endpoint.Api, BaseUrl = endpoint.BaseUrl, Resource = endpoint.Resource };
+            if (_latestTokens.TryGetValue(endpoint.Resource, out var token))
+            {
+                access.HasToken = true;
+                access.TokenExpiresOn = token.ExpiresOn;
+                access.Permissions = new ValueList<string>(JwtClaims.Permissions(token.Value));
+            }
+            return access;
+        }).ToList();
+
+        public GsConnectionInfo ToInfo(bool isCurrent)
+        {
+            _latestTokens.TryGetValue(Cloud.GraphResource, out var graphToken);
+            return new GsConnectionInfo
+            {
+                Name = Name,
+                TenantId = TenantId,
+                ClientId = ClientId,
+                AuthenticationKind = Kind,
+                IsDelegated = IsDelegated,
+                Account = _account,
+                Scopes = new ValueList<string>(new List<string>(Scopes)),
+                Environment = Cloud.Name,
+                GraphEndpoint = Cloud.GraphEndpoint,
+                LoginEndpoint = Cloud.LoginEndpoint,
+                CertificateThumbprint = CertificateThumbprint,
+                ConnectedAt = ConnectedAt,
+                TokenExpiresOn = graphToken?.ExpiresOn,
+                Apis = new ValueList<GsApiAccess>(ApiAccess().ToList()),
+                IsCurrent = isCurrent,
+            };
+        }
 
         /// <summary>
-        /// Builds the connection and signs in once, so a wrong credential fails here with a clear
-        /// message rather than on the first Graph call.
+        /// Builds the connection and signs in once (for Microsoft Graph), so a wrong credential fails
+        /// here with a clear message rather than on the first call. The other APIs' tokens are asked for
+        /// when first used. A connection given tokens (-AccessToken) signs in with the first of them.
         /// </summary>
         public static async Task<GraphConnection> ConnectAsync(ConnectionRequest request, CancellationToken cancellationToken)
         {
             var transport = new TransportFactory(request.PinnedServerThumbprint);
             var tokens = await TokenSources.CreateAsync(request, transport).ConfigureAwait(false);
             var connection = new GraphConnection(request, tokens, transport);
-            AccessToken token;
             if (tokens is PublicClientTokenSource user)
             {
-                token = await user.SignInAsync(cancellationToken).ConfigureAwait(false);
+                connection._latestTokens[request.Cloud.GraphResource] = await user.SignInAsync(cancellationToken).ConfigureAwait(false);
                 connection._account = user.Account;
+            }
+            else if (request.Kind == AuthenticationKind.AccessToken)
+            {
+                foreach (var api in request.AccessTokens.Keys) await connection.TokenForAsync(api, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                await connection.TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
             }
-            connection._tokenExpiresOn = token.ExpiresOn;
             return connection;
         }
 
-        public void Dispose() => Graph.Dispose();
+        public void Dispose()
+        {
+            foreach (var client in _clients.Values) client.Dispose();
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace GraphSecurity.Engine.Connections
         public static async Task<string> OfConnectionAsync(GraphConnection connection, CancellationToken cancellationToken)
         {
             if (Guid.TryParse(connection.TenantId, out var id)) return id.ToString();
-            var token = await connection.Tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            var token = await connection.TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
             return JwtClaims.TryReadString(token.Value, "tid");
         }
     }

@@ -14,14 +14,14 @@ namespace GraphSecurity.Engine.Http
     {
         private static readonly HttpMethod Patch = new HttpMethod("PATCH");
 
-        public EntityService(GraphClient graph, string version, string path)
+        public EntityService(ApiClient graph, string version, string path)
         {
             Graph = graph;
             Version = version;
             Path = path;
         }
 
-        protected GraphClient Graph { get; }
+        protected ApiClient Graph { get; }
         public string Version { get; }
         public string Path { get; }
 
@@ -48,7 +48,7 @@ namespace GraphSecurity.Engine.Http
                 ["@odata.type"] = "microsoft.graph.security.alertComment",
                 ["comment"] = comment,
             };
-            var page = await Graph.SendAsync<GraphPage<AlertComment>>(HttpMethod.Post, ItemUrl(id, "/comments"), body, cancellationToken).ConfigureAwait(false);
+            var page = await Graph.SendAsync<ODataPage<AlertComment>>(HttpMethod.Post, ItemUrl(id, "/comments"), body, cancellationToken).ConfigureAwait(false);
             return page.Value;
         }
 

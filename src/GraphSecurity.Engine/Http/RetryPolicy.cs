@@ -84,7 +84,7 @@ namespace GraphSecurity.Engine.Http
             if (cancellationToken.IsCancellationRequested) return FailureKind.Fatal;
             switch (exception)
             {
-                case GraphServiceException graph:
+                case ServiceErrorException graph:
                     return ByStatus((int)graph.StatusCode);
                 case ServiceConnectionException connection:
                     return connection.Kind;
@@ -160,7 +160,7 @@ namespace GraphSecurity.Engine.Http
         /// <summary>The wait before the next attempt; <paramref name="retry"/> counts the retries of this kind so far, from 1.</summary>
         public TimeSpan NextDelay(int retry, Exception failure)
         {
-            if (failure is GraphServiceException graph && graph.RetryAfter.HasValue)
+            if (failure is ServiceErrorException graph && graph.RetryAfter.HasValue)
                 return graph.RetryAfter.Value + TimeSpan.FromMilliseconds(Next(100)); // a little jitter, so parallel clients do not return together
             if (Classify(failure, CancellationToken.None) == FailureKind.Unreachable)
                 return TimeSpan.FromTicks(UnreachableDelay.Ticks * retry);
@@ -182,7 +182,7 @@ namespace GraphSecurity.Engine.Http
         {
             switch (failure)
             {
-                case GraphServiceException graph: return $"{(int)graph.StatusCode} {graph.Code}".TrimEnd();
+                case ServiceErrorException graph: return $"{(int)graph.StatusCode} {graph.Code}".TrimEnd();
                 case ServiceConnectionException connection: return connection.Reason;
                 case HttpRequestException http when Classify(http, CancellationToken.None) == FailureKind.Unreachable: return "no answer: " + (http.InnerException ?? http).Message;
                 case HttpRequestException http: return "connection lost: " + (http.InnerException ?? http).Message;

@@ -30,9 +30,9 @@ namespace GraphSecurity.Engine.Hunting
     /// <summary>POST /security/runHuntingQuery (v1.0). A 429 is retried per Retry-After by the HTTP pipeline.</summary>
     public sealed class HuntingService
     {
-        private readonly GraphClient _graph;
+        private readonly ApiClient _graph;
 
-        public HuntingService(GraphClient graph) { _graph = graph; }
+        public HuntingService(ApiClient graph) { _graph = graph; }
 
         public async Task<HuntingResult> RunAsync(string query, string timespan, CancellationToken cancellationToken)
         {

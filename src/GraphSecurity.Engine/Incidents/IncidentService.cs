@@ -42,7 +42,7 @@ namespace GraphSecurity.Engine.Incidents
         /// <summary>At most this many incidents' alerts are fetched at once in the fallback.</summary>
         private const int FallbackConcurrency = 4;
 
-        public IncidentService(GraphClient graph) : base(graph, "v1.0", CollectionPath) { }
+        public IncidentService(ApiClient graph) : base(graph, "v1.0", CollectionPath) { }
 
         public override PageReader<Incident> List(CollectionQuery query)
         {
@@ -56,7 +56,7 @@ namespace GraphSecurity.Engine.Incidents
             if (expand != AlertsNavigation) return await base.GetAsync(id, cancellationToken, expand).ConfigureAwait(false);
             // A 5xx is not retried: reading the parts separately is the better second try.
             try { return await Graph.SendAsync<Incident>(HttpMethod.Get, ItemUrl(id, "?$expand=" + AlertsNavigation), null, cancellationToken, retry: RetryMode.NotRepeatable).ConfigureAwait(false); }
-            catch (GraphServiceException ex) when (expand == AlertsNavigation && IsServerFailure(ex))
+            catch (ServiceErrorException ex) when (expand == AlertsNavigation && IsServerFailure(ex))
             {
                 EngineLogScope.Current.Verbose($"$expand=alerts failed ({(int)ex.StatusCode}); reading incident {id} and its alerts separately.");
                 var incident = await base.GetAsync(id, cancellationToken).ConfigureAwait(false);
@@ -77,7 +77,7 @@ namespace GraphSecurity.Engine.Incidents
         public Task<Incident> UpdateAsync(string id, IncidentUpdate update, CancellationToken cancellationToken) =>
             UpdateAsync(id, update.ToBody(), cancellationToken);
 
-        internal static bool IsServerFailure(GraphServiceException ex) => ex.StatusCode >= HttpStatusCode.InternalServerError;
+        internal static bool IsServerFailure(ServiceErrorException ex) => ex.StatusCode >= HttpStatusCode.InternalServerError;
 
         /// <summary>Drops "$expand=alerts" from a page URL (first page or nextLink).</summary>
         internal static Uri WithoutExpand(Uri url)
@@ -96,13 +96,13 @@ namespace GraphSecurity.Engine.Incidents
 
             public ExpandFallback(IncidentService service) { _service = service; }
 
-            public async Task<GraphPage<Incident>> FetchAsync(Uri url, CancellationToken cancellationToken)
+            public async Task<ODataPage<Incident>> FetchAsync(Uri url, CancellationToken cancellationToken)
             {
                 if (!_fallenBack)
                 {
                     // A 5xx is not retried: the fallback is the better second try.
                     try { return await _service.Graph.GetPageAsync<Incident>(url, cancellationToken, RetryMode.NotRepeatable).ConfigureAwait(false); }
-                    catch (GraphServiceException ex) when (IsServerFailure(ex))
+                    catch (ServiceErrorException ex) when (IsServerFailure(ex))
                     {
                         _fallenBack = true;
                         EngineLogScope.Current.Verbose($"$expand=alerts failed ({(int)ex.StatusCode} {ex.Code}); reading incidents without it and each incident's alerts separately.");

@@ -108,7 +108,7 @@ namespace GraphSecurity.Engine.Legacy
             "Microsoft Defender ATP", "IPC", "MCAS", "Azure Advanced Threat Protection", "ASC", "Azure Sentinel", "Office 365 Security and Compliance",
         };
 
-        public LegacyAlertService(GraphClient graph) : base(graph, "v1.0", CollectionPath) { }
+        public LegacyAlertService(ApiClient graph) : base(graph, "v1.0", CollectionPath) { }
 
         /// <summary>
         /// A checked update (see <see cref="CheckedUpdate"/>): reads the alert, refuses when it changed

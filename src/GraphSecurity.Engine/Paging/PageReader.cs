@@ -26,10 +26,10 @@ namespace GraphSecurity.Engine
     /// </summary>
     public sealed class PageReader<T>
     {
-        private readonly GraphClient _graph;
+        private readonly ApiClient _graph;
         private readonly Uri _firstPage;
 
-        public PageReader(GraphClient graph, Uri firstPage)
+        public PageReader(ApiClient graph, Uri firstPage)
         {
             _graph = graph;
             _firstPage = firstPage;
@@ -50,7 +50,7 @@ namespace GraphSecurity.Engine
         public Func<T, bool> Keep { get; set; }
 
         /// <summary>How a page is fetched; by default a GET of the URL. A service may replace it (e.g. to fall back when $expand fails).</summary>
-        public Func<Uri, CancellationToken, Task<GraphPage<T>>> FetchPage { get; set; }
+        public Func<Uri, CancellationToken, Task<ODataPage<T>>> FetchPage { get; set; }
 
         /// <summary>Throw <see cref="PartialResultException"/> at the first 206 answer instead of delivering its items.</summary>
         public bool FailOnPartialResult { get; set; }

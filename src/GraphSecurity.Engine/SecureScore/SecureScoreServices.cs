@@ -16,9 +16,9 @@ namespace GraphSecurity.Engine.SecureScore
     public abstract class GatedEntityService<T> : EntityService<T>
     {
         public const int MaxInFlight = 4;
-        private static readonly ConditionalWeakTable<GraphClient, SemaphoreSlim> Gates = new ConditionalWeakTable<GraphClient, SemaphoreSlim>();
+        private static readonly ConditionalWeakTable<ApiClient, SemaphoreSlim> Gates = new ConditionalWeakTable<ApiClient, SemaphoreSlim>();
 
-        protected GatedEntityService(GraphClient graph, string path) : base(graph, "v1.0", path) { }
+        protected GatedEntityService(ApiClient graph, string path) : base(graph, "v1.0", path) { }
 
         private SemaphoreSlim Gate => Gates.GetValue(Graph, _ => new SemaphoreSlim(MaxInFlight));
 
@@ -49,7 +49,7 @@ namespace GraphSecurity.Engine.SecureScore
         public const string CollectionPath = "security/secureScores";
         public const int RetainedDays = 90;
 
-        public SecureScoreService(GraphClient graph) : base(graph, CollectionPath) { }
+        public SecureScoreService(ApiClient graph) : base(graph, CollectionPath) { }
 
         /// <summary>The newest <paramref name="days"/> scores, newest first.</summary>
         public CollectionQuery Latest(int days) => new CollectionQuery(CollectionPath) { PageSize = days };
@@ -85,7 +85,7 @@ namespace GraphSecurity.Engine.SecureScore
 
         public const string CollectionPath = "security/secureScoreControlProfiles";
 
-        public ControlProfileService(GraphClient graph) : base(graph, CollectionPath) { }
+        public ControlProfileService(ApiClient graph) : base(graph, CollectionPath) { }
 
         /// <summary>The PATCH body; the service appends it to controlStateUpdates. Null arguments are left out.</summary>
         public static Dictionary<string, object> UpdateBody(SecureScoreControlState? state, string assignedTo, string comment)

@@ -43,7 +43,7 @@ namespace GraphSecurity.Engine.SecurityActions
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["BlockIp"] = "IP" };
 
         /// <summary>The backend for a provider; only the Graph securityActions provider exists yet.</summary>
-        public static ISecurityActionBackend For(GraphClient graph, string provider = null) => new GraphSecurityActionService(graph);
+        public static ISecurityActionBackend For(ApiClient graph, string provider = null) => new GraphSecurityActionService(graph);
     }
 
     /// <summary>beta /security/securityActions.</summary>
@@ -51,7 +51,7 @@ namespace GraphSecurity.Engine.SecurityActions
     {
         public const string CollectionPath = "security/securityActions";
 
-        public GraphSecurityActionService(GraphClient graph) : base(graph, "beta", CollectionPath) { }
+        public GraphSecurityActionService(ApiClient graph) : base(graph, "beta", CollectionPath) { }
 
         public string DisplayName => "Microsoft Graph securityActions (beta)";
 

@@ -18,7 +18,7 @@ namespace GraphSecurity.Engine.Subscriptions
         public const int MaxLifetimeMinutes = 43200;
         public const int MaxClientStateLength = 128;
 
-        public SubscriptionService(GraphClient graph) : base(graph, "v1.0", CollectionPath) { }
+        public SubscriptionService(ApiClient graph) : base(graph, "v1.0", CollectionPath) { }
 
         /// <summary>"security/alerts" with an optional filter built from typed clauses and a raw one.</summary>
         public static string AlertResource(IEnumerable<string> severities, IEnumerable<string> statuses, IEnumerable<string> providers, string rawFilter)

@@ -17,7 +17,7 @@ namespace GraphSecurity.Engine.TiIndicators
         /// <summary>Keeps a lookup's URL well under the lengths gateways accept.</summary>
         private const int MaxFilterLength = 1500;
 
-        public GraphTiIndicatorBackend(GraphClient graph) : base(graph, "beta", CollectionPath) { }
+        public GraphTiIndicatorBackend(ApiClient graph) : base(graph, "beta", CollectionPath) { }
 
         public int MaxBatchSize => 100;
 
@@ -105,7 +105,7 @@ namespace GraphSecurity.Engine.TiIndicators
         /// </summary>
         private async Task<IReadOnlyList<TiItemOutcome>> BulkAsync<TItem>(string action, IReadOnlyList<TItem> items, CancellationToken cancellationToken)
         {
-            var page = await Graph.SendAsync<GraphPage<JsonElement>>(HttpMethod.Post, Graph.Url(Version, Path + "/" + action),
+            var page = await Graph.SendAsync<ODataPage<JsonElement>>(HttpMethod.Post, Graph.Url(Version, Path + "/" + action),
                 new Dictionary<string, object> { ["value"] = items }, cancellationToken, retry: RetryMode.None).ConfigureAwait(false);
             if (page == null || page.Value.Count != items.Count)
                 throw new JsonException($"{action} answered {page?.Value.Count ?? 0} results for {items.Count} items.");
@@ -128,7 +128,7 @@ namespace GraphSecurity.Engine.TiIndicators
         private static async Task<TiItemOutcome> SingleAsync(System.Func<Task<TiIndicator>> call)
         {
             try { return TiItemOutcome.Success(await call().ConfigureAwait(false)); }
-            catch (GraphServiceException ex) when ((int)ex.StatusCode != 401 && (int)ex.StatusCode != 403)
+            catch (ServiceErrorException ex) when ((int)ex.StatusCode != 401 && (int)ex.StatusCode != 403)
             {
                 return TiItemOutcome.Failure((int)ex.StatusCode, ex.ServiceMessage ?? ex.Message);
             }

@@ -58,9 +58,9 @@ namespace GraphSecurity.Engine.TiIndicators
     /// <summary>Chooses the backend for a target product. Today every target product goes to Graph tiIndicators.</summary>
     public static class TiIndicatorBackends
     {
-        public static ITiIndicatorBackend For(GraphClient graph, string targetProduct) => Graph(graph);
+        public static ITiIndicatorBackend For(ApiClient graph, string targetProduct) => Graph(graph);
 
         /// <summary>Graph tiIndicators itself, for what only it offers (OData queries by Get-GsTiIndicator).</summary>
-        public static GraphTiIndicatorBackend Graph(GraphClient graph) => new GraphTiIndicatorBackend(graph);
+        public static GraphTiIndicatorBackend Graph(ApiClient graph) => new GraphTiIndicatorBackend(graph);
     }
 }

@@ -41,8 +41,10 @@ namespace GraphSecurity
         public Uri LoginEndpoint { get; set; }
         public string CertificateThumbprint { get; set; }
         public DateTimeOffset ConnectedAt { get; set; }
-        /// <summary>When the most recent access token expires (null before the first request for a passed-in token).</summary>
+        /// <summary>When the most recent Microsoft Graph access token expires (null before the first request for a passed-in token).</summary>
         public DateTimeOffset? TokenExpiresOn { get; set; }
+        /// <summary>Each API of the connection's cloud: its base URL, and once used, its token's expiry and permissions.</summary>
+        public ValueList<GsApiAccess> Apis { get; set; } = ValueList<GsApiAccess>.Empty;
         public bool IsCurrent { get; set; }
 
         public override string ToString() => Name;

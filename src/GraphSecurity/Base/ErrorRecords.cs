@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text.RegularExpressions;
 using GraphSecurity.Engine.Authentication;
+using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Commands.Base
@@ -25,7 +26,13 @@ namespace GraphSecurity.Commands.Base
         {
             switch (exception)
             {
-                case GraphServiceException graph: return FromGraph(graph, target);
+                case ServiceErrorException service: return FromService(service, target);
+                case ApiNotInCloudException notInCloud:
+                    return Record(notInCloud, "ApiNotInCloud", ErrorCategory.NotImplemented, target, notInCloud.Message,
+                        $"Use a connection to a cloud that has {SecurityApis.DisplayName(notInCloud.Api)}.");
+                case TokenDestinationException elsewhere:
+                    return Record(elsewhere, "NotThisApi", ErrorCategory.InvalidArgument, target, elsewhere.Message,
+                        "Give a URL of the API (or a path relative to it with -Api); a token is only sent to the API it was issued for.");
                 case PartialResultException partial:
                     return Record(partial, "PartialResult", ErrorCategory.ResourceUnavailable, target, partial.Message,
                         "Retry later, or leave out -FailOnPartialResult to get the results of the providers that answered (with a warning per failing provider).");
@@ -75,8 +82,14 @@ namespace GraphSecurity.Commands.Base
             }
         }
 
-        private static ErrorRecord FromGraph(GraphServiceException ex, object target)
+        /// <summary>
+        /// An error answer of one of the APIs. Error ids start with the API's name (GraphForbidden,
+        /// DefenderForEndpointForbidden…), so scripts that match on ids keep working per API.
+        /// </summary>
+        private static ErrorRecord FromService(ServiceErrorException ex, object target)
         {
+            var api = ex.Api.ToString();
+            var name = SecurityApis.DisplayName(ex.Api);
             string id;
             ErrorCategory category;
             string action;
@@ -87,35 +100,46 @@ namespace GraphSecurity.Commands.Base
                     action = $"The service does not have the '{RetiredSegment.Match(ex.ServiceMessage).Groups[1].Value}' API (any more): Microsoft retired tiIndicators and legacy alerts, and securityActions never left beta. Get-Help about_GraphSecurity_Migration says what replaces each.";
                     break;
                 case 400:
-                    id = "GraphBadRequest"; category = ErrorCategory.InvalidArgument;
+                    id = api + "BadRequest"; category = ErrorCategory.InvalidArgument;
                     action = "Check the parameter values and any -Filter expression against the service's message.";
                     break;
                 case 401:
-                    id = "GraphUnauthenticated"; category = ErrorCategory.AuthenticationError;
-                    action = "The token was refused. Run Connect-GsTenant again.";
+                    id = api + "Unauthenticated"; category = ErrorCategory.AuthenticationError;
+                    action = $"{name} refused the token. Run Connect-GsTenant again; if it keeps happening, check that the app exists in the tenant and can get tokens for {name}.";
                     break;
                 case 403:
-                    id = "GraphForbidden"; category = ErrorCategory.PermissionDenied;
-                    var roles = RequiredRoles.Match(ex.ServiceMessage ?? "");
-                    action = roles.Success
-                        ? $"Grant the application one of these Microsoft Graph permissions and give admin consent, then connect again: {roles.Groups[1].Value.Replace(",", ", ")}."
-                        : "Grant the application the Microsoft Graph permission this operation needs, give admin consent, then connect again.";
+                    id = api + "Forbidden"; category = ErrorCategory.PermissionDenied;
+                    action = PermissionAdvice(ex);
                     break;
                 case 404:
-                    id = "GraphNotFound"; category = ErrorCategory.ObjectNotFound;
+                    id = api + "NotFound"; category = ErrorCategory.ObjectNotFound;
                     action = "Check the id; the object may have been deleted or belong to another tenant.";
                     break;
                 case 429:
-                    id = "GraphThrottled"; category = ErrorCategory.LimitsExceeded;
+                    id = api + "Throttled"; category = ErrorCategory.LimitsExceeded;
                     action = $"The service is throttling requests{(ex.RetryAfter.HasValue ? $"; retry after {ex.RetryAfter.Value.TotalSeconds:0} s" : "")}. Lower the request rate.";
                     break;
                 default:
-                    id = ex.StatusCode >= HttpStatusCode.InternalServerError ? "GraphServiceError" : "GraphRequestFailed";
+                    id = api + (ex.StatusCode >= HttpStatusCode.InternalServerError ? "ServiceError" : "RequestFailed");
                     category = ex.StatusCode >= HttpStatusCode.InternalServerError ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidOperation;
                     action = (ex.Attempts > 1 ? $"It was tried {ex.Attempts} times. " : "") + "Try again later; if it persists, quote the request-id to Microsoft support.";
                     break;
             }
             return Record(ex, id, category, target, ex.Message, action);
+        }
+
+        /// <summary>What a 403 asks for: the permission the service names, on the API that refused, or the Azure role for ARM's.</summary>
+        private static string PermissionAdvice(ServiceErrorException ex)
+        {
+            var name = SecurityApis.DisplayName(ex.Api);
+            if (ex.Api == SecurityApi.AzureResourceManager || ex.Api == SecurityApi.SentinelThreatIntelligence || ex.Api == SecurityApi.LogsIngestion)
+                return $"{name} authorizes with Azure roles, not API permissions: give the app's service principal a role on the resource that allows this " +
+                       "(Microsoft Sentinel Contributor on the workspace for threat intelligence, Monitoring Metrics Publisher on the data collection rule for ingestion), then try again.";
+            var apiApp = ex.Api == SecurityApi.DefenderForEndpoint ? "WindowsDefenderATP" : "Microsoft Graph";
+            var roles = RequiredRoles.Match(ex.ServiceMessage ?? "");
+            return roles.Success
+                ? $"Grant the application one of these {apiApp} permissions and give admin consent, then connect again: {roles.Groups[1].Value.Replace(",", ", ")}."
+                : $"Grant the application the {apiApp} permission this operation needs, give admin consent, then connect again.";
         }
 
         /// <summary>Bad input, found before anything was sent: InvalidArgument, with the message as its text.</summary>

@@ -84,7 +84,7 @@ namespace GraphSecurity.Commands.Base
                     RecommendedAction = record.ErrorDetails.RecommendedAction,
                 };
             var requirement = Requirement;
-            if (exception is GraphServiceException graph && (int)graph.StatusCode == 403 && requirement != null)
+            if (exception is ServiceErrorException graph && graph.Api == SecurityApi.Graph && (int)graph.StatusCode == 403 && requirement != null)
             {
                 var delegated = connection != null && connection.IsDelegated;
                 var choices = string.Join(" or ", requirement.Permissions);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -129,10 +130,13 @@ namespace GraphSecurity.Commands.Connections
         [ValidateText(SingleLine = true)]
         public string[] Scopes { get; set; }
 
-        /// <summary>A token obtained elsewhere (a SecureString or a string).</summary>
+        /// <summary>
+        /// Tokens obtained elsewhere: one token (SecureString or string) for Microsoft Graph, or a
+        /// hashtable with one per API, e.g. @{ Graph = $graphToken; DefenderForEndpoint = $mdeToken }.
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = TokenSet)]
-        [SecureStringTransformation]
-        public SecureString AccessToken { get; set; }
+        [AccessTokenTransformation]
+        public object AccessToken { get; set; }
 
         /// <summary>Connect to the local emulator with its default app, starting the emulator when none is running.</summary>
         [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
@@ -298,7 +302,7 @@ namespace GraphSecurity.Commands.Connections
                     break;
                 case TokenSet:
                     request.Kind = AuthenticationKind.AccessToken;
-                    request.AccessToken = AccessToken;
+                    request.AccessTokens = (IDictionary<SecurityApi, SecureString>)AccessToken;
                     break;
                 case EmulatorSet:
                     request.Kind = AuthenticationKind.ClientSecret;

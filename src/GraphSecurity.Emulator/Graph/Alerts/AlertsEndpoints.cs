@@ -22,7 +22,7 @@ public static class AlertsEndpoints
     private static async Task ListAsync(HttpContext ctx, AlertRepository repo, string version, bool beta)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(CallerPrincipal.AlertReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
 
@@ -40,7 +40,7 @@ public static class AlertsEndpoints
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(CallerPrincipal.AlertReadRoles);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, allowCollectionOptions: false);
         var alert = repo.For(principal.Tenant.Id).Get(id) ?? throw NotFound(id);
         await WriteEntityAsync(ctx, version, alert, options.Select);
@@ -59,7 +59,7 @@ public static class AlertsEndpoints
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
+        principal.RequireRoleOrScope(CallerPrincipal.AlertWriteRoles);
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
@@ -114,7 +114,7 @@ public static class AlertsEndpoints
     private static async Task CommentAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphPrincipal.AlertWriteRoles);
+        principal.RequireRoleOrScope(CallerPrincipal.AlertWriteRoles);
         await CommentsRoute.PostAsync(ctx, repo.For(principal.Tenant.Id), clock, principal, version, "alerts_v2", id,
             a => a.Comments, (a, now) => a.LastUpdateDateTime = now, NotFound);
     }

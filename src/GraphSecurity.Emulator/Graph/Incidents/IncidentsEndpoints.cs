@@ -43,7 +43,7 @@ public static class IncidentsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Incident with id '{id}' was not found.");
 
-    private static async Task<(GraphPrincipal, EntityStore<Incident>)> AccessAsync(HttpContext ctx, TenantStores<Incident> incidents, string roles)
+    private static async Task<(CallerPrincipal, EntityStore<Incident>)> AccessAsync(HttpContext ctx, TenantStores<Incident> incidents, string roles)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.RequireRoleOrScope(roles);
@@ -111,7 +111,7 @@ public static class IncidentsEndpoints
     private static async Task AlertsAsync(HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, string version, bool beta, string id)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphPrincipal.AlertReadRoles);
+        principal.RequireRoleOrScope(CallerPrincipal.AlertReadRoles);
         var incident = incidents.For(principal.Tenant.Id).Get(id) ?? throw NotFound(id);
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);

@@ -47,7 +47,7 @@ public static class LegacyAlertsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Alert with id '{id}' was not found.");
 
-    private static async Task<(GraphPrincipal, EntityStore<LegacyAlert>)> AccessAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, string roles)
+    private static async Task<(CallerPrincipal, EntityStore<LegacyAlert>)> AccessAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, string roles)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.RequireRoleOrScope(roles);
@@ -151,7 +151,7 @@ public static class LegacyAlertsEndpoints
             (w, a) => LegacyAlertSchema.Entity.Write(w, a, null, includeUnknown));
     }
 
-    private static LegacyAlert Apply(EntityStore<LegacyAlert> store, EmulatorClock clock, GraphPrincipal principal, string id, List<Action<LegacyAlert>> change) =>
+    private static LegacyAlert Apply(EntityStore<LegacyAlert> store, EmulatorClock clock, CallerPrincipal principal, string id, List<Action<LegacyAlert>> change) =>
         store.Update(id, a =>
         {
             foreach (var c in change) c(a);

@@ -33,7 +33,7 @@ public static class SecurityActionsEndpoints
         TiIndicatorsEndpoints.NotInV1(app, "securityActions");
     }
 
-    private static async Task<GraphPrincipal> AuthorizeAsync(HttpContext ctx, string roles)
+    private static async Task<CallerPrincipal> AuthorizeAsync(HttpContext ctx, string roles)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.Require(roles);

@@ -158,7 +158,7 @@ public static class SubscriptionsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Subscription '{id}' was not found.");
 
-    private static async Task<GraphPrincipal> RequireAsync(HttpContext ctx)
+    private static async Task<CallerPrincipal> RequireAsync(HttpContext ctx)
     {
         var principal = await GraphAuth.AuthenticateAsync(ctx);
         principal.RequireRoleOrScope(GraphRoles.SecurityEventsWrite);

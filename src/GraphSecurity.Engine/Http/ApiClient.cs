@@ -19,7 +19,7 @@ using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 namespace GraphSecurity.Engine.Http
 {
     /// <summary>One page of a Graph collection.</summary>
-    public sealed class GraphPage<T>
+    public sealed class ODataPage<T>
     {
         [JsonPropertyName("value")] public List<T> Value { get; set; } = new List<T>();
         [JsonPropertyName("@odata.nextLink")] public string NextLink { get; set; }
@@ -29,48 +29,60 @@ namespace GraphSecurity.Engine.Http
     }
 
     /// <summary>
-    /// Sends requests to Graph for one connection through Microsoft.Graph's middleware (retry with
-    /// Retry-After, redirects) plus our token and request-log handlers, and turns error answers into
-    /// <see cref="GraphServiceException"/>.
+    /// Sends the requests of one connection to one API (Microsoft Graph, Defender for Endpoint, ARM…)
+    /// through Microsoft.Graph's middleware (redirects, compression) plus our token and request-log
+    /// handlers; decides retries (<see cref="RetryPolicy"/>) and turns error answers into
+    /// <see cref="ServiceErrorException"/>.
     /// </summary>
-    public sealed class GraphClient : IDisposable
+    public sealed class ApiClient : IDisposable
     {
         private readonly HttpClient _http;
         private readonly bool _toEmulator;
 
-        public GraphClient(Uri graphEndpoint, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
-            : this(graphEndpoint, tokens, transport.CreateHandler(), onToken, transport.IsPinned) { }
+        public ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
+            : this(cloud, api, tokens, transport.CreateHandler(), onToken, transport.IsPinned) { }
 
         /// <param name="transport">The handler that puts requests on the wire (a test double in unit tests).</param>
         /// <param name="toEmulator">The transport pins the emulator's certificate (for messages that say what to do).</param>
-        internal GraphClient(Uri graphEndpoint, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken, bool toEmulator = false)
+        internal ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken, bool toEmulator = false)
         {
-            GraphEndpoint = graphEndpoint;
+            Endpoint = cloud.Endpoint(api);
             _toEmulator = toEmulator;
             var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions());
             // Retries are decided in SendCoreAsync, where the whole answer (body included) is known.
             foreach (var retryHandler in handlers.Where(h => h is RetryHandler).ToList()) handlers.Remove(retryHandler);
-            handlers.Add(new AuthenticationHandler(tokens, onToken));
+            handlers.Add(new AuthenticationHandler(tokens, cloud, Endpoint, onToken));
             handlers.Add(new RequestLogHandler());
             _http = GraphClientFactory.Create(handlers, "v1.0", GraphClientFactory.Global_Cloud, null, transport, true);
             _http.Timeout = TimeSpan.FromSeconds(100);
         }
 
-        public Uri GraphEndpoint { get; }
+        /// <summary>Where this client's API lives and the resource its tokens are for.</summary>
+        public ApiEndpoint Endpoint { get; }
+        public SecurityApi Api => Endpoint.Api;
+        /// <summary>The API's base URL (null for an API whose hosts are per customer: give absolute URLs).</summary>
+        public Uri BaseUrl => Endpoint.BaseUrl;
 
         /// <summary>When failed requests are sent again and how long to wait (tests shorten the waits).</summary>
         public RetryPolicy Retry { get; set; } = RetryPolicy.Default;
 
         /// <summary>An absolute URL for a path under an API version, e.g. ("v1.0", "security/alerts_v2").</summary>
-        public Uri Url(string version, string pathAndQuery) => new Uri(GraphEndpoint, version + "/" + pathAndQuery.TrimStart('/'));
+        public Uri Url(string version, string pathAndQuery) => Url(version + "/" + pathAndQuery.TrimStart('/'));
+
+        /// <summary>An absolute URL for a path relative to the API's base URL, e.g. "api/indicators?$top=10".</summary>
+        public Uri Url(string relative)
+        {
+            if (BaseUrl == null) throw new ArgumentException($"{Connections.SecurityApis.DisplayName(Api)} has no base URL in this cloud (its hosts are your own); give an absolute URL.");
+            return new Uri(BaseUrl, relative.TrimStart('/'));
+        }
 
         /// <param name="retry">Repeatable by default; <see cref="RetryMode.NotRepeatable"/> leaves a 5xx to a caller that has a fallback.</param>
-        public async Task<GraphPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken, RetryMode retry = RetryMode.Repeatable)
+        public async Task<ODataPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken, RetryMode retry = RetryMode.Repeatable)
         {
             List<PartialResultWarning> partial = null;
             var page = await SendCoreAsync(HttpMethod.Get, url, null, cancellationToken, null,
                 response => partial = PartialResultWarning.From(response), retry,
-                json => JsonSerializer.Deserialize<GraphPage<T>>(json.AsSpan(), GraphJson.Options)).ConfigureAwait(false);
+                json => JsonSerializer.Deserialize<ODataPage<T>>(json.AsSpan(), GraphJson.Options)).ConfigureAwait(false);
             if (partial != null) page.PartialResult = partial;
             return page;
         }
@@ -87,7 +99,7 @@ namespace GraphSecurity.Engine.Http
         /// Sends the request, and again after a failure its <paramref name="retry"/> mode allows, waiting
         /// Retry-After or a growing backoff. An attempt counts as failed until its whole body has been read
         /// and parsed, so a dropped or cut-off answer is retried like a 5xx. After the last attempt the
-        /// failure is thrown: <see cref="GraphServiceException"/> for an error answer, else
+        /// failure is thrown: <see cref="ServiceErrorException"/> for an error answer, else
         /// <see cref="ServiceConnectionException"/>.
         /// </summary>
         private async Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer,
@@ -103,14 +115,14 @@ namespace GraphSecurity.Engine.Http
                 {
                     return await SendOnceAsync(method, url, content, attempt, cancellationToken, prefer, onResponse, parse).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is GraphServiceException) && !(ex is ServiceConnectionException))
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is ServiceErrorException) && !(ex is ServiceConnectionException))
                 {
                     // A transport failure: give it words, then decide like for any failure.
                     var failure = ToConnectionFailure(ex, method, url, attempt);
                     if (failure == null) throw;
                     if (!await ShouldRetryAsync(policy, mode, failure, retries, attempt, method, url, cancellationToken).ConfigureAwait(false)) throw failure;
                 }
-                catch (GraphServiceException ex) when (!cancellationToken.IsCancellationRequested)
+                catch (ServiceErrorException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     if (!await ShouldRetryAsync(policy, mode, ex, retries, attempt, method, url, cancellationToken).ConfigureAwait(false))
                         throw attempt > 1 ? ex.AfterAttempts(attempt) : ex;
@@ -129,7 +141,7 @@ namespace GraphSecurity.Engine.Http
             var wait = policy.NextDelay(done, failure);
             var why = RetryPolicy.Describe(failure);
             // The service's Retry-After is shown as it sent it; the few milliseconds of jitter added to it are not.
-            var retryAfter = (failure as GraphServiceException)?.RetryAfter;
+            var retryAfter = (failure as ServiceErrorException)?.RetryAfter;
             var shown = retryAfter.HasValue ? $"{retryAfter.Value.TotalSeconds:0} s (Retry-After)" : $"{wait.TotalSeconds:0.0} s";
             EngineLogScope.Current.Verbose($"{method} {url} failed ({why}); retry {done} of {max} in {shown}.");
             if (EngineLogScope.Current is IProgressLog progress)
@@ -163,8 +175,8 @@ namespace GraphSecurity.Engine.Http
             using (var request = new HttpRequestMessage(method, url))
             {
                 request.Headers.Add("Accept", "application/json");
-                // The module knows every evolvable enum member, so it asks for the real values instead of unknownFutureValue.
-                request.Headers.Add("Prefer", "include-unknown-enum-members");
+                // The module knows every evolvable enum member, so it asks Graph for the real values instead of unknownFutureValue.
+                if (Api == SecurityApi.Graph) request.Headers.Add("Prefer", "include-unknown-enum-members");
                 if (prefer != null) request.Headers.Add("Prefer", prefer);
                 if (attempt > 1) request.Headers.Add("Retry-Attempt", (attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 if (content != null)
@@ -202,21 +214,21 @@ namespace GraphSecurity.Engine.Http
         private static async Task<T> ReadBodyAsync<T>(HttpResponseMessage response, Func<ArraySegment<byte>, T> parse, CancellationToken cancellationToken)
         {
             using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-            using (var body = BodyBuffers.GetStream("GraphClient.ResponseBody"))
+            using (var body = BodyBuffers.GetStream("ApiClient.ResponseBody"))
             {
                 await stream.CopyToAsync(body, 81920, cancellationToken).ConfigureAwait(false);
                 return parse(new ArraySegment<byte>(body.GetBuffer(), 0, (int)body.Length));
             }
         }
 
-        private static async Task<GraphServiceException> ReadErrorAsync(HttpRequestMessage request, HttpResponseMessage response)
+        private async Task<ServiceErrorException> ReadErrorAsync(HttpRequestMessage request, HttpResponseMessage response)
         {
             var text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            return ParseError(request, response.StatusCode, text, Header(response, "request-id"), Header(response, "client-request-id"),
+            return ParseError(request, response.StatusCode, text, Header(response, "request-id") ?? Header(response, "x-ms-request-id"), Header(response, "client-request-id"),
                 response.Headers.RetryAfter?.Delta);
         }
 
-        private static GraphServiceException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string requestId,
+        private ServiceErrorException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string requestId,
             string clientRequestId, TimeSpan? retryAfter)
         {
             string code = null, message = null, date = null;
@@ -242,8 +254,8 @@ namespace GraphSecurity.Engine.Http
                 message = text.Length > 300 ? text.Substring(0, 300) : text;
             }
 
-            return new GraphServiceException(status, code, message, requestId, clientRequestId, date, retryAfter,
-                request.Method.Method, request.RequestUri);
+            return new ServiceErrorException(status, code, message, requestId, clientRequestId, date, retryAfter,
+                request.Method.Method, request.RequestUri, Api);
         }
 
         private static string String(JsonElement element, string name) =>

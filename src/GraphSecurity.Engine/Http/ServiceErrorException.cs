@@ -3,13 +3,14 @@ using System.Net;
 
 namespace GraphSecurity.Engine.Http
 {
-    /// <summary>An error answer from Graph, with what the service said and how to find the request again.</summary>
-    public sealed class GraphServiceException : Exception
+    /// <summary>An error answer from one of the APIs, with what the service said and how to find the request again.</summary>
+    public sealed class ServiceErrorException : Exception
     {
-        public GraphServiceException(HttpStatusCode statusCode, string code, string serviceMessage, string requestId,
-            string clientRequestId, string date, TimeSpan? retryAfter, string method, Uri requestUri)
-            : base(Compose(statusCode, code, serviceMessage, requestId))
+        public ServiceErrorException(HttpStatusCode statusCode, string code, string serviceMessage, string requestId,
+            string clientRequestId, string date, TimeSpan? retryAfter, string method, Uri requestUri, SecurityApi api = SecurityApi.Graph)
+            : base(Compose(api, statusCode, code, serviceMessage, requestId))
         {
+            Api = api;
             StatusCode = statusCode;
             Code = code;
             ServiceMessage = serviceMessage;
@@ -30,17 +31,19 @@ namespace GraphSecurity.Engine.Http
         public TimeSpan? RetryAfter { get; }
         public string Method { get; }
         public Uri RequestUri { get; }
+        /// <summary>The API that answered.</summary>
+        public SecurityApi Api { get; }
         /// <summary>How many times the request was sent (more than one when it was retried).</summary>
         public int Attempts { get; private set; } = 1;
 
         /// <summary>The same failure, saying how many attempts were made.</summary>
-        public GraphServiceException AfterAttempts(int attempts) =>
-            new GraphServiceException(StatusCode, Code, (ServiceMessage ?? "").TrimEnd('.') + $" (still failing after {attempts} attempts)", RequestId,
-                ClientRequestId, Date, RetryAfter, Method, RequestUri) { Attempts = attempts };
+        public ServiceErrorException AfterAttempts(int attempts) =>
+            new ServiceErrorException(StatusCode, Code, (ServiceMessage ?? "").TrimEnd('.') + $" (still failing after {attempts} attempts)", RequestId,
+                ClientRequestId, Date, RetryAfter, Method, RequestUri, Api) { Attempts = attempts };
 
-        private static string Compose(HttpStatusCode status, string code, string message, string requestId)
+        private static string Compose(SecurityApi api, HttpStatusCode status, string code, string message, string requestId)
         {
-            var text = $"Graph returned {(int)status} {status}";
+            var text = $"{(api == SecurityApi.Graph ? "Graph" : Connections.SecurityApis.DisplayName(api))} returned {(int)status} {status}";
             if (!string.IsNullOrEmpty(code)) text += $" ({code})";
             text += string.IsNullOrEmpty(message) ? "." : $": {message}";
             if (!string.IsNullOrEmpty(requestId)) text += $" request-id: {requestId}";
