@@ -115,6 +115,7 @@ public static class EmulatorApp
         app.UseMiddleware<RequestCountingMiddleware>();
         app.UseMiddleware<FaultInjectionMiddleware>();
         app.UseMiddleware<ThrottlingMiddleware>();
+        app.UseMiddleware<PermissionMiddleware>();
 
         app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
         ServingStats.Map(app);

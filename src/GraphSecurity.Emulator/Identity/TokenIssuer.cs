@@ -206,9 +206,6 @@ public sealed record CallerPrincipal(Tenant Tenant, string AppId, string AppDisp
 {
     /// <summary>The API the token was validated for (its audience).</summary>
     public ApiResource Api { get; init; } = ApiResources.Graph;
-    public const string AlertReadRoles = "SecurityAlert.Read.All,SecurityAlert.ReadWrite.All,SecurityIncident.Read.All,SecurityIncident.ReadWrite.All";
-    public const string AlertWriteRoles = "SecurityAlert.ReadWrite.All";
-
     /// <summary>Delegated permissions (the 'scp' claim); empty for app-only tokens.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
     /// <summary>True for a user (delegated) token: <c>idtyp</c> is user, or it has an <c>scp</c> claim.</summary>

@@ -13,16 +13,15 @@ public static class AlertsEndpoints
     {
         var g = app.MapGroup($"/{version}/security/alerts_v2");
         bool beta = version == "beta";
-        g.MapGet("", (HttpContext ctx, AlertRepository repo) => ListAsync(ctx, repo, version, beta));
-        g.MapGet("/{id}", (HttpContext ctx, string id, AlertRepository repo) => GetAsync(ctx, repo, version, beta, id));
-        g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, AlertRepository repo, EmulatorClock clock) => PatchAsync(ctx, repo, clock, version, id));
-        g.MapPost("/{id}/comments", (HttpContext ctx, string id, AlertRepository repo, EmulatorClock clock) => CommentAsync(ctx, repo, clock, version, id));
+        g.MapGet("", (HttpContext ctx, AlertRepository repo) => ListAsync(ctx, repo, version, beta)).Requires(Permissions.AlertRead);
+        g.MapGet("/{id}", (HttpContext ctx, string id, AlertRepository repo) => GetAsync(ctx, repo, version, beta, id)).Requires(Permissions.AlertRead);
+        g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, AlertRepository repo, EmulatorClock clock) => PatchAsync(ctx, repo, clock, version, id)).Requires(Permissions.AlertWrite);
+        g.MapPost("/{id}/comments", (HttpContext ctx, string id, AlertRepository repo, EmulatorClock clock) => CommentAsync(ctx, repo, clock, version, id)).Requires(Permissions.AlertWrite);
     }
 
     private static async Task ListAsync(HttpContext ctx, AlertRepository repo, string version, bool beta)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(CallerPrincipal.AlertReadRoles);
+        var principal = ctx.Caller();
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
 
@@ -39,8 +38,7 @@ public static class AlertsEndpoints
 
     private static async Task GetAsync(HttpContext ctx, AlertRepository repo, string version, bool beta, string id)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(CallerPrincipal.AlertReadRoles);
+        var principal = ctx.Caller();
         var options = QueryOptions.Parse(ctx.Request.Query, beta, allowCollectionOptions: false);
         var alert = repo.For(principal.Tenant.Id).Get(id) ?? throw NotFound(id);
         await WriteEntityAsync(ctx, version, alert, options.Select);
@@ -58,8 +56,7 @@ public static class AlertsEndpoints
 
     private static async Task PatchAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(CallerPrincipal.AlertWriteRoles);
+        var principal = ctx.Caller();
         var store = repo.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw NotFound(id);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
@@ -113,8 +110,7 @@ public static class AlertsEndpoints
 
     private static async Task CommentAsync(HttpContext ctx, AlertRepository repo, EmulatorClock clock, string version, string id)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(CallerPrincipal.AlertWriteRoles);
+        var principal = ctx.Caller();
         await CommentsRoute.PostAsync(ctx, repo.For(principal.Tenant.Id), clock, principal, version, "alerts_v2", id,
             a => a.Comments, (a, now) => a.LastUpdateDateTime = now, NotFound);
     }

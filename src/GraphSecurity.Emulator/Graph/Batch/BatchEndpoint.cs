@@ -1,3 +1,4 @@
+using GraphSecurity.Emulator.Identity;
 using System.Text;
 using System.Text.Json;
 using GraphSecurity.Emulator.Errors;
@@ -72,11 +73,11 @@ public static class BatchEndpoint
     private sealed record Item(string Id, string Method, string Url, List<KeyValuePair<string, string>> Headers, byte[] Body, List<string> DependsOn);
 
     public static void Map(IEndpointRouteBuilder app, string version) =>
-        app.MapPost($"/{version}/$batch", (HttpContext ctx, SubRequestDispatcher dispatcher) => HandleAsync(ctx, dispatcher, version));
+        app.MapPost($"/{version}/$batch", (HttpContext ctx, SubRequestDispatcher dispatcher) => HandleAsync(ctx, dispatcher, version))
+            .Requires(Permissions.GraphCaller); // each item is authorized on its own, as a request of its own
 
     private static async Task HandleAsync(HttpContext ctx, SubRequestDispatcher dispatcher, string version)
     {
-        await GraphAuth.AuthenticateAsync(ctx);
         var items = Parse(await GraphRequest.ReadJsonObjectAsync(ctx));
 
         // Items without dependsOn start at once; an item with dependsOn waits for its prerequisites

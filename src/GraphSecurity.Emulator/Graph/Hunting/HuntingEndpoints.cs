@@ -1,3 +1,4 @@
+using GraphSecurity.Emulator.Identity;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,21 +13,19 @@ namespace GraphSecurity.Emulator.Graph.Hunting;
 /// <summary>POST /security/runHuntingQuery (v1.0 and beta): a KQL subset over tables derived from the tenant's alerts.</summary>
 public static class HuntingEndpoints
 {
-    public const string Role = "ThreatHunting.Read.All";
     /// <summary>Hunting data covers the last 30 days; that is also the default window.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
     public static void Map(IEndpointRouteBuilder app, string version)
     {
         RequestDelegate handler = ctx => RunAsync(ctx, version);
-        app.MapPost($"/{version}/security/runHuntingQuery", handler);
-        app.MapPost($"/{version}/security/microsoft.graph.security.runHuntingQuery", handler);
+        app.MapPost($"/{version}/security/runHuntingQuery", handler).Requires(Permissions.ThreatHunting);
+        app.MapPost($"/{version}/security/microsoft.graph.security.runHuntingQuery", handler).Requires(Permissions.ThreatHunting);
     }
 
     private static async Task RunAsync(HttpContext ctx, string version)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(Role);
+        var principal = ctx.Caller();
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         string query = null, timespan = null;
         foreach (var prop in body.EnumerateObject())

@@ -17,18 +17,20 @@ public sealed class IncidentFaults
 /// <summary>/security/incidents on v1.0 and beta: list, get, update, comments, $expand=alerts and /alerts.</summary>
 public static class IncidentsEndpoints
 {
-    public const string ReadRoles = GraphRoles.IncidentRead;
-    public const string WriteRoles = GraphRoles.IncidentWrite;
-
     public static void Map(IEndpointRouteBuilder app, string version)
     {
         var g = app.MapGroup($"/{version}/security/incidents");
         bool beta = version == "beta";
-        g.MapGet("", (HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults) => ListAsync(ctx, incidents, alerts, faults, version, beta));
-        g.MapGet("/{id}", (HttpContext ctx, string id, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults) => GetAsync(ctx, incidents, alerts, faults, version, beta, id));
-        g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, TenantStores<Incident> incidents, EmulatorClock clock) => PatchAsync(ctx, incidents, clock, version, id));
-        g.MapPost("/{id}/comments", (HttpContext ctx, string id, TenantStores<Incident> incidents, EmulatorClock clock) => CommentAsync(ctx, incidents, clock, version, id));
-        g.MapGet("/{id}/alerts", (HttpContext ctx, string id, TenantStores<Incident> incidents, AlertRepository alerts) => AlertsAsync(ctx, incidents, alerts, version, beta, id));
+        g.MapGet("", (HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults) => ListAsync(ctx, incidents, alerts, faults, version, beta))
+            .Requires(Permissions.IncidentRead);
+        g.MapGet("/{id}", (HttpContext ctx, string id, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults) => GetAsync(ctx, incidents, alerts, faults, version, beta, id))
+            .Requires(Permissions.IncidentRead);
+        g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, TenantStores<Incident> incidents, EmulatorClock clock) => PatchAsync(ctx, incidents, clock, version, id))
+            .Requires(Permissions.IncidentWrite);
+        g.MapPost("/{id}/comments", (HttpContext ctx, string id, TenantStores<Incident> incidents, EmulatorClock clock) => CommentAsync(ctx, incidents, clock, version, id))
+            .Requires(Permissions.IncidentWrite);
+        g.MapGet("/{id}/alerts", (HttpContext ctx, string id, TenantStores<Incident> incidents, AlertRepository alerts) => AlertsAsync(ctx, incidents, alerts, version, beta, id))
+            .Requires(Permissions.AlertRead);
     }
 
     /// <summary>Control endpoint: <c>POST /_emulator/incidents/faults {"expandAlerts": true|false}</c>.</summary>
@@ -43,10 +45,10 @@ public static class IncidentsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Incident with id '{id}' was not found.");
 
-    private static async Task<(CallerPrincipal, EntityStore<Incident>)> AccessAsync(HttpContext ctx, TenantStores<Incident> incidents, string roles)
+    /// <summary>The caller and its tenant's incidents.</summary>
+    private static (CallerPrincipal, EntityStore<Incident>) Access(HttpContext ctx, TenantStores<Incident> incidents)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(roles);
+        var principal = ctx.Caller();
         return (principal, incidents.For(principal.Tenant.Id));
     }
 
@@ -78,7 +80,7 @@ public static class IncidentsEndpoints
 
     private static async Task ListAsync(HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults, string version, bool beta)
     {
-        var (principal, store) = await AccessAsync(ctx, incidents, ReadRoles);
+        var (principal, store) = Access(ctx, incidents);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, IncidentSchema.Rules);
         CheckExpandFault(options, faults);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
@@ -92,7 +94,7 @@ public static class IncidentsEndpoints
 
     private static async Task GetAsync(HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, IncidentFaults faults, string version, bool beta, string id)
     {
-        var (principal, store) = await AccessAsync(ctx, incidents, ReadRoles);
+        var (principal, store) = Access(ctx, incidents);
         var options = QueryOptions.Parse(ctx.Request.Query, beta, IncidentSchema.Rules, allowCollectionOptions: false);
         CheckExpandFault(options, faults);
         var incident = store.Get(id) ?? throw NotFound(id);
@@ -110,8 +112,7 @@ public static class IncidentsEndpoints
 
     private static async Task AlertsAsync(HttpContext ctx, TenantStores<Incident> incidents, AlertRepository alerts, string version, bool beta, string id)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(CallerPrincipal.AlertReadRoles);
+        var principal = ctx.Caller();
         var incident = incidents.For(principal.Tenant.Id).Get(id) ?? throw NotFound(id);
         var options = QueryOptions.Parse(ctx.Request.Query, beta);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
@@ -127,7 +128,7 @@ public static class IncidentsEndpoints
 
     private static async Task PatchAsync(HttpContext ctx, TenantStores<Incident> incidents, EmulatorClock clock, string version, string id)
     {
-        var (principal, store) = await AccessAsync(ctx, incidents, WriteRoles);
+        var (principal, store) = Access(ctx, incidents);
         if (store.Get(id) == null) throw NotFound(id);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
@@ -178,7 +179,7 @@ public static class IncidentsEndpoints
 
     private static async Task CommentAsync(HttpContext ctx, TenantStores<Incident> incidents, EmulatorClock clock, string version, string id)
     {
-        var (principal, store) = await AccessAsync(ctx, incidents, WriteRoles);
+        var (principal, store) = Access(ctx, incidents);
         await CommentsRoute.PostAsync(ctx, store, clock, principal, version, "incidents", id,
             i => i.Comments, (i, now) => i.LastUpdateDateTime = now, NotFound);
     }

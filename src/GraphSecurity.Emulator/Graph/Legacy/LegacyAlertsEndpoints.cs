@@ -36,21 +36,23 @@ public static class LegacyAlertsEndpoints
     public static void Map(IEndpointRouteBuilder app, string version)
     {
         var g = app.MapGroup($"/{version}/{Path}");
-        g.MapGet("", (HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings) => ListAsync(ctx, stores, settings, version));
-        g.MapGet("/{id}", (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, LegacySettings settings) => GetAsync(ctx, stores, settings, version, id));
+        g.MapGet("", (HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings) => ListAsync(ctx, stores, settings, version))
+            .Requires(Permissions.SecurityEventsRead);
+        g.MapGet("/{id}", (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, LegacySettings settings) => GetAsync(ctx, stores, settings, version, id))
+            .Requires(Permissions.SecurityEventsRead);
         g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock, LegacyAlertEvents events) =>
-            PatchAsync(ctx, stores, settings, clock, events, version, id));
+            PatchAsync(ctx, stores, settings, clock, events, version, id)).Requires(Permissions.SecurityEventsWrite);
         if (version == "beta")
             g.MapPost("/updateAlerts", (HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock, LegacyAlertEvents events) =>
-                UpdateAlertsAsync(ctx, stores, settings, clock, events, version));
+                UpdateAlertsAsync(ctx, stores, settings, clock, events, version)).Requires(Permissions.SecurityEventsWrite);
     }
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Alert with id '{id}' was not found.");
 
-    private static async Task<(CallerPrincipal, EntityStore<LegacyAlert>)> AccessAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, string roles)
+    /// <summary>The caller and its tenant's legacy alerts.</summary>
+    private static (CallerPrincipal, EntityStore<LegacyAlert>) Access(HttpContext ctx, TenantStores<LegacyAlert> stores)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(roles);
+        var principal = ctx.Caller();
         return (principal, stores.For(principal.Tenant.Id));
     }
 
@@ -68,7 +70,7 @@ public static class LegacyAlertsEndpoints
     /// </summary>
     private static async Task ListAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, string version)
     {
-        var (_, store) = await AccessAsync(ctx, stores, GraphRoles.SecurityEventsRead);
+        var (_, store) = Access(ctx, stores);
         bool beta = version == "beta";
         var options = QueryOptions.Parse(ctx.Request.Query, beta, LegacyAlertSchema.Rules);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
@@ -104,7 +106,7 @@ public static class LegacyAlertsEndpoints
 
     private static async Task GetAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, string version, string id)
     {
-        var (_, store) = await AccessAsync(ctx, stores, GraphRoles.SecurityEventsRead);
+        var (_, store) = Access(ctx, stores);
         var alert = Find(store, settings, id);
         await SimpleResource.GetAsync(ctx, version, "Security/alerts", LegacyAlertSchema.Rules, alert);
     }
@@ -113,7 +115,7 @@ public static class LegacyAlertsEndpoints
     private static async Task PatchAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock,
         LegacyAlertEvents events, string version, string id)
     {
-        var (principal, store) = await AccessAsync(ctx, stores, GraphRoles.SecurityEventsWrite);
+        var (principal, store) = Access(ctx, stores);
         var alert = Find(store, settings, id);
         var change = ParseUpdate(await GraphRequest.ReadJsonObjectAsync(ctx), alert, isBulkItem: false);
         var updated = Apply(store, clock, principal, alert.Id, change);
@@ -131,7 +133,7 @@ public static class LegacyAlertsEndpoints
     private static async Task UpdateAlertsAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock,
         LegacyAlertEvents events, string version)
     {
-        var (principal, store) = await AccessAsync(ctx, stores, GraphRoles.SecurityEventsWrite);
+        var (principal, store) = Access(ctx, stores);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         if (!body.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
             throw GraphError.BadRequest("The parameter 'value' is required: a non-empty array of alerts.");

@@ -1,3 +1,4 @@
+using GraphSecurity.Emulator.Identity;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Errors;
@@ -17,16 +18,16 @@ public static class SecureScoreEndpoints
 
     public static void Map(IEndpointRouteBuilder app, string version)
     {
-        var scores = app.MapGroup($"/{version}/{ScoresPath}");
+        var scores = app.MapGroup($"/{version}/{ScoresPath}").Requires(Permissions.SecurityEventsRead);
         scores.MapGet("", async (HttpContext ctx, TenantStores<SecureScore> store) =>
         {
-            var tenant = await RequireAsync(ctx, GraphRoles.SecurityEventsRead);
+            var tenant = ctx.Caller().Tenant.Id;
             await SimpleResource.ListAsync(ctx, version, ScoresPath, SecureScoreSchemas.ScoreRules, store.For(tenant).Snapshot(),
                 CollectionQuery.NewestFirst<SecureScore>(s => s.CreatedDateTime), s => s.Id);
         });
         scores.MapGet("/{id}", async (HttpContext ctx, string id, TenantStores<SecureScore> store) =>
         {
-            var tenant = await RequireAsync(ctx, GraphRoles.SecurityEventsRead);
+            var tenant = ctx.Caller().Tenant.Id;
             var score = store.For(tenant).Get(id) ?? throw GraphError.NotFound($"Secure score with id '{id}' was not found.");
             await SimpleResource.GetAsync(ctx, version, ScoresPath, SecureScoreSchemas.ScoreRules, score);
         });
@@ -34,27 +35,20 @@ public static class SecureScoreEndpoints
         var profiles = app.MapGroup($"/{version}/{ProfilesPath}");
         profiles.MapGet("", async (HttpContext ctx, TenantStores<SecureScoreControlProfile> store) =>
         {
-            var tenant = await RequireAsync(ctx, GraphRoles.SecurityEventsRead);
+            var tenant = ctx.Caller().Tenant.Id;
             await SimpleResource.ListAsync(ctx, version, ProfilesPath, SecureScoreSchemas.ProfileRules, store.For(tenant).Snapshot(),
                 xs => xs.OrderBy(p => p.Deprecated).ThenBy(p => p.Rank), p => p.Id);
-        });
+        }).Requires(Permissions.SecurityEventsRead);
         profiles.MapGet("/{id}", async (HttpContext ctx, string id, TenantStores<SecureScoreControlProfile> store) =>
         {
-            var tenant = await RequireAsync(ctx, GraphRoles.SecurityEventsRead);
+            var tenant = ctx.Caller().Tenant.Id;
             await SimpleResource.GetAsync(ctx, version, ProfilesPath, SecureScoreSchemas.ProfileRules, store.For(tenant).Get(id) ?? throw ProfileNotFound(id));
-        });
+        }).Requires(Permissions.SecurityEventsRead);
         profiles.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, TenantStores<SecureScoreControlProfile> store, EmulatorClock clock) =>
-            PatchAsync(ctx, version, id, store, clock));
+            PatchAsync(ctx, version, id, store, clock)).Requires(Permissions.SecurityEventsWrite);
     }
 
     private static GraphError ProfileNotFound(string id) => GraphError.NotFound($"Secure score control profile with id '{id}' was not found.");
-
-    private static async Task<string> RequireAsync(HttpContext ctx, string roles)
-    {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(roles);
-        return principal.Tenant.Id;
-    }
 
     /// <summary>
     /// The flat body (assignedTo, comment, state, vendorInformation) appends one controlStateUpdates entry.
@@ -62,8 +56,7 @@ public static class SecureScoreEndpoints
     /// </summary>
     private static async Task PatchAsync(HttpContext ctx, string version, string id, TenantStores<SecureScoreControlProfile> stores, EmulatorClock clock)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphRoles.SecurityEventsWrite);
+        var principal = ctx.Caller();
         var store = stores.For(principal.Tenant.Id);
         if (store.Get(id) == null) throw ProfileNotFound(id);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);

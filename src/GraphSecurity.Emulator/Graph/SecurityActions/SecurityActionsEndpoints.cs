@@ -15,8 +15,6 @@ namespace GraphSecurity.Emulator.Graph.SecurityActions;
 /// </summary>
 public static class SecurityActionsEndpoints
 {
-    public const string ReadRoles = "SecurityActions.Read.All,SecurityActions.ReadWrite.All";
-    public const string WriteRoles = "SecurityActions.ReadWrite.All";
     public const string ResourcePath = "security/securityActions";
     public const string BlockIp = "BlockIp";
     public const string DefenderProvider = "Windows Defender ATP";
@@ -25,19 +23,12 @@ public static class SecurityActionsEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/beta/" + ResourcePath);
-        g.MapGet("", ListAsync);
-        g.MapPost("", CreateAsync);
-        g.MapGet("/{id}", GetAsync);
-        g.MapPost("/{id}/cancelSecurityAction", CancelAsync);
-        g.MapPost("/{id}/microsoft.graph.cancelSecurityAction", CancelAsync);
+        g.MapGet("", ListAsync).Requires(Permissions.SecurityActionsRead);
+        g.MapPost("", CreateAsync).Requires(Permissions.SecurityActionsWrite);
+        g.MapGet("/{id}", GetAsync).Requires(Permissions.SecurityActionsRead);
+        g.MapPost("/{id}/cancelSecurityAction", Cancel).Requires(Permissions.SecurityActionsWrite);
+        g.MapPost("/{id}/microsoft.graph.cancelSecurityAction", Cancel).Requires(Permissions.SecurityActionsWrite);
         TiIndicatorsEndpoints.NotInV1(app, "securityActions");
-    }
-
-    private static async Task<CallerPrincipal> AuthorizeAsync(HttpContext ctx, string roles)
-    {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(roles);
-        return principal;
     }
 
     private static string Context(HttpContext ctx, string suffix = "") =>
@@ -47,7 +38,7 @@ public static class SecurityActionsEndpoints
 
     private static async Task ListAsync(HttpContext ctx, SecurityActionStore store, EmulatorClock clock)
     {
-        var principal = await AuthorizeAsync(ctx, ReadRoles);
+        var principal = ctx.Caller();
         var now = clock.UtcNow;
         // Newest first; the status each action has now is what $filter sees.
         var views = store.Snapshot(principal.Tenant.Id).Reverse().Select(a => a.At(now));
@@ -57,15 +48,15 @@ public static class SecurityActionsEndpoints
 
     private static async Task GetAsync(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)
     {
-        var principal = await AuthorizeAsync(ctx, ReadRoles);
+        var principal = ctx.Caller();
         QueryOptions.Parse(ctx.Request.Query, isBeta: true, SecurityActionSchema.Rules, allowCollectionOptions: false);
         var action = store.Get(principal.Tenant.Id, id) ?? throw NotFound(id);
         await GraphResponse.WriteAsync(ctx, 200, w => SecurityActionSchema.Write(w, action.At(clock.UtcNow), Context(ctx, "/$entity")));
     }
 
-    private static async Task CancelAsync(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)
+    private static void Cancel(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)
     {
-        var principal = await AuthorizeAsync(ctx, WriteRoles);
+        var principal = ctx.Caller();
         var action = store.Get(principal.Tenant.Id, id) ?? throw NotFound(id);
         var now = clock.UtcNow;
         var status = action.At(now).Status;
@@ -77,7 +68,7 @@ public static class SecurityActionsEndpoints
 
     private static async Task CreateAsync(HttpContext ctx, SecurityActionStore store, EmulatorClock clock, EmulatorOptions options)
     {
-        var principal = await AuthorizeAsync(ctx, WriteRoles);
+        var principal = ctx.Caller();
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         string name = null, reason = null, clientContext = null;
         List<KeyValuePair<string, string>> parameters = null;

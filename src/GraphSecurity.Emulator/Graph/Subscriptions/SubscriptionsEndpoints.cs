@@ -108,30 +108,30 @@ public static class SubscriptionsEndpoints
 
     public static void Map(IEndpointRouteBuilder app, string version)
     {
-        var g = app.MapGroup($"/{version}/subscriptions");
+        var g = app.MapGroup($"/{version}/subscriptions").Requires(Permissions.SecurityEventsWrite);
         g.MapPost("", (HttpContext ctx, SubscriptionService service) => CreateAsync(ctx, service, version));
         g.MapGet("", async (HttpContext ctx, SubscriptionService service) =>
         {
-            var p = await RequireAsync(ctx);
+            var p = ctx.Caller();
             await SimpleResource.ListAsync(ctx, version, "subscriptions", SubscriptionSchema.Rules, service.Active(p.Tenant.Id).Where(s => s.ApplicationId == p.AppId),
                 xs => xs.OrderBy(s => s.ExpirationDateTime), s => s.Id);
         });
         g.MapGet("/{id}", async (HttpContext ctx, string id, SubscriptionService service) =>
         {
-            var p = await RequireAsync(ctx);
+            var p = ctx.Caller();
             await SimpleResource.GetAsync(ctx, version, "subscriptions", SubscriptionSchema.Rules, service.Find(p.Tenant.Id, p.AppId, id) ?? throw NotFound(id));
         });
         g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, SubscriptionService service) => RenewAsync(ctx, service, version, id));
         g.MapDelete("/{id}", async (HttpContext ctx, string id, SubscriptionService service) =>
         {
-            var p = await RequireAsync(ctx);
+            var p = ctx.Caller();
             var s = service.Find(p.Tenant.Id, p.AppId, id) ?? throw NotFound(id);
             service.Delete(s.Id);
             ctx.Response.StatusCode = 204;
         });
         g.MapPost("/{id}/reauthorize", async (HttpContext ctx, string id, SubscriptionService service) =>
         {
-            var p = await RequireAsync(ctx);
+            var p = ctx.Caller();
             _ = service.Find(p.Tenant.Id, p.AppId, id) ?? throw NotFound(id);
             ctx.Response.StatusCode = 204;
         });
@@ -158,16 +158,9 @@ public static class SubscriptionsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Subscription '{id}' was not found.");
 
-    private static async Task<CallerPrincipal> RequireAsync(HttpContext ctx)
-    {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.RequireRoleOrScope(GraphRoles.SecurityEventsWrite);
-        return principal;
-    }
-
     private static async Task CreateAsync(HttpContext ctx, SubscriptionService service, string version)
     {
-        var principal = await RequireAsync(ctx);
+        var principal = ctx.Caller();
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         var s = new Subscription
         {
@@ -230,7 +223,7 @@ public static class SubscriptionsEndpoints
 
     private static async Task RenewAsync(HttpContext ctx, SubscriptionService service, string version, string id)
     {
-        var principal = await RequireAsync(ctx);
+        var principal = ctx.Caller();
         _ = service.Find(principal.Tenant.Id, principal.AppId, id) ?? throw NotFound(id);
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         DateTimeOffset? expiration = null;

@@ -13,13 +13,12 @@ namespace GraphSecurity.Emulator.Graph.TiIndicators;
 /// </summary>
 public static class TiIndicatorsEndpoints
 {
-    public const string Role = "ThreatIndicators.ReadWrite.OwnedBy";
     public const string ResourcePath = "security/tiIndicators";
     public const int MaxBulkItems = 100;
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/beta/" + ResourcePath);
+        var g = app.MapGroup("/beta/" + ResourcePath).Requires(Permissions.TiIndicators);
         g.MapGet("", ListAsync);
         g.MapPost("", CreateAsync);
         g.MapGet("/{id}", GetAsync);
@@ -40,10 +39,10 @@ public static class TiIndicatorsEndpoints
         app.Map($"/v1.0/security/{segment}/{{**rest}}", notFound);
     }
 
-    private static async Task<TiIndicatorStore.Owned> OwnedAsync(HttpContext ctx)
+    /// <summary>The caller app's indicators (an app sees only the indicators it created).</summary>
+    private static TiIndicatorStore.Owned Owned(HttpContext ctx)
     {
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
-        principal.Require(Role);
+        var principal = ctx.Caller();
         return ctx.RequestServices.GetRequiredService<TiIndicatorStore>().For(principal.Tenant.Id, principal.AppId);
     }
 
@@ -54,14 +53,14 @@ public static class TiIndicatorsEndpoints
 
     private static async Task ListAsync(HttpContext ctx)
     {
-        var owned = await OwnedAsync(ctx);
+        var owned = Owned(ctx);
         await SimpleResource.ListAsync(ctx, "beta", ResourcePath, TiIndicatorSchema.Rules, owned.Snapshot(), defaultOrder: null, i => (string)i["id"],
             Context(ctx), (w, i) => TiIndicatorSchema.Write(w, i));
     }
 
     private static async Task GetAsync(HttpContext ctx, string id)
     {
-        var owned = await OwnedAsync(ctx);
+        var owned = Owned(ctx);
         QueryOptions.Parse(ctx.Request.Query, isBeta: true, TiIndicatorSchema.Rules, allowCollectionOptions: false);
         var indicator = owned.Get(id) ?? throw NotFound(id);
         await GraphResponse.WriteAsync(ctx, 200, w => TiIndicatorSchema.Write(w, indicator, Context(ctx, "/$entity")));
@@ -69,8 +68,8 @@ public static class TiIndicatorsEndpoints
 
     private static async Task CreateAsync(HttpContext ctx, EmulatorClock clock)
     {
-        var owned = await OwnedAsync(ctx);
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
+        var owned = Owned(ctx);
+        var principal = ctx.Caller();
         var indicator = TiIndicatorRules.Create(await GraphRequest.ReadJsonObjectAsync(ctx), principal.Tenant.Id, clock.UtcNow);
         owned.Add(indicator);
         await GraphResponse.WriteAsync(ctx, 201, w => TiIndicatorSchema.Write(w, indicator, Context(ctx, "/$entity")));
@@ -78,7 +77,7 @@ public static class TiIndicatorsEndpoints
 
     private static async Task PatchAsync(HttpContext ctx, string id)
     {
-        var owned = await OwnedAsync(ctx);
+        var owned = Owned(ctx);
         var existing = owned.Get(id) ?? throw NotFound(id);
         var updated = TiIndicatorRules.Update(existing, await GraphRequest.ReadJsonObjectAsync(ctx), idIsKey: false);
         if (!owned.Replace(updated)) throw NotFound(id);
@@ -90,7 +89,7 @@ public static class TiIndicatorsEndpoints
 
     private static async Task DeleteAsync(HttpContext ctx, string id)
     {
-        var owned = await OwnedAsync(ctx);
+        var owned = Owned(ctx);
         if (!owned.Remove(id)) throw NotFound(id);
         ctx.Response.StatusCode = 204;
     }
@@ -115,8 +114,8 @@ public static class TiIndicatorsEndpoints
             "deletetiindicatorsbyexternalid" => DeleteByExternalId,
             _ => throw GraphError.BadRequest($"Resource not found for the segment '{action}'."),
         };
-        var owned = await OwnedAsync(ctx);
-        var principal = await GraphAuth.AuthenticateAsync(ctx);
+        var owned = Owned(ctx);
+        var principal = ctx.Caller();
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         if (!body.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
             throw GraphError.BadRequest("The request body must be {\"value\": [ ... ]}.");
