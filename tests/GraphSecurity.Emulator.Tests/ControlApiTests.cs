@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -10,6 +12,33 @@ public class ControlApiTests : IClassFixture<ClockedEmulatorFixture>
 
     private async Task<(int Status, JsonElement Body)> PatchAlertAsync(string id, object change, string tenant = "contoso.example") =>
         await EmulatorFixture.ReadAsync(await _f.Client.PatchAsJsonAsync($"/_emulator/tenants/{tenant}/alerts/{id}", change));
+
+    /// <summary>Every control route of the host and of each module hangs off the one group, so none skips its loopback check.</summary>
+    [Fact]
+    public async Task Every_control_route_refuses_a_caller_that_is_not_on_loopback()
+    {
+        var routes = _f.App.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase) == true)
+            .ToList();
+        Assert.True(routes.Count >= 20, $"{routes.Count} control routes");
+        Assert.Contains(routes, r => r.RoutePattern.RawText.Contains("legacy/providers"));
+        Assert.Contains(routes, r => r.RoutePattern.RawText.Contains("tiIndicators"));
+        Assert.Contains(routes, r => r.RoutePattern.RawText.Contains("subscriptions"));
+        var server = _f.App.GetTestServer();
+        foreach (var route in routes)
+        {
+            var method = route.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.First() ?? "GET";
+            var path = System.Text.RegularExpressions.Regex.Replace(route.RoutePattern.RawText, "{[^}]+}", "x");
+            var context = await server.SendAsync(c =>
+            {
+                c.Request.Method = method;
+                c.Request.Path = path;
+                c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.5");
+            });
+            Assert.True(context.Response.StatusCode == 403, $"{method} {path} answered {context.Response.StatusCode}");
+        }
+    }
 
     [Fact]
     public async Task Late_arriving_alerts_keep_their_old_created_time_and_show_up_by_last_update()

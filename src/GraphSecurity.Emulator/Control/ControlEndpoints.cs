@@ -5,7 +5,8 @@ using GraphSecurity.Emulator.Identity;
 namespace GraphSecurity.Emulator.Control;
 
 /// <summary>
-/// The emulator's control API under <c>/_emulator/</c>: no authentication, loopback callers only.
+/// The emulator's control API under <c>/_emulator/</c>: no authentication, loopback callers only. The
+/// host's routes are here; each module adds its own to the same group (<see cref="Hosting.IEmulatorModule.MapControl"/>).
 /// Errors are <c>{"error":"message"}</c> with 400 (bad body) or 404 (unknown tenant, alert or user code).
 /// </summary>
 public static class ControlEndpoints
@@ -14,7 +15,8 @@ public static class ControlEndpoints
 
     public static bool IsControlPath(PathString path) => path.StartsWithSegments(Prefix);
 
-    public static void Map(WebApplication app)
+    /// <summary>Maps the group and the host's own control routes; returns the group, for the modules' control routes.</summary>
+    public static RouteGroupBuilder Map(WebApplication app)
     {
         var g = app.MapGroup(Prefix).AddEndpointFilter(async (ctx, next) =>
         {
@@ -32,6 +34,8 @@ public static class ControlEndpoints
             }
         });
 
+        g.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        Hosting.ServingStats.Map(g);
         g.MapPost("/devicecode/approve", (DeviceCodeDecision body, UserGrants grants, Hosting.EmulatorOptions options) => Decide(body, grants, options, approve: true));
         g.MapPost("/devicecode/decline", (DeviceCodeDecision body, UserGrants grants, Hosting.EmulatorOptions options) => Decide(body, grants, options, approve: false));
 
@@ -88,22 +92,7 @@ public static class ControlEndpoints
             return Results.Json(new { status = "stopping" }, statusCode: 202);
         });
 
-        g.MapPost("/tenants/{tenant}/alerts", (string tenant, NewAlertsRequest body, TenantDirectory directory, AlertControl alerts) =>
-        {
-            var t = directory.Find(tenant);
-            if (t == null) return UnknownTenant(tenant);
-            var created = alerts.Create(t, body ?? new NewAlertsRequest());
-            return Results.Json(new { value = created.Select(AlertControl.Describe) }, statusCode: 201);
-        });
-        g.MapMethods("/tenants/{tenant}/alerts/{id}", new[] { "PATCH" }, (string tenant, string id, PortalAlertChange body, TenantDirectory directory, AlertControl alerts) =>
-        {
-            var t = directory.Find(tenant);
-            if (t == null) return UnknownTenant(tenant);
-            var updated = alerts.Change(t, id, body ?? throw new ArgumentException("A body is required."));
-            return updated == null
-                ? Results.Json(new { error = $"Alert '{id}' was not found in tenant '{t.Domain}'." }, statusCode: 404)
-                : Results.Json(AlertControl.Describe(updated));
-        });
+        return g;
     }
 
     /// <summary>Body of <c>POST /_emulator/retired</c>: {"api": "tiIndicators", "retired": true}.</summary>
@@ -127,5 +116,5 @@ public static class ControlEndpoints
         return Results.Json(new { userCode = code.UserCode, user = user.UserPrincipalName, state = approve ? "approved" : "declined" });
     }
 
-    private static IResult UnknownTenant(string tenant) => Results.Json(new { error = $"Tenant '{tenant}' not found." }, statusCode: 404);
+    public static IResult UnknownTenant(string tenant) => Results.Json(new { error = $"Tenant '{tenant}' not found." }, statusCode: 404);
 }

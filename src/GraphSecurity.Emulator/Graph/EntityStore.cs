@@ -66,6 +66,38 @@ public class EntityStore<T> where T : class
         }
     }
 
+    /// <summary>Replaces the entity of the same id with <paramref name="item"/> as it is (immutable entities); false when the id is unknown.</summary>
+    public bool Put(T item) => Replace(null, item);
+
+    /// <summary>
+    /// Replaces the entity of <paramref name="updated"/>'s id, but only while it is still
+    /// <paramref name="current"/> (null: whatever it is), so two writers cannot lose each other's update.
+    /// </summary>
+    public bool Replace(T current, T updated)
+    {
+        lock (_writeLock)
+        {
+            if (!_state.Index.TryGetValue(_id(updated), out var i)) return false;
+            if (current != null && !ReferenceEquals(_state.Items[i], current)) return false;
+            Volatile.Write(ref _state.Items[i], updated);
+            return true;
+        }
+    }
+
+    /// <summary>Removes the entities that match; answers how many.</summary>
+    public int RemoveWhere(Func<T, bool> match)
+    {
+        lock (_writeLock)
+        {
+            var kept = _state.Items.Where(i => !match(i)).ToArray();
+            var removed = _state.Items.Length - kept.Length;
+            if (removed > 0) Volatile.Write(ref _state, Indexed(kept));
+            return removed;
+        }
+    }
+
+    public bool Remove(string id) => RemoveWhere(i => string.Equals(_id(i), id, StringComparison.OrdinalIgnoreCase)) > 0;
+
     /// <summary>Adds a new entity (rare: control endpoints). False when its id is taken.</summary>
     public bool Add(T item) => AddRange(new[] { item }).Count == 1;
 
@@ -94,7 +126,10 @@ public class EntityStore<T> where T : class
     }
 }
 
-/// <summary>One <see cref="EntityStore{T}"/> per tenant.</summary>
+/// <summary>
+/// One <see cref="EntityStore{T}"/> per tenant, or per tenant and owner for entities that only their
+/// creating app sees (tiIndicators; Defender indicators of a Ti.ReadWrite app).
+/// </summary>
 public sealed class TenantStores<T> where T : class
 {
     private readonly Dictionary<string, Lazy<EntityStore<T>>> _stores = new(StringComparer.OrdinalIgnoreCase);
@@ -112,6 +147,15 @@ public sealed class TenantStores<T> where T : class
     /// <summary>Registers a tenant whose items are generated on first use (keeps start-up fast for large tenants).</summary>
     public void AddLazy(string tenantId, Func<IEnumerable<T>> items) =>
         _stores[tenantId] = new Lazy<EntityStore<T>>(() => new EntityStore<T>(tenantId, items(), _id, _clone));
+
+    /// <summary>The store of what <paramref name="owner"/> (e.g. an app id) holds in the tenant.</summary>
+    public EntityStore<T> For(string tenantId, string owner) => For(tenantId + "/" + owner);
+
+    /// <summary>Every store made so far (every tenant, every owner).</summary>
+    public IReadOnlyList<EntityStore<T>> All()
+    {
+        lock (_stores) return _stores.Values.Where(s => s.IsValueCreated).Select(s => s.Value).ToList();
+    }
 
     public EntityStore<T> For(string tenantId)
     {

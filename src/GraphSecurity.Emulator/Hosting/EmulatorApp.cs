@@ -22,15 +22,11 @@ namespace GraphSecurity.Emulator.Hosting;
 /// <summary>Builds the emulator web application: services, seeded data and routes.</summary>
 public static class EmulatorApp
 {
-    /// <summary>Graph resource collections the emulator serves (used to tell 405 from 400 on unmatched requests).</summary>
-    public static readonly List<string> KnownResources = new()
-    {
-        "security/alerts_v2", "security/incidents", "security/secureScores", "security/secureScoreControlProfiles", "security/alerts",
-        "security/tiIndicators", "security/securityActions", "security/runHuntingQuery",
-    };
+    /// <summary>Graph collections below a version root (two segments, e.g. "security/alerts_v2"), from the modules.</summary>
+    public static readonly List<string> KnownResources = EmulatorModules.All.SelectMany(m => m.GraphPaths).Where(p => p.Contains('/')).ToList();
 
-    /// <summary>Graph resources directly under the version root (same 405 rule as <see cref="KnownResources"/>).</summary>
-    public static readonly List<string> TopLevelResources = new() { "subscriptions", "$batch" };
+    /// <summary>Graph resources directly under the version root ("subscriptions", "$batch"), from the modules.</summary>
+    public static readonly List<string> TopLevelResources = EmulatorModules.All.SelectMany(m => m.GraphPaths).Where(p => !p.Contains('/')).ToList();
 
     /// <summary>
     /// Creates the application. With <paramref name="certificate"/> it listens with HTTPS on 127.0.0.1:<c>options.Port</c>;
@@ -61,22 +57,7 @@ public static class EmulatorApp
 
         var stats = new ServingStats();
         var seeding = System.Diagnostics.Stopwatch.StartNew();
-        var repository = new AlertRepository();
-        var incidents = new TenantStores<Incident>(i => i.Id, i => i.Clone());
-        var secureScores = new TenantStores<SecureScore>(s => s.Id, s => s);
-        var controlProfiles = new TenantStores<SecureScoreControlProfile>(p => p.Id, p => p.Clone());
-        var legacyAlerts = new TenantStores<LegacyAlert>(a => a.Id, a => a.Clone());
-        foreach (var tenant in options.Directory.Tenants)
-        {
-            var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
-            repository.Add(new AlertStore(tenant.Id, alerts));
-            incidents.AddLazy(tenant.Id, () => IncidentSeeder.Generate(options.Seed, tenant.Id, alerts));
-            var secureScoreSeeder = new SecureScoreSeeder(options.Seed, tenant.Id, options.Now);
-            secureScores.Add(tenant.Id, secureScoreSeeder.Scores());
-            controlProfiles.Add(tenant.Id, secureScoreSeeder.Profiles());
-            legacyAlerts.AddLazy(tenant.Id, () => new LegacyAlertSeeder(options.Seed, tenant.Id).Generate(alerts));
-        }
-
+        foreach (var module in EmulatorModules.All) module.AddServices(builder.Services, options);
         stats.SeedDuration = seeding.Elapsed;
         builder.Services.AddSingleton(stats);
         // Identity flows and throttling read time from here so tests can replace the clock.
@@ -86,25 +67,11 @@ public static class EmulatorApp
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<RetiredApis>();
         builder.Services.AddSingleton<RequestCounters>();
-        builder.Services.AddSingleton<AlertControl>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Directory);
-        builder.Services.AddSingleton(repository);
-        builder.Services.AddSingleton(incidents);
-        builder.Services.AddSingleton(secureScores);
-        builder.Services.AddSingleton(controlProfiles);
-        builder.Services.AddSingleton(legacyAlerts);
-        builder.Services.AddSingleton(LegacySettingsFrom(options));
-        builder.Services.AddSingleton<LegacyAlertEvents>();
-        builder.Services.AddSingleton(_ => new NotificationSender(options.NotificationTimeScale)); // created by DI, so disposed with the app
-        builder.Services.AddSingleton<SubscriptionService>();
-        builder.Services.AddSingleton(new IncidentFaults());
         builder.Services.AddSingleton(new EmulatorClock(options.Now, options.NowGiven));
         builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddSingleton<SubRequestDispatcher>();
         builder.Services.AddSingleton<TokenEndpoint>();
-        builder.Services.AddSingleton(new TiIndicatorStore());
-        builder.Services.AddSingleton(new SecurityActionStore(options.Seed));
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -117,27 +84,18 @@ public static class EmulatorApp
         app.UseMiddleware<ThrottlingMiddleware>();
         app.UseMiddleware<PermissionMiddleware>();
 
-        app.MapGet("/_emulator/health", () => Results.Json(new { status = "ok" }));
-        ServingStats.Map(app);
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant, TokenEndpoint endpoint) => endpoint.HandleAsync(ctx, tenant));
         UserFlowEndpoints.Map(app);
         ManagedIdentityEndpoints.Map(app);
-        ControlEndpoints.Map(app);
         DiscoveryEndpoints.Map(app);
-        TiIndicatorsEndpoints.Map(app);
-        SecurityActionsEndpoints.Map(app);
-        IncidentsEndpoints.MapControl(app);
-        LegacyControl.Map(app);
-        SubscriptionsEndpoints.MapControl(app);
-        foreach (var version in new[] { "v1.0", "beta" })
+        var control = ControlEndpoints.Map(app);
+        foreach (var module in EmulatorModules.All)
         {
-            AlertsEndpoints.Map(app, version);
-            HuntingEndpoints.Map(app, version);
-            IncidentsEndpoints.Map(app, version);
-            SecureScoreEndpoints.Map(app, version);
-            LegacyAlertsEndpoints.Map(app, version);
-            SubscriptionsEndpoints.Map(app, version);
-            BatchEndpoint.Map(app, version);
+            module.MapRoutes(app);
+            module.MapControl(control);
+        }
+        foreach (var version in GraphVersions.All)
+        {
             app.Map($"/{version}/{{**rest}}", (string rest) =>
             {
                 var segments = (rest ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -156,18 +114,6 @@ public static class EmulatorApp
         app.UseEndpoints(_ => { });
         app.Services.GetRequiredService<SubRequestDispatcher>().Attach(((IApplicationBuilder)app).Build());
         return app;
-    }
-
-    private static LegacySettings LegacySettingsFrom(EmulatorOptions options)
-    {
-        var settings = new LegacySettings { Retired = options.Legacy.Retired };
-        foreach (var f in options.Legacy.FailingProviders ?? new())
-        {
-            // Names were checked when the config was read; stored under their canonical spelling.
-            var provider = LegacyAlertSeeder.ProviderNames.First(p => string.Equals(p, f.Provider, StringComparison.OrdinalIgnoreCase));
-            settings.FailingProviders[provider] = new ProviderFault(f.Status, f.LatencyMs);
-        }
-        return settings;
     }
 
     /// <summary>The base URL Kestrel actually bound (resolves port 0).</summary>

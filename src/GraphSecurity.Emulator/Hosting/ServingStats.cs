@@ -38,8 +38,9 @@ public sealed class ServingStats
         };
     }
 
+    /// <param name="app">The control group (<c>/_emulator</c>).</param>
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/_emulator/stats", (ServingStats stats) => Results.Json(stats.Snapshot()));
+        app.MapGet("/stats", (ServingStats stats) => Results.Json(stats.Snapshot()));
 }
 
 /// <summary>Feeds <see cref="ServingStats"/>; the stats endpoint itself is not counted.</summary>

@@ -33,16 +33,6 @@ public static class IncidentsEndpoints
             .Requires(Permissions.AlertRead);
     }
 
-    /// <summary>Control endpoint: <c>POST /_emulator/incidents/faults {"expandAlerts": true|false}</c>.</summary>
-    public static void MapControl(IEndpointRouteBuilder app) =>
-        app.MapPost("/_emulator/incidents/faults", async (HttpContext ctx, IncidentFaults faults) =>
-        {
-            using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
-            if (doc.RootElement.TryGetProperty("expandAlerts", out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False)
-                faults.ExpandAlertsFails = v.GetBoolean();
-            return Results.Json(new { expandAlerts = faults.ExpandAlertsFails });
-        });
-
     private static GraphError NotFound(string id) => GraphError.NotFound($"Incident with id '{id}' was not found.");
 
     /// <summary>The caller and its tenant's incidents.</summary>

@@ -6,7 +6,7 @@ using GraphSecurity.Emulator.Identity;
 namespace GraphSecurity.Emulator.Graph.Legacy;
 
 /// <summary>
-/// Control endpoints of the legacy alerts API (no authentication, like /_emulator/health):
+/// Control endpoints of the legacy alerts API, under <c>/_emulator</c>:
 /// provider failures, the retired switch, and creating or changing alerts (which fires change notifications).
 /// </summary>
 public static class LegacyControl
@@ -19,10 +19,11 @@ public static class LegacyControl
     private sealed record RetiredRequest(bool Retired);
     private sealed record AlertRequest(string Tenant, string Provider, string Title, string Severity, string Status, string AssignedTo);
 
+    /// <param name="app">The control group (<c>/_emulator</c>).</param>
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/_emulator/legacy", (LegacySettings s) => State(s));
-        app.MapPost("/_emulator/legacy/providers", async (HttpContext ctx, LegacySettings s) =>
+        app.MapGet("/legacy", (LegacySettings s) => State(s));
+        app.MapPost("/legacy/providers", async (HttpContext ctx, LegacySettings s) =>
         {
             var r = await JsonSerializer.DeserializeAsync<ProviderRequest>(ctx.Request.Body, Json);
             var provider = LegacyAlertSeeder.ProviderNames.FirstOrDefault(p => string.Equals(p, r?.Provider, StringComparison.OrdinalIgnoreCase));
@@ -31,12 +32,12 @@ public static class LegacyControl
             else s.FailingProviders.TryRemove(provider, out _);
             return State(s);
         });
-        app.MapPost("/_emulator/legacy/retired", async (HttpContext ctx, LegacySettings s) =>
+        app.MapPost("/legacy/retired", async (HttpContext ctx, LegacySettings s) =>
         {
             s.Retired = (await JsonSerializer.DeserializeAsync<RetiredRequest>(ctx.Request.Body, Json)).Retired;
             return State(s);
         });
-        app.MapPost("/_emulator/legacy/alerts", async (HttpContext ctx, TenantStores<LegacyAlert> stores, TenantDirectory dir, EmulatorClock clock, LegacyAlertEvents events) =>
+        app.MapPost("/legacy/alerts", async (HttpContext ctx, TenantStores<LegacyAlert> stores, TenantDirectory dir, EmulatorClock clock, LegacyAlertEvents events) =>
         {
             var r = await JsonSerializer.DeserializeAsync<AlertRequest>(ctx.Request.Body, Json) ?? new AlertRequest(null, null, null, null, null, null);
             var tenant = dir.Find(r.Tenant ?? TenantDirectory.DefaultTenantId);
@@ -64,7 +65,7 @@ public static class LegacyControl
             events.Publish(tenant.Id, alert, "created");
             return Results.Json(new { id = alert.Id, tenantId = tenant.Id, provider = alert.Provider }, statusCode: 201);
         });
-        app.MapMethods("/_emulator/legacy/alerts/{id}", new[] { "PATCH" }, async (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, TenantDirectory dir,
+        app.MapMethods("/legacy/alerts/{id}", new[] { "PATCH" }, async (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, TenantDirectory dir,
             EmulatorClock clock, LegacyAlertEvents events) =>
         {
             var r = await JsonSerializer.DeserializeAsync<AlertRequest>(ctx.Request.Body, Json) ?? new AlertRequest(null, null, null, null, null, null);

@@ -137,16 +137,16 @@ public static class SubscriptionsEndpoints
         });
     }
 
-    /// <summary>Control endpoints: list delivery stats, and send a reauthorizationRequired lifecycle event.</summary>
+    /// <summary>Control endpoints (under <c>/_emulator</c>): list delivery stats, and send a reauthorizationRequired lifecycle event.</summary>
     public static void MapControl(IEndpointRouteBuilder app)
     {
-        app.MapGet("/_emulator/subscriptions", (SubscriptionService service, TenantDirectory dir) =>
+        app.MapGet("/subscriptions", (SubscriptionService service, TenantDirectory dir) =>
             Results.Json(dir.Tenants.SelectMany(t => service.Active(t.Id)).Select(s =>
             {
                 var st = service.Sender.Stats.GetValueOrDefault(s.Id) ?? new DeliveryStats();
                 return new { id = s.Id, tenantId = s.TenantId, resource = s.Resource, delivered = st.Delivered, failedAttempts = st.FailedAttempts, dropped = st.Dropped };
             })));
-        app.MapPost("/_emulator/subscriptions/{id}/reauthorizationRequired", async (string id, SubscriptionService service, TenantDirectory dir) =>
+        app.MapPost("/subscriptions/{id}/reauthorizationRequired", async (string id, SubscriptionService service, TenantDirectory dir) =>
         {
             var s = dir.Tenants.SelectMany(t => service.Active(t.Id)).FirstOrDefault(x => string.Equals(x.Id, id, StringComparison.OrdinalIgnoreCase));
             if (s == null) return Results.NotFound(new { error = $"No active subscription '{id}'." });

@@ -27,8 +27,6 @@ public static class TiIndicatorsEndpoints
         g.MapPost("/{action}", BulkAsync);
         // The entity set does not exist in the v1.0 metadata, so OData fails on its segment before anything else.
         NotInV1(app, "tiIndicators");
-        // Control endpoint (no authentication, like the rest of /_emulator/): start from an empty store.
-        app.MapDelete("/_emulator/tiIndicators", (TiIndicatorStore store) => Results.Json(new { removed = store.Clear() }));
     }
 
     /// <summary>Beta-only resources answer on v1.0 the way an unknown segment does: 400, no authentication.</summary>
@@ -40,7 +38,7 @@ public static class TiIndicatorsEndpoints
     }
 
     /// <summary>The caller app's indicators (an app sees only the indicators it created).</summary>
-    private static TiIndicatorStore.Owned Owned(HttpContext ctx)
+    private static EntityStore<JsonObject> Owned(HttpContext ctx)
     {
         var principal = ctx.Caller();
         return ctx.RequestServices.GetRequiredService<TiIndicatorStore>().For(principal.Tenant.Id, principal.AppId);
@@ -80,7 +78,7 @@ public static class TiIndicatorsEndpoints
         var owned = Owned(ctx);
         var existing = owned.Get(id) ?? throw NotFound(id);
         var updated = TiIndicatorRules.Update(existing, await GraphRequest.ReadJsonObjectAsync(ctx), idIsKey: false);
-        if (!owned.Replace(updated)) throw NotFound(id);
+        if (!owned.Put(updated)) throw NotFound(id);
         if (GraphRequest.WantsRepresentation(ctx.Request))
             await GraphResponse.WriteAsync(ctx, 200, w => TiIndicatorSchema.Write(w, updated, Context(ctx, "/$entity")));
         else
@@ -106,7 +104,7 @@ public static class TiIndicatorsEndpoints
     {
         // Both the plain and the namespace-qualified action name are valid OData.
         var name = action.StartsWith("microsoft.graph.", StringComparison.OrdinalIgnoreCase) ? action["microsoft.graph.".Length..] : action;
-        Func<JsonElement, TiIndicatorStore.Owned, string, ItemResult> handler = name.ToLowerInvariant() switch
+        Func<JsonElement, EntityStore<JsonObject>, string, ItemResult> handler = name.ToLowerInvariant() switch
         {
             "submittiindicators" => (item, owned, tenant) => Submit(item, owned, tenant, clock.UtcNow),
             "updatetiindicators" => UpdateOne,
@@ -162,14 +160,14 @@ public static class TiIndicatorsEndpoints
         w.WriteEndObject();
     }
 
-    private static ItemResult Submit(JsonElement item, TiIndicatorStore.Owned owned, string tenantId, DateTimeOffset now)
+    private static ItemResult Submit(JsonElement item, EntityStore<JsonObject> owned, string tenantId, DateTimeOffset now)
     {
         var indicator = TiIndicatorRules.Create(item, tenantId, now);
         owned.Add(indicator);
         return ItemResult.Ok(indicator);
     }
 
-    private static ItemResult UpdateOne(JsonElement item, TiIndicatorStore.Owned owned, string tenantId)
+    private static ItemResult UpdateOne(JsonElement item, EntityStore<JsonObject> owned, string tenantId)
     {
         var id = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String
             ? idValue.GetString()
@@ -177,11 +175,11 @@ public static class TiIndicatorsEndpoints
         var existing = owned.Get(id) ?? throw NotFound(id);
         RejectDefenderAtp(existing, "updateTiIndicators");
         var updated = TiIndicatorRules.Update(existing, item, idIsKey: true);
-        if (!owned.Replace(updated)) throw NotFound(id);
+        if (!owned.Put(updated)) throw NotFound(id);
         return ItemResult.Ok(updated);
     }
 
-    private static ItemResult DeleteOne(JsonElement item, TiIndicatorStore.Owned owned, string tenantId)
+    private static ItemResult DeleteOne(JsonElement item, EntityStore<JsonObject> owned, string tenantId)
     {
         var id = StringItem(item, "id");
         var existing = owned.Get(id) ?? throw NotFound(id);
@@ -190,10 +188,10 @@ public static class TiIndicatorsEndpoints
         return new ItemResult(null, 200, $"Deleted tiIndicator '{id}'.");
     }
 
-    private static ItemResult DeleteByExternalId(JsonElement item, TiIndicatorStore.Owned owned, string tenantId)
+    private static ItemResult DeleteByExternalId(JsonElement item, EntityStore<JsonObject> owned, string tenantId)
     {
         var externalId = StringItem(item, "externalId");
-        var removed = owned.RemoveByExternalId(externalId);
+        var removed = owned.RemoveWhere(i => (string)i["externalId"] == externalId);
         if (removed == 0) throw GraphError.NotFound($"No tiIndicator with externalId '{externalId}' was found.");
         return new ItemResult(null, 200, $"Deleted {removed} tiIndicator(s) with externalId '{externalId}'.");
     }
