@@ -65,6 +65,11 @@ public sealed class ApiErrorMiddleware
         {
             await e.WriteAsync(context);
         }
+        catch (GraphError e) when (!context.Response.HasStarted)
+        {
+            // Shared code (the permission check, query parsing) speaks Graph; these APIs answer in their own shape.
+            await new ApiError(e.Status, e.Status == 403 ? "Forbidden" : e.Code, e.Message).WriteAsync(context);
+        }
         catch (Exception e) when (!context.Response.HasStarted && e is JsonException or BadHttpRequestException)
         {
             await ApiError.BadRequest("The request body is not valid: " + e.Message).WriteAsync(context);

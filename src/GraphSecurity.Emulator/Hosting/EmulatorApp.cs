@@ -77,6 +77,7 @@ public static class EmulatorApp
         var app = builder.Build();
         app.UseMiddleware<ServingStatsMiddleware>();
         app.UseMiddleware<GraphErrorMiddleware>();
+        app.UseMiddleware<ApiErrorMiddleware>();
         app.UseMiddleware<RetiredApiMiddleware>();
         app.UseRouting();
         app.UseMiddleware<RequestCountingMiddleware>();
@@ -110,6 +111,9 @@ public static class EmulatorApp
                 throw GraphError.BadRequest($"Resource not found for the segment '{segment}'.");
             });
         }
+        // Paths under another API's root that no module serves: that API's 404.
+        foreach (var root in ApiResources.All.Select(a => a.PathRoot).Where(r => r.Length > 0).Append(ApiResources.SentinelPathRoot))
+            app.Map(root + "/{**rest}", (HttpContext ctx) => throw new ApiError(404, "NotFound", $"No resource at {ctx.Request.Path}."));
         // Endpoints run inside the pipeline built here, so $batch items can be dispatched through it in-process.
         app.UseEndpoints(_ => { });
         app.Services.GetRequiredService<SubRequestDispatcher>().Attach(((IApplicationBuilder)app).Build());

@@ -25,5 +25,7 @@ public static class EmulatorModules
         new TiIndicatorsModule(),
         new SecurityActionsModule(),
         new BatchModule(),
+        new Defender.DefenderModule(),
+        new Arm.ArmModule(),
     };
 }
