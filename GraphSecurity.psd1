@@ -6,7 +6,7 @@
     Author               = 'GraphSecurity contributors'
     CompanyName          = 'GraphSecurity'
     Copyright            = '(c) GraphSecurity contributors. MIT License.'
-    Description          = 'The Microsoft Graph Security API from PowerShell: sign in with every Entra flow, read and triage alerts as typed, streamed objects, and develop against a local emulator of the API.'
+    Description          = 'Microsoft security APIs from PowerShell (Graph Security, Defender for Endpoint, Microsoft Sentinel): sign in once with every Entra flow, read and triage alerts as typed, streamed objects, reach any endpoint with Invoke-GsRequest, and develop against a local emulator of the APIs.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('GraphSecurity.Format.ps1xml')
@@ -15,7 +15,7 @@
         'Connect-GsTenant', 'Disconnect-GsTenant', 'Get-GsConnection',
         'Get-GsAlert', 'Set-GsAlert', 'Watch-GsAlert',
         'Get-GsIncident', 'Set-GsIncident', 'Watch-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
-        'Invoke-GsHuntingQuery',
+        'Invoke-GsHuntingQuery', 'Invoke-GsRequest',
         'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction',
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',

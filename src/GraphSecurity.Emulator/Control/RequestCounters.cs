@@ -2,20 +2,33 @@ using System.Collections.Concurrent;
 
 namespace GraphSecurity.Emulator.Control;
 
-/// <summary>Counts requests per method and route pattern (e.g. <c>GET /v1.0/security/alerts_v2/{id}</c>), control routes excluded.</summary>
+/// <summary>
+/// Counts requests per method and route pattern (e.g. <c>GET /v1.0/security/alerts_v2/{id}</c>), control
+/// routes excluded, and the accepted tokens per API and audience (which tokens a client really sent where).
+/// </summary>
 public sealed class RequestCounters
 {
     private readonly ConcurrentDictionary<(string Method, string Route), int> _counts = new();
+    private readonly ConcurrentDictionary<(string Api, string Audience), int> _tokens = new();
 
     public void Add(string method, string route) => _counts.AddOrUpdate((method, route), 1, (_, n) => n + 1);
 
-    public void Reset() => _counts.Clear();
+    /// <summary>A request whose token an API accepted.</summary>
+    public void AddToken(string api, string audience) => _tokens.AddOrUpdate((api, audience ?? ""), 1, (_, n) => n + 1);
+
+    public void Reset()
+    {
+        _counts.Clear();
+        _tokens.Clear();
+    }
 
     public object Describe()
     {
         var routes = _counts.OrderBy(kv => kv.Key.Route, StringComparer.Ordinal).ThenBy(kv => kv.Key.Method, StringComparer.Ordinal)
             .Select(kv => new { method = kv.Key.Method, route = kv.Key.Route, count = kv.Value }).ToList();
-        return new { total = routes.Sum(r => r.count), routes };
+        var tokens = _tokens.OrderBy(kv => kv.Key.Api, StringComparer.Ordinal).ThenBy(kv => kv.Key.Audience, StringComparer.Ordinal)
+            .Select(kv => new { api = kv.Key.Api, audience = kv.Key.Audience, count = kv.Value }).ToList();
+        return new { total = routes.Sum(r => r.count), routes, tokens };
     }
 }
 

@@ -13,6 +13,7 @@ public static class ApiAuth
         string token = null;
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header[7..].Trim();
         var principal = await issuer.ValidateAsync(token, api);
+        context.RequestServices.GetService<Control.RequestCounters>()?.AddToken(api.Name, principal.Audience);
         context.Items[typeof(CallerPrincipal)] = principal;
         return principal;
     }

@@ -193,6 +193,7 @@ public sealed class TokenIssuer
         return new CallerPrincipal(tenant, appId, displayName, roles)
         {
             Api = api,
+            Audience = jwt.Audiences.FirstOrDefault(),
             Scopes = scopes,
             IsDelegated = idtyp == "user" || scopes.Length > 0,
             UserPrincipalName = upn,
@@ -206,6 +207,8 @@ public sealed record CallerPrincipal(Tenant Tenant, string AppId, string AppDisp
 {
     /// <summary>The API the token was validated for (its audience).</summary>
     public ApiResource Api { get; init; } = ApiResources.Graph;
+    /// <summary>The audience the token carried (one of the API's accepted spellings).</summary>
+    public string Audience { get; init; }
     /// <summary>Delegated permissions (the 'scp' claim); empty for app-only tokens.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = Array.Empty<string>();
     /// <summary>True for a user (delegated) token: <c>idtyp</c> is user, or it has an <c>scp</c> claim.</summary>

@@ -28,6 +28,24 @@ namespace GraphSecurity.Engine.Http
         [JsonIgnore] public List<PartialResultWarning> PartialResult { get; set; } = new List<PartialResultWarning>();
     }
 
+    /// <summary>The whole answer of a request: its status, headers (never the request's) and body.</summary>
+    public sealed class RawResponse
+    {
+        public RawResponse(int statusCode, IReadOnlyDictionary<string, string> headers, byte[] body)
+        {
+            StatusCode = statusCode;
+            Headers = headers ?? new Dictionary<string, string>();
+            Body = body ?? new byte[0];
+        }
+
+        public int StatusCode { get; }
+        public IReadOnlyDictionary<string, string> Headers { get; }
+        public byte[] Body { get; }
+        public string ContentType => Headers.TryGetValue("Content-Type", out var type) ? type : null;
+        public bool IsJson => Body.Length > 0 && (ContentType == null || ContentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0);
+        public string Text => System.Text.Encoding.UTF8.GetString(Body);
+    }
+
     /// <summary>
     /// Sends the requests of one connection to one API (Microsoft Graph, Defender for Endpoint, ARM…)
     /// through Microsoft.Graph's middleware (redirects, compression) plus our token and request-log
@@ -102,18 +120,58 @@ namespace GraphSecurity.Engine.Http
         /// failure is thrown: <see cref="ServiceErrorException"/> for an error answer, else
         /// <see cref="ServiceConnectionException"/>.
         /// </summary>
-        private async Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer,
-            Action<HttpResponseMessage> onResponse, RetryMode retry, Func<ArraySegment<byte>, T> parse)
+        private Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer,
+            Action<HttpResponseMessage> onResponse, RetryMode retry, Func<ArraySegment<byte>, T> parse) =>
+            SendCoreAsync(method, url, body == null ? null : new RequestContent(JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Options), null, null),
+                cancellationToken, prefer, onResponse, retry, parse);
+
+        /// <summary>What a request carries besides its URL: a body with its content type, and headers of the caller's.</summary>
+        private sealed class RequestContent
+        {
+            public RequestContent(byte[] bytes, string contentType, IEnumerable<KeyValuePair<string, string>> headers)
+            {
+                Bytes = bytes;
+                ContentType = contentType ?? "application/json";
+                Headers = headers ?? Enumerable.Empty<KeyValuePair<string, string>>();
+            }
+            public byte[] Bytes { get; }
+            public string ContentType { get; }
+            public IEnumerable<KeyValuePair<string, string>> Headers { get; }
+        }
+
+        /// <summary>
+        /// Sends any request of this API (Invoke-GsRequest) and gives the whole answer: status, headers and
+        /// body bytes. The same retries, token and request log as every other request; an error answer is a
+        /// <see cref="ServiceErrorException"/>. <paramref name="headers"/> may not set Authorization.
+        /// </summary>
+        public Task<RawResponse> SendRawAsync(HttpMethod method, Uri url, byte[] body, string contentType, IEnumerable<KeyValuePair<string, string>> headers,
+            CancellationToken cancellationToken, RetryMode retry = RetryMode.Auto)
+        {
+            var extra = (headers ?? Enumerable.Empty<KeyValuePair<string, string>>()).ToList();
+            if (extra.Any(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException("The Authorization header comes from the connection; a request may not set it.");
+            int status = 0;
+            Dictionary<string, string> answered = null;
+            return SendCoreAsync(method, url, new RequestContent(body, contentType, extra), cancellationToken, null, response =>
+                {
+                    status = (int)response.StatusCode;
+                    answered = response.Headers.Concat(response.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+                        .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+                        .ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
+                }, retry, bytes => new RawResponse(status, answered, bytes.ToArray()), readEmptyBody: true);
+        }
+
+        private async Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, RequestContent content, CancellationToken cancellationToken, string prefer,
+            Action<HttpResponseMessage> onResponse, RetryMode retry, Func<ArraySegment<byte>, T> parse, bool readEmptyBody = false)
         {
             var mode = retry == RetryMode.Auto ? RetryPolicy.ForMethod(method) : retry;
-            var content = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Options);
             var policy = Retry;
             var retries = policy.NewBudget();
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    return await SendOnceAsync(method, url, content, attempt, cancellationToken, prefer, onResponse, parse).ConfigureAwait(false);
+                    return await SendOnceAsync(method, url, content, attempt, cancellationToken, prefer, onResponse, parse, readEmptyBody).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is ServiceErrorException) && !(ex is ServiceConnectionException))
                 {
@@ -148,7 +206,7 @@ namespace GraphSecurity.Engine.Http
                 progress.Progress(new ProgressUpdate
                 {
                     ActivityId = ProgressIds.RetryWait,
-                    Activity = "Waiting for Microsoft Graph",
+                    Activity = $"Waiting for {Connections.SecurityApis.DisplayName(Api)}",
                     Status = $"{why}: retry {done} of {max} in {shown}",
                     SecondsRemaining = (int)Math.Round((retryAfter ?? wait).TotalSeconds),
                 });
@@ -169,8 +227,8 @@ namespace GraphSecurity.Engine.Http
             return new ServiceConnectionException(failure, method.Method, url, attempt, _toEmulator, exception);
         }
 
-        private async Task<T> SendOnceAsync<T>(HttpMethod method, Uri url, byte[] content, int attempt, CancellationToken cancellationToken, string prefer,
-            Action<HttpResponseMessage> onResponse, Func<ArraySegment<byte>, T> parse)
+        private async Task<T> SendOnceAsync<T>(HttpMethod method, Uri url, RequestContent content, int attempt, CancellationToken cancellationToken, string prefer,
+            Action<HttpResponseMessage> onResponse, Func<ArraySegment<byte>, T> parse, bool readEmptyBody)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
@@ -179,10 +237,20 @@ namespace GraphSecurity.Engine.Http
                 if (Api == SecurityApi.Graph) request.Headers.Add("Prefer", "include-unknown-enum-members");
                 if (prefer != null) request.Headers.Add("Prefer", prefer);
                 if (attempt > 1) request.Headers.Add("Retry-Attempt", (attempt - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                if (content != null)
+                if (content?.Bytes != null)
                 {
-                    request.Content = new ByteArrayContent(content);
-                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                    request.Content = new ByteArrayContent(content.Bytes);
+                    request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(
+                        content.ContentType.Contains("charset") || !content.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ? content.ContentType : content.ContentType + "; charset=utf-8");
+                }
+                foreach (var header in content?.Headers ?? Enumerable.Empty<KeyValuePair<string, string>>())
+                {
+                    request.Headers.Remove(header.Key);
+                    if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value) && request.Content != null)
+                    {
+                        request.Content.Headers.Remove(header.Key);
+                        request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
                 }
 
                 using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
@@ -190,7 +258,7 @@ namespace GraphSecurity.Engine.Http
                     if (!response.IsSuccessStatusCode)
                         throw await ReadErrorAsync(request, response).ConfigureAwait(false);
                     onResponse?.Invoke(response);
-                    if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(object))
+                    if (!readEmptyBody && (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(object)))
                         return default;
                     return await ReadBodyAsync(response, parse, cancellationToken).ConfigureAwait(false);
                 }
