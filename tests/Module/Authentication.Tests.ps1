@@ -150,6 +150,8 @@ Describe 'No secret or token anywhere' {
     It 'every stream, every error and the transcript stay clean across every flow' {
         $transcript = Join-Path $env:GS_TEST_WORK 'transcript.txt'
         $token = Get-RawToken
+        $defenderToken = Get-RawToken -Resource 'https://api.securitycenter.microsoft.com'
+        $armToken = Get-RawToken -Resource 'https://management.azure.com'
         $assertion = New-TestClientAssertion
         $assertionFile = Join-Path $env:GS_TEST_WORK 'leak-assertion'
         Set-Content -Path $assertionFile -Value $assertion -NoNewline
@@ -170,6 +172,14 @@ Describe 'No secret or token anywhere' {
                 try { Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString "$DefaultSecret-wrong") -Verbose -Debug }
                 catch { $_ | Format-List * -Force | Out-String }
                 Get-GsAlert -First 3 -Verbose -Debug
+                # Every API's token, obtained by the connection or given to it, and every API's errors.
+                Invoke-GsRequest -Uri 'api/indicators' -Api DefenderForEndpoint -All -Verbose -Debug
+                Invoke-GsRequest -Uri 'subscriptions?api-version=2022-12-01' -Api AzureResourceManager -OutputType HttpResponse -Verbose -Debug | Format-List * | Out-String
+                Invoke-GsRequest -Uri 'api/no-such-route' -Api DefenderForEndpoint -Verbose -Debug -ErrorAction Continue
+                Connect-GsTenant -Environment Emulator -AccessToken @{ Graph = $token; DefenderForEndpoint = $defenderToken; AzureResourceManager = $armToken } -Name given -Verbose -Debug -PassThru
+                Invoke-GsRequest -Uri 'api/indicators' -Api DefenderForEndpoint -Connection given -First 1 -Verbose -Debug
+                Connect-GsTenant -Environment Emulator -AccessToken @{ Graph = $token; DefenderForEndpoint = $token } -Name crossed -Verbose -Debug
+                Invoke-GsRequest -Uri 'api/indicators' -Api DefenderForEndpoint -Connection crossed -Verbose -Debug -ErrorAction Continue
                 Get-GsAlert -Filter 'bad filter' -Verbose -Debug -ErrorAction Continue
                 Get-GsConnection | Format-List * | Out-String
                 $Error | Format-List * -Force | Out-String
@@ -181,6 +191,9 @@ Describe 'No secret or token anywhere' {
         $text | Should -Not -BeLike "*$DefaultSecret*"
         $text | Should -Not -BeLike "*$PfxPassword*"
         $text | Should -Not -BeLike "*$($token.Substring(20, 40))*"
+        $text | Should -Not -BeLike "*$($defenderToken.Substring(20, 40))*"
+        $text | Should -Not -BeLike "*$($armToken.Substring(20, 40))*"
+        $text | Should -BeLike '*DefenderForEndpointUnauthenticated*'   # the crossed token was refused, and said so
         $text | Should -Not -BeLike "*$($assertion.Substring(20, 40))*"
         $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{20,}\.'
         $text | Should -BeLike '*AADSTS7000215*'   # the failure itself is reported

@@ -6,29 +6,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     $script:PublicClientId = 'c5e1a7b3-2d4f-4e6a-9b8c-0d1e2f3a4b5c'
     $script:Emulator = Get-TestEmulator
-
-    # Starts Connect-GsTenant -DeviceCode in another runspace of this process and returns it with
-    # the user code read from the sign-in message it printed.
-    function Start-DeviceCodeSignIn([string] $Name, [string[]] $Scopes) {
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript({
-                param($module, $name, $tenant, $scopes)
-                Import-Module $module
-                $arguments = @{ DeviceCode = $true; Environment = 'Emulator'; TenantId = $tenant; Name = $name; PassThru = $true }
-                if ($scopes) { $arguments.Scopes = $scopes }
-                Connect-GsTenant @arguments
-            }).AddArgument($env:GS_TEST_MODULE).AddArgument($Name).AddArgument($DefaultTenantId).AddArgument($Scopes)
-        $handle = $ps.BeginInvoke()
-        $deadline = [DateTime]::UtcNow.AddSeconds(20)
-        while ($ps.Streams.Warning.Count -eq 0 -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
-        $message = "$($ps.Streams.Warning[0])"
-        [pscustomobject]@{ PowerShell = $ps; Handle = $handle; Message = $message; UserCode = [regex]::Match($message, 'enter the code (\S+)').Groups[1].Value }
-    }
-
-    function Send-DeviceCodeDecision([string] $UserCode, [string] $Decision = 'approve', [string] $User = 'grace@contoso.example') {
-        Invoke-RestMethod -Method Post -Uri "$($Emulator.url)/_emulator/devicecode/$Decision" -SkipCertificateCheck `
-            -ContentType 'application/json' -Body (@{ userCode = $UserCode; user = $User } | ConvertTo-Json)
-    }
 }
 
 Describe 'Device code' {

@@ -9,10 +9,6 @@ BeforeAll {
 
     function Get-Counters { Invoke-RestMethod -Uri "$Root/_emulator/counters" -SkipCertificateCheck }
     function Reset-Counters { Invoke-RestMethod -Method Delete -Uri "$Root/_emulator/counters" -SkipCertificateCheck | Out-Null }
-    function Get-RawApiToken([string] $Resource, [string] $ClientId = $DefaultClientId, [string] $Secret = $DefaultSecret) {
-        $body = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret; scope = "$Resource/.default" }
-        (Invoke-RestMethod -Method Post -Uri "$Root/$DefaultTenantId/oauth2/v2.0/token" -Body $body -SkipCertificateCheck).access_token
-    }
 }
 
 Describe 'Invoke-GsRequest on every API of one connection' {
@@ -128,14 +124,14 @@ Describe 'A token only goes to the API it was issued for' {
     }
 
     It 'a Graph token sent to a Defender route answers 401 in Defender''s shape' {
-        $graphToken = Get-RawApiToken 'https://graph.microsoft.com'
+        $graphToken = Get-RawToken
         $answer = Invoke-WebRequest -Uri "$Root/defender/api/indicators" -Headers @{ Authorization = "Bearer $graphToken" } -SkipCertificateCheck -SkipHttpErrorCheck
         $answer.StatusCode | Should -Be 401
         ($answer.Content | ConvertFrom-Json).error.message | Should -BeLike '*wrong audience*graph.microsoft.com*'
     }
 
     It 'a connection given a Graph token as its Defender token gets a 401 record naming Defender for Endpoint' {
-        $graphToken = Get-RawApiToken 'https://graph.microsoft.com'
+        $graphToken = Get-RawToken
         Connect-GsTenant -Environment Emulator -AccessToken @{ Graph = $graphToken; DefenderForEndpoint = $graphToken } -Name wrong-token
         try {
             Invoke-GsRequest -Uri 'api/indicators' -Api DefenderForEndpoint -Connection wrong-token -ErrorAction SilentlyContinue -ErrorVariable failure
@@ -146,7 +142,7 @@ Describe 'A token only goes to the API it was issued for' {
     }
 
     It 'an ARM token sent to a Graph route answers Graph''s 401' {
-        $armToken = Get-RawApiToken 'https://management.azure.com'
+        $armToken = Get-RawToken -Resource 'https://management.azure.com'
         $answer = Invoke-WebRequest -Uri "$Root/v1.0/security/alerts_v2" -Headers @{ Authorization = "Bearer $armToken" } -SkipCertificateCheck -SkipHttpErrorCheck
         $answer.StatusCode | Should -Be 401
         ($answer.Content | ConvertFrom-Json).error.code | Should -Be 'InvalidAuthenticationToken'
@@ -202,5 +198,67 @@ Describe 'Invoke-GsRequest -All over a large collection' {
         $first.id | Should -Not -BeNullOrEmpty
         $pages = ((Invoke-RestMethod -Uri "$BigRoot/_emulator/counters" -SkipCertificateCheck).routes | Where-Object route -like '*alerts_v2').count
         $pages | Should -BeLessOrEqual 2
+    }
+}
+
+Describe 'Every sign-in flow gets tokens for a second API: <Flow>' -ForEach @(
+    @{ Flow = 'client secret'; Connect = { Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString $DefaultSecret) -Name flow } }
+    @{ Flow = 'certificate'; Connect = { Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $CertificateClientId -Certificate (Get-TestCertificate) -Name flow } }
+    @{ Flow = 'federated token file'; Connect = {
+            $file = Join-Path $env:GS_TEST_WORK 'flow-assertion'
+            Set-Content -Path $file -Value (New-TestClientAssertion) -NoNewline
+            Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $CertificateClientId -FederatedTokenFile $file -Name flow
+        }
+    }
+    @{ Flow = 'environment variables'; Connect = {
+            Invoke-WithEnvironment @{ AZURE_TENANT_ID = $DefaultTenantId; AZURE_CLIENT_ID = $DefaultClientId; AZURE_CLIENT_SECRET = $DefaultSecret } {
+                Connect-GsTenant -Environment Emulator -FromEnvironment -Name flow
+            }
+        }
+    }
+    @{ Flow = 'managed identity (App Service)'; Environment = @{ IDENTITY_ENDPOINT = 'msi/token'; IDENTITY_HEADER = 'gs-emulator-identity-header' }
+        Connect = { Connect-GsTenant -Environment Emulator -Identity -Name flow }
+    }
+    @{ Flow = 'managed identity (IMDS, user-assigned)'; Environment = @{ IDENTITY_ENDPOINT = $null; IDENTITY_HEADER = $null; MSI_ENDPOINT = $null; AZURE_POD_IDENTITY_AUTHORITY_HOST = '' }
+        Connect = { Connect-GsTenant -Environment Emulator -Identity -IdentityClientId 'e8d7c6b5-a4f3-4e2d-9c1b-0a9f8e7d6c5b' -Name flow }
+    }
+    @{ Flow = 'device code'; Connect = {
+            $signIn = Start-DeviceCodeSignIn -Name flow
+            Send-DeviceCodeDecision $signIn.UserCode -User 'ada@contoso.example' | Out-Null
+            $null = $signIn.PowerShell.EndInvoke($signIn.Handle)
+            $signIn.PowerShell.Dispose()
+        }
+    }
+    @{ Flow = 'browser'; Connect = { Connect-GsTenant -Interactive -Environment Emulator -TenantId $DefaultTenantId -Name flow } }
+    @{ Flow = 'access tokens by API'; Connect = {
+            Connect-GsTenant -Environment Emulator -AccessToken @{ Graph = (Get-RawToken); AzureResourceManager = (Get-RawToken -Resource 'https://management.azure.com') } -Name flow
+        }
+    }
+) {
+    BeforeAll {
+        # Managed identity endpoints are the emulator's; the variables stay set while tokens are asked for.
+        $script:FlowEnvironment = @{}
+        if ($Environment) {
+            foreach ($key in $Environment.Keys) { $FlowEnvironment[$key] = $Environment[$key] }
+            if ($FlowEnvironment.ContainsKey('IDENTITY_ENDPOINT') -and $FlowEnvironment.IDENTITY_ENDPOINT) { $FlowEnvironment.IDENTITY_ENDPOINT = "$((Get-TestEmulator).url)/msi/token" }
+            if ($FlowEnvironment.ContainsKey('AZURE_POD_IDENTITY_AUTHORITY_HOST')) { $FlowEnvironment.AZURE_POD_IDENTITY_AUTHORITY_HOST = (Get-TestEmulator).url }
+        }
+    }
+    AfterAll { Disconnect-GsTenant -All }
+
+    It 'signs in for Graph and gets an Azure Resource Manager token on first use' {
+        Invoke-WithEnvironment $FlowEnvironment {
+            $ErrorActionPreference = 'Stop'
+            & $Connect
+            $graphBefore = (Get-GsConnection -Name flow).Apis | Where-Object Api -eq Graph
+            $graphBefore.HasToken | Should -BeTrue
+            # A connection given its tokens holds them from the start; the others sign in for ARM on first use.
+            ((Get-GsConnection -Name flow).Apis | Where-Object Api -eq AzureResourceManager).HasToken | Should -Be ($Flow -eq 'access tokens by API')
+            $null = Invoke-GsRequest -Uri 'subscriptions?api-version=2022-12-01' -Api AzureResourceManager -Connection flow -All
+            $arm = (Get-GsConnection -Name flow).Apis | Where-Object Api -eq AzureResourceManager
+            $arm.HasToken | Should -BeTrue
+            $arm.TokenExpiresOn | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
+            @(Get-GsAlert -First 1 -Connection flow).Count | Should -Be 1
+        }
     }
 }

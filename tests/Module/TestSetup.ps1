@@ -65,9 +65,9 @@ function ConvertTo-TestSecureString([string] $Text) { ConvertTo-SecureString -St
 
 # A token straight from the emulator's token endpoint, for the raw reference queries.
 function Get-RawToken {
-    param([string] $ClientId = $script:DefaultClientId, [string] $Secret = $script:DefaultSecret)
+    param([string] $ClientId = $script:DefaultClientId, [string] $Secret = $script:DefaultSecret, [string] $Resource = 'https://graph.microsoft.com')
     $emulator = Get-TestEmulator
-    $body = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret; scope = 'https://graph.microsoft.com/.default' }
+    $body = @{ grant_type = 'client_credentials'; client_id = $ClientId; client_secret = $Secret; scope = "$Resource/.default" }
     (Invoke-RestMethod -Method Post -Uri "$($emulator.url)/$($script:DefaultTenantId)/oauth2/v2.0/token" -Body $body -SkipCertificateCheck).access_token
 }
 
@@ -111,4 +111,27 @@ function Invoke-WithEnvironment([hashtable] $Variables, [scriptblock] $Script) {
     $saved = @{}
     foreach ($name in $Variables.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Variables[$name]) }
     try { & $Script } finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+}
+
+# Starts Connect-GsTenant -DeviceCode in another runspace of this process and returns it with
+# the user code read from the sign-in message it printed.
+function Start-DeviceCodeSignIn([string] $Name, [string[]] $Scopes) {
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript({
+            param($module, $name, $tenant, $scopes)
+            Import-Module $module
+            $arguments = @{ DeviceCode = $true; Environment = 'Emulator'; TenantId = $tenant; Name = $name; PassThru = $true }
+            if ($scopes) { $arguments.Scopes = $scopes }
+            Connect-GsTenant @arguments
+        }).AddArgument($env:GS_TEST_MODULE).AddArgument($Name).AddArgument($DefaultTenantId).AddArgument($Scopes)
+    $handle = $ps.BeginInvoke()
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ($ps.Streams.Warning.Count -eq 0 -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+    $message = "$($ps.Streams.Warning[0])"
+    [pscustomobject]@{ PowerShell = $ps; Handle = $handle; Message = $message; UserCode = [regex]::Match($message, 'enter the code (\S+)').Groups[1].Value }
+}
+
+function Send-DeviceCodeDecision([string] $UserCode, [string] $Decision = 'approve', [string] $User = 'grace@contoso.example') {
+    Invoke-RestMethod -Method Post -Uri "$((Get-TestEmulator).url)/_emulator/devicecode/$Decision" -SkipCertificateCheck `
+        -ContentType 'application/json' -Body (@{ userCode = $UserCode; user = $User } | ConvertTo-Json)
 }
