@@ -39,8 +39,10 @@ Describe 'Invoke-GsRequest on every API of one connection' {
         $defender.Permissions | Should -Contain 'Ti.ReadWrite.All'
         ($apis | Where-Object Api -eq Graph).Permissions | Should -Contain 'SecurityAlert.ReadWrite.All'
         ($apis | Where-Object Api -eq LogsIngestion).HasToken | Should -BeFalse
-        $shown = (Get-GsConnection -Name every-api | Format-List | Out-String)
-        $shown | Should -BeLike '*DefenderForEndpoint*'
+        (Get-GsConnection -Name every-api | Out-String -Width 300) | Should -BeLike '*Graph, DefenderForEndpoint, AzureResourceManager*'
+        $table = $apis | Out-String -Width 300
+        $table | Should -Match 'DefenderForEndpoint\s+yes\s+\S.*Ti\.ReadWrite\.All'
+        $table | Should -Match 'LogsIngestion\s+no'
     }
 
     It 'a full URL names its own API and a path without a version is under Graph v1.0' {
