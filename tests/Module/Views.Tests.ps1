@@ -31,7 +31,7 @@ BeforeAll {
     Add-Sample (Get-GsTiIndicator -First 5 -Connection views)
     Add-Sample (Watch-GsAlert -Once -Since (Get-Date).AddDays(-2) -Connection views 3>$null)
     Add-Sample (Watch-GsIncident -Once -Since (Get-Date).AddDays(-30) -Connection views 3>$null)
-    $null = Invoke-GsRequest -Uri 'api/indicators' -Api DefenderForEndpoint -First 1 -Connection views
+    Add-Sample (Invoke-GsRequest -Uri 'api/indicators' -Api DefenderForEndpoint -OutputType HttpResponse -Connection views)
     Add-Sample (Get-GsConnection -Name views)
     Add-Sample (Get-GsConnection -Name views).Apis
     Add-Sample (Get-GsEmulator)
