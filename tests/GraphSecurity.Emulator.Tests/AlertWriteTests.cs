@@ -97,7 +97,7 @@ public class AlertWriteTests : IClassFixture<MutableEmulatorFixture>
 
         var reread = await _f.GetJsonAsync("/v1.0/security/alerts_v2/" + id);
         Assert.Equal(before + 2, reread.GetProperty("comments").GetArrayLength());
-        Assert.Equal(last.GetProperty("createdDateTime").GetString().Length > 0, true);
+        Assert.True(last.GetProperty("createdDateTime").GetString().Length > 0);
         Assert.True(reread.GetProperty("lastUpdateDateTime").GetDateTimeOffset() >= EmulatorFixture.Now);
     }
 

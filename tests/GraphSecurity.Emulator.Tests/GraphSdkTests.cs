@@ -97,6 +97,6 @@ public class GraphSdkTests : IClassFixture<MutableEmulatorFixture>
             Assert.Equal(new[] { "Timestamp", "AlertId", "FileName", "FileSize", "AdditionalFields" }, row.AdditionalData.Keys);
             Assert.False(string.IsNullOrEmpty(row.AdditionalData["AlertId"]?.ToString()));
         });
-        Assert.Empty(results.AdditionalData.Keys.Where(k => !k.StartsWith("@odata.")));
+        Assert.DoesNotContain(results.AdditionalData.Keys, k => !k.StartsWith("@odata."));
     }
 }

@@ -10,7 +10,7 @@ namespace GraphSecurity.Engine.Tests
         public void No_filters_give_the_bare_collection_path()
         {
             Assert.Equal("", new AlertQuery().BuildFilter());
-            Assert.Equal("security/alerts_v2", new AlertQuery().BuildPathAndQuery());
+            Assert.Equal("security/alerts_v2", new AlertQuery().ToCollectionQuery().BuildPathAndQuery());
         }
 
         [Fact]
@@ -48,14 +48,18 @@ namespace GraphSecurity.Engine.Tests
         [Fact]
         public void A_raw_filter_is_parenthesised_so_its_or_cannot_widen_the_typed_filters()
         {
-            var query = new AlertQuery { Filter = "status eq 'new' or status eq 'inProgress'", Severity = { AlertSeverity.High } };
+            var query = new AlertQuery { Severity = { AlertSeverity.High } }.ToCollectionQuery();
+            query.RawFilter = "status eq 'new' or status eq 'inProgress'";
             Assert.Equal("(status eq 'new' or status eq 'inProgress') and severity eq 'high'", query.BuildFilter());
         }
 
         [Fact]
         public void The_query_string_is_percent_encoded_and_carries_paging_options()
         {
-            var query = new AlertQuery { Classification = { AlertClassification.TruePositive }, PageSize = 50, Skip = 100, IncludeCount = true };
+            var query = new AlertQuery { Classification = { AlertClassification.TruePositive } }.ToCollectionQuery();
+            query.PageSize = 50;
+            query.Skip = 100;
+            query.IncludeCount = true;
             Assert.Equal("security/alerts_v2?$filter=classification%20eq%20%27truePositive%27&$top=50&$skip=100&$count=true", query.BuildPathAndQuery());
         }
     }

@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using GraphSecurity.Engine.Alerts;
+using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Watching;
 using Xunit;
 
@@ -50,7 +51,7 @@ namespace GraphSecurity.Engine.Tests
         }
 
         private static ChangeWatcher<Alert> Watcher(AlertStore store, WatchState state = null, string statePath = null) =>
-            new ChangeWatcher<Alert>(new AlertService(FakeGraph.Client(store.Transport())), () => new AlertQuery { PageSize = 2 }.ToCollectionQuery(),
+            new ChangeWatcher<Alert>(new AlertService(FakeGraph.Client(store.Transport())), () => new CollectionQuery(AlertService.CollectionPath) { PageSize = 2 },
                 a => a.Id, a => a.LastUpdateDateTime.Value, state ?? new WatchState { Resource = AlertService.CollectionPath, Cursor = T0, Start = T0 })
             { StatePath = statePath };
 

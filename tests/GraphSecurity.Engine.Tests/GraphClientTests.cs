@@ -31,7 +31,7 @@ namespace GraphSecurity.Engine.Tests
         private static async Task<(PageReadResult, List<string>)> Read(FakeTransport transport, long? max, bool follow)
         {
             var ids = new List<string>();
-            var reader = new AlertService(FakeGraph.Client(transport)).List(new AlertQuery { PageSize = 2 });
+            var reader = new AlertService(FakeGraph.Client(transport)).List(new CollectionQuery(AlertService.CollectionPath) { PageSize = 2 });
             var result = await reader.ReadAsync(max, follow, (items, total) => { ids.AddRange(items.Select(a => a.Id)); return Task.CompletedTask; }, CancellationToken.None);
             return (result, ids);
         }
@@ -71,7 +71,7 @@ namespace GraphSecurity.Engine.Tests
         public async Task The_next_page_is_requested_only_after_the_consumer_released_the_current_one()
         {
             var transport = ThreePages();
-            var reader = new AlertService(FakeGraph.Client(transport)).List(new AlertQuery { PageSize = 2 });
+            var reader = new AlertService(FakeGraph.Client(transport)).List(new CollectionQuery(AlertService.CollectionPath) { PageSize = 2 });
             var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             var pagesSeen = 0;
             var reading = reader.ReadAsync(null, true, (items, total) => ++pagesSeen == 1 ? release.Task : Task.CompletedTask, CancellationToken.None);

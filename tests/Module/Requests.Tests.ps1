@@ -72,7 +72,8 @@ Describe 'Invoke-GsRequest on every API of one connection' {
         $answer.Api | Should -Be 'Graph'
         $answer.Headers['content-type'] | Should -BeLike 'application/json*'
         ($answer.Content | ConvertFrom-Json).value.Count | Should -Be 1
-        $answer.Headers.Keys | Should -Not -Contain 'Authorization'
+        $answer.Headers.Names | Should -Not -Contain 'Authorization'
+        $answer.Headers.Names | Should -Contain 'request-id'
     }
 
     It 'sends a hashtable body as JSON and honours -WhatIf' {

@@ -4,7 +4,7 @@ using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.Alerts
 {
-    /// <summary>The typed filters of Get-GsAlert, turned into one alerts_v2 query.</summary>
+    /// <summary>The typed filters of Get-GsAlert, turned into one alerts_v2 query (the caller adds -Filter and paging to the result).</summary>
     public sealed class AlertQuery
     {
         public IList<AlertSeverity> Severity { get; set; } = new List<AlertSeverity>();
@@ -17,11 +17,6 @@ namespace GraphSecurity.Engine.Alerts
         public DateTimeOffset? Since { get; set; }
         /// <summary>Created before this moment.</summary>
         public DateTimeOffset? Until { get; set; }
-        /// <summary>A raw OData filter, and-ed with the typed ones.</summary>
-        public string Filter { get; set; }
-        public int? PageSize { get; set; }
-        public long Skip { get; set; }
-        public bool IncludeCount { get; set; }
         /// <summary>Alerts about these users, devices or addresses.</summary>
         public EvidenceCriteria Evidence { get; set; } = new EvidenceCriteria();
         /// <summary>Where <see cref="Evidence"/> is evaluated.</summary>
@@ -35,7 +30,7 @@ namespace GraphSecurity.Engine.Alerts
 
         public CollectionQuery ToCollectionQuery()
         {
-            var query = new CollectionQuery(AlertService.CollectionPath) { RawFilter = Filter, PageSize = PageSize, Skip = Skip, IncludeCount = IncludeCount }
+            var query = new CollectionQuery(AlertService.CollectionPath)
                 .AnyOf("severity", Severity)
                 .AnyOf("status", Status)
                 .AnyOf("serviceSource", ServiceSource)
@@ -48,7 +43,5 @@ namespace GraphSecurity.Engine.Alerts
         }
 
         public string BuildFilter() => ToCollectionQuery().BuildFilter();
-
-        public string BuildPathAndQuery() => ToCollectionQuery().BuildPathAndQuery();
     }
 }

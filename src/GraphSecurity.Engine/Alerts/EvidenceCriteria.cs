@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using GraphSecurity.Engine.Http;
 using System.Text.RegularExpressions;
 
 namespace GraphSecurity.Engine.Alerts

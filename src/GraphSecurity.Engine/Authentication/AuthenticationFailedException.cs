@@ -29,12 +29,12 @@ namespace GraphSecurity.Engine.Authentication
         internal static AuthenticationFailedException From(MsalException ex)
         {
             // The identity endpoint could not be reached or its certificate was refused: say that, not MSAL's advice about proxies.
-            if (Http.RetryPolicy.Find<System.Security.Authentication.AuthenticationException>(ex) != null)
+            if (ExceptionChain.Find<System.Security.Authentication.AuthenticationException>(ex) != null)
                 return new AuthenticationFailedException(
                     "Authentication failed: the login endpoint's certificate was refused. If this connection is to the emulator, the emulator running there now is not the one connected to (it was restarted).",
                     "For the emulator, run Connect-GsTenant -Emulator again; otherwise check that nothing between you and the login endpoint replaces its certificate.",
                     ex.ErrorCode);
-            if (Http.RetryPolicy.Find<System.Net.Sockets.SocketException>(ex) is System.Net.Sockets.SocketException socket &&
+            if (ExceptionChain.Find<System.Net.Sockets.SocketException>(ex) is System.Net.Sockets.SocketException socket &&
                 socket.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused)
                 return new AuthenticationFailedException(
                     "Authentication failed: nothing answers at the login endpoint (connection refused). If this connection is to the emulator, it has stopped.",

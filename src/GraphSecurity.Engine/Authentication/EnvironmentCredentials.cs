@@ -1,6 +1,5 @@
 using System;
 using System.Security;
-using GraphSecurity.Engine.Connections;
 
 namespace GraphSecurity.Engine.Authentication
 {

@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using GraphSecurity.Engine.Connections;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Client.AppConfig;
 

@@ -10,7 +10,7 @@ namespace GraphSecurity.Engine.Authentication
     /// exactly the emulator's self-signed certificate (by thumbprint) and nothing else; for real
     /// clouds it keeps the platform's validation.
     /// </summary>
-    public sealed class TransportFactory : IMsalHttpClientFactory
+    internal sealed class TransportFactory : IMsalHttpClientFactory
     {
         private readonly string _pinnedThumbprint;
         private readonly Lazy<HttpClient> _msalClient;

@@ -57,7 +57,7 @@ namespace GraphSecurity.Engine.Http
         private readonly HttpClient _http;
         private readonly bool _toEmulator;
 
-        public ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
+        internal ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
             : this(cloud, api, tokens, transport.CreateHandler(), onToken, transport.IsPinned) { }
 
         /// <param name="transport">The handler that puts requests on the wire (a test double in unit tests).</param>
@@ -90,7 +90,7 @@ namespace GraphSecurity.Engine.Http
         /// <summary>An absolute URL for a path relative to the API's base URL, e.g. "api/indicators?$top=10".</summary>
         public Uri Url(string relative)
         {
-            if (BaseUrl == null) throw new ArgumentException($"{Connections.SecurityApis.DisplayName(Api)} has no base URL in this cloud (its hosts are your own); give an absolute URL.");
+            if (BaseUrl == null) throw new ArgumentException($"{SecurityApis.DisplayName(Api)} has no base URL in this cloud (its hosts are your own); give an absolute URL.");
             return new Uri(BaseUrl, relative.TrimStart('/'));
         }
 
@@ -206,7 +206,7 @@ namespace GraphSecurity.Engine.Http
                 progress.Progress(new ProgressUpdate
                 {
                     ActivityId = ProgressIds.RetryWait,
-                    Activity = $"Waiting for {Connections.SecurityApis.DisplayName(Api)}",
+                    Activity = $"Waiting for {SecurityApis.DisplayName(Api)}",
                     Status = $"{why}: retry {done} of {max} in {shown}",
                     SecondsRemaining = (int)Math.Round((retryAfter ?? wait).TotalSeconds),
                 });
@@ -217,7 +217,7 @@ namespace GraphSecurity.Engine.Http
         private ServiceConnectionException ToConnectionFailure(Exception exception, HttpMethod method, Uri url, int attempt)
         {
             ConnectionFailure failure;
-            if (RetryPolicy.Find<System.Security.Authentication.AuthenticationException>(exception) != null) failure = ConnectionFailure.CertificateRejected;
+            if (ExceptionChain.Find<System.Security.Authentication.AuthenticationException>(exception) != null) failure = ConnectionFailure.CertificateRejected;
             else if (exception is HttpRequestException http)
                 failure = RetryPolicy.Classify(http, CancellationToken.None) == FailureKind.Unreachable ? ConnectionFailure.Unreachable : ConnectionFailure.ConnectionLost;
             else if (exception is IOException) failure = ConnectionFailure.ConnectionLost;

@@ -43,7 +43,7 @@ namespace GraphSecurity.Engine.Http
     public sealed class TokenDestinationException : InvalidOperationException
     {
         public TokenDestinationException(Uri url, SecurityApi api)
-            : base($"{url?.GetLeftPart(UriPartial.Path)} is not a URL of {Connections.SecurityApis.DisplayName(api)} in this connection's cloud; the request was not sent, so its token went nowhere else.")
+            : base($"{url?.GetLeftPart(UriPartial.Path)} is not a URL of {SecurityApis.DisplayName(api)} in this connection's cloud; the request was not sent, so its token went nowhere else.")
         {
             Url = url;
             Api = api;

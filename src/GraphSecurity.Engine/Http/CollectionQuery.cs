@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using GraphSecurity.Engine.Alerts;
 using GraphSecurity.Engine.Json;
 
 namespace GraphSecurity.Engine.Http

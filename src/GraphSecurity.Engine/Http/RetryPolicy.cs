@@ -93,7 +93,7 @@ namespace GraphSecurity.Engine.Http
                 case AggregateException many when many.InnerExceptions.Count > 0:
                     return Classify(many.InnerExceptions[many.InnerExceptions.Count - 1], cancellationToken);
                 case HttpRequestException http:
-                    if (Find<AuthenticationException>(http) != null) return FailureKind.Fatal;
+                    if (ExceptionChain.Find<AuthenticationException>(http) != null) return FailureKind.Fatal;
                     return IsUnreachable(http) ? FailureKind.Unreachable : FailureKind.Ambiguous;
                 case IOException _:
                 case JsonException _:
@@ -114,7 +114,7 @@ namespace GraphSecurity.Engine.Http
         /// <summary>True when the connection was never made, so nothing of the request reached the service.</summary>
         private static bool IsUnreachable(HttpRequestException exception)
         {
-            var socket = Find<SocketException>(exception);
+            var socket = ExceptionChain.Find<SocketException>(exception);
             if (socket == null) return false;
             switch (socket.SocketErrorCode)
             {
@@ -128,13 +128,6 @@ namespace GraphSecurity.Engine.Http
                 default:
                     return false;
             }
-        }
-
-        internal static TException Find<TException>(Exception exception) where TException : Exception
-        {
-            for (var e = exception; e != null; e = e.InnerException)
-                if (e is TException found) return found;
-            return null;
         }
 
         /// <summary>Whether a failure of this kind is retried for a request of this mode.</summary>

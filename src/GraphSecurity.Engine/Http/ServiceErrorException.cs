@@ -43,7 +43,7 @@ namespace GraphSecurity.Engine.Http
 
         private static string Compose(SecurityApi api, HttpStatusCode status, string code, string message, string requestId)
         {
-            var text = $"{(api == SecurityApi.Graph ? "Graph" : Connections.SecurityApis.DisplayName(api))} returned {(int)status} {status}";
+            var text = $"{(api == SecurityApi.Graph ? "Graph" : SecurityApis.DisplayName(api))} returned {(int)status} {status}";
             if (!string.IsNullOrEmpty(code)) text += $" ({code})";
             text += string.IsNullOrEmpty(message) ? "." : $": {message}";
             if (!string.IsNullOrEmpty(requestId)) text += $" request-id: {requestId}";

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using GraphSecurity.Engine.Alerts;
+using GraphSecurity.Engine.Triage;
 using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Json;
 

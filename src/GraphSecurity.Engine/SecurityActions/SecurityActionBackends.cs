@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.SecurityActions
@@ -43,7 +44,7 @@ namespace GraphSecurity.Engine.SecurityActions
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["BlockIp"] = "IP" };
 
         /// <summary>The backend for a provider; only the Graph securityActions provider exists yet.</summary>
-        public static ISecurityActionBackend For(ApiClient graph, string provider = null) => new GraphSecurityActionService(graph);
+        public static ISecurityActionBackend For(GraphConnection connection, string provider = null) => new GraphSecurityActionService(connection.ClientFor(SecurityApi.Graph));
     }
 
     /// <summary>beta /security/securityActions.</summary>

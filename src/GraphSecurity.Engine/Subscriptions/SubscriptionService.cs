@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
-using GraphSecurity.Engine.Alerts;
 using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.Subscriptions

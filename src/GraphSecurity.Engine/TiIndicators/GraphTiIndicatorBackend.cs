@@ -4,7 +4,6 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using GraphSecurity.Engine.Alerts;
 using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Json;
 

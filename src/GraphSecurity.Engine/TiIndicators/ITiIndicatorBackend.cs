@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 
 namespace GraphSecurity.Engine.TiIndicators
@@ -58,9 +59,10 @@ namespace GraphSecurity.Engine.TiIndicators
     /// <summary>Chooses the backend for a target product. Today every target product goes to Graph tiIndicators.</summary>
     public static class TiIndicatorBackends
     {
-        public static ITiIndicatorBackend For(ApiClient graph, string targetProduct) => Graph(graph);
+        /// <summary>The backend of a target product, asking the connection for the API it needs.</summary>
+        public static ITiIndicatorBackend For(GraphConnection connection, string targetProduct) => Graph(connection);
 
         /// <summary>Graph tiIndicators itself, for what only it offers (OData queries by Get-GsTiIndicator).</summary>
-        public static GraphTiIndicatorBackend Graph(ApiClient graph) => new GraphTiIndicatorBackend(graph);
+        public static GraphTiIndicatorBackend Graph(GraphConnection connection) => new GraphTiIndicatorBackend(connection.ClientFor(SecurityApi.Graph));
     }
 }

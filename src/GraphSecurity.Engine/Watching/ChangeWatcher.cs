@@ -69,7 +69,7 @@ namespace GraphSecurity.Engine.Watching
         private CollectionQuery BuildQuery(DateTimeOffset from, long skip)
         {
             var query = _query();
-            query.Add($"{CursorProperty} ge {Alerts.ODataFilter.Timestamp(from)}");
+            query.Add($"{CursorProperty} ge {ODataFilter.Timestamp(from)}");
             query.OrderBy = CursorProperty + " asc";
             query.Skip = skip;
             return query;

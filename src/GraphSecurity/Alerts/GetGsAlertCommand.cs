@@ -1,9 +1,9 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
-using System.Linq;
 using GraphSecurity.Engine.Alerts;
-using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Legacy;
 
 namespace GraphSecurity.Commands.Alerts
@@ -80,7 +80,6 @@ namespace GraphSecurity.Commands.Alerts
         public int Top { get; set; }
 
         protected override string ItemsName => "alerts";
-        protected override int MaxPageSize => 2000;
 
         protected override bool FailOnPartialResults => FailOnPartialResult;
 
@@ -95,80 +94,59 @@ namespace GraphSecurity.Commands.Alerts
             var onlyLegacy = new[] { nameof(Provider), nameof(FailOnPartialResult) };
             var misplaced = (Legacy ? onlyV2 : onlyLegacy).FirstOrDefault(bound.ContainsKey);
             if (misplaced != null)
-                ThrowInvalid(Legacy
+                ThrowArgumentError(ErrorIds.InvalidArgument, Legacy
                     ? $"-{misplaced} applies to alerts_v2 only, not with -Legacy; use -Filter with the legacy API's property names instead."
                     : $"-{misplaced} applies to legacy alerts only; add -Legacy.", misplaced);
             if (Legacy && bound.ContainsKey(nameof(Top)) && Top > LegacyAlertService.MaxPageSize)
-                ThrowInvalid($"-Top with -Legacy is per provider and at most {LegacyAlertService.MaxPageSize}.", Top);
+                ThrowArgumentError(ErrorIds.InvalidArgument, $"-Top with -Legacy is per provider and at most {LegacyAlertService.MaxPageSize}.", Top);
             if (Legacy && LegacyWarned.TryAdd(System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty, true))
             {
                 WriteWarning($"The legacy alerts API (/security/alerts) is deprecated; Microsoft announced its retirement for {LegacyAlertService.RetirementDate:yyyy-MM-dd}, after which it returns no data. Use Get-GsAlert without -Legacy (alerts_v2) instead.");
             }
         }
 
-        private void ThrowInvalid(string message, object target) =>
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidArgument", ErrorCategory.InvalidArgument, target)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
-
-        private void ProcessLegacy(GraphConnection connection)
+        /// <summary>The legacy query: per provider, so a -First above the legacy page limit reads pages of that limit.</summary>
+        private CollectionQuery LegacyQuery()
         {
-            var alerts = new LegacyAlertService(connection.Graph);
-            if (ParameterSetName == IdSet)
+            var collection = new LegacyAlertQuery
             {
-                GetById(connection, alerts, Id);
-                return;
-            }
-            var query = new LegacyAlertQuery
-            {
-                Provider = Provider ?? new string[0],
-                Severity = Severity ?? new AlertSeverity[0],
-                User = User ?? new string[0],
-                Host = Device ?? new string[0],
-                AssignedTo = AssignedTo ?? new string[0],
+                Provider = Provider.OrNone(),
+                Severity = Severity.OrNone(),
+                User = User.OrNone(),
+                Host = Device.OrNone(),
+                AssignedTo = AssignedTo.OrNone(),
                 Since = SinceMoment,
                 Until = UntilMoment,
-            };
-            var collection = WithPaging(query.ToCollectionQuery());
-            if (collection.PageSize == null && PagingParameters.First != ulong.MaxValue && PagingParameters.First > LegacyAlertService.MaxPageSize)
+            }.ToCollectionQuery();
+            if (PagingParameters.First != ulong.MaxValue && PagingParameters.First > LegacyAlertService.MaxPageSize)
                 collection.PageSize = LegacyAlertService.MaxPageSize;
-            StreamList(connection, alerts, collection);
+            return collection;
         }
 
         protected override void ProcessRecord()
         {
-            foreach (var connection in GraphConnections)
+            if (Legacy)
             {
-                if (Legacy)
-                {
-                    ProcessLegacy(connection);
-                    continue;
-                }
-                var alerts = new AlertService(connection.Graph);
-                if (ParameterSetName == IdSet)
-                {
-                    GetById(connection, alerts, Id);
-                    continue;
-                }
-                var query = new AlertQuery
-                {
-                    Severity = Severity ?? new AlertSeverity[0],
-                    Status = Status ?? new AlertStatus[0],
-                    ServiceSource = ServiceSource ?? new ServiceSource[0],
-                    Classification = Classification ?? new AlertClassification[0],
-                    AssignedTo = AssignedTo ?? new string[0],
-                    Since = SinceMoment,
-                    Until = UntilMoment,
-                    Evidence = new EvidenceCriteria { Users = User ?? new string[0], Devices = Device ?? new string[0], IpAddresses = IpAddress ?? new string[0] },
-                    EvidenceMatch = EvidenceMatch,
-                };
-                if (!query.Evidence.IsEmpty)
-                    WriteVerbose(query.EvidenceOnServer
-                        ? $"Evidence filter ({query.Evidence.Describe()}) sent to the service as an evidence/any() lambda in $filter."
-                        : $"Evidence filter ({query.Evidence.Describe()}) matched here on each alert's evidence: the documented lambda forms cover only user principal names and device names, so the other filters are sent and every page is read.");
-                StreamList(connection, alerts, WithPaging(query.ToCollectionQuery()), query.ClientFilter);
+                ListOrGet(connection => new LegacyAlertService(connection.Graph), Id, LegacyQuery);
+                return;
             }
+            var query = new AlertQuery
+            {
+                Severity = Severity.OrNone(),
+                Status = Status.OrNone(),
+                ServiceSource = ServiceSource.OrNone(),
+                Classification = Classification.OrNone(),
+                AssignedTo = AssignedTo.OrNone(),
+                Since = SinceMoment,
+                Until = UntilMoment,
+                Evidence = new EvidenceCriteria { Users = User.OrNone(), Devices = Device.OrNone(), IpAddresses = IpAddress.OrNone() },
+                EvidenceMatch = EvidenceMatch,
+            };
+            if (ParameterSetName == ListSet && !query.Evidence.IsEmpty)
+                WriteVerbose(query.EvidenceOnServer
+                    ? $"Evidence filter ({query.Evidence.Describe()}) sent to the service as an evidence/any() lambda in $filter."
+                    : $"Evidence filter ({query.Evidence.Describe()}) matched here on each alert's evidence: the documented lambda forms cover only user principal names and device names, so the other filters are sent and every page is read.");
+            ListOrGet(connection => new AlertService(connection.Graph), Id, query.ToCollectionQuery, keep: query.ClientFilter);
         }
     }
 }

@@ -57,7 +57,7 @@ namespace GraphSecurity.Commands.Alerts
             if (!IsValidId(Id)) return;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Determination)))
             {
-                WriteError(ErrorRecords.Argument("InvalidArgument", "Legacy alerts have no determination; -Determination applies to alerts_v2 only.", Id));
+                WriteError(ErrorRecords.Argument(ErrorIds.InvalidArgument, "Legacy alerts have no determination; -Determination applies to alerts_v2 only.", Id));
                 return;
             }
             var update = new LegacyAlertUpdate

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text.RegularExpressions;
 using GraphSecurity.Engine.Authentication;
+using GraphSecurity.Engine;
 using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 
@@ -28,31 +29,31 @@ namespace GraphSecurity.Commands.Base
             {
                 case ServiceErrorException service: return FromService(service, target);
                 case ApiNotInCloudException notInCloud:
-                    return Record(notInCloud, "ApiNotInCloud", ErrorCategory.NotImplemented, target, notInCloud.Message,
+                    return Record(notInCloud, ErrorIds.ApiNotInCloud, ErrorCategory.NotImplemented, target, notInCloud.Message,
                         $"Use a connection to a cloud that has {SecurityApis.DisplayName(notInCloud.Api)}.");
                 case TokenDestinationException elsewhere:
-                    return Record(elsewhere, "NotThisApi", ErrorCategory.InvalidArgument, target, elsewhere.Message,
+                    return Record(elsewhere, ErrorIds.NotThisApi, ErrorCategory.InvalidArgument, target, elsewhere.Message,
                         "Give a URL of the API (or a path relative to it with -Api); a token is only sent to the API it was issued for.");
                 case PartialResultException partial:
-                    return Record(partial, "PartialResult", ErrorCategory.ResourceUnavailable, target, partial.Message,
+                    return Record(partial, ErrorIds.PartialResult, ErrorCategory.ResourceUnavailable, target, partial.Message,
                         "Retry later, or leave out -FailOnPartialResult to get the results of the providers that answered (with a warning per failing provider).");
                 case ServiceConnectionException connection: return FromConnection(connection, target);
                 case AuthenticationFailedException auth:
-                    return Record(auth, "AuthenticationFailed", ErrorCategory.AuthenticationError, target, auth.Message, auth.RecommendedAction);
+                    return Record(auth, ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, target, auth.Message, auth.RecommendedAction);
                 case HttpRequestException http:
                     var reason = http.InnerException?.Message ?? http.Message;
-                    return Record(http, "GraphUnreachable", ErrorCategory.ConnectionError, target,
+                    return Record(http, ErrorIds.GraphUnreachable, ErrorCategory.ConnectionError, target,
                         $"Could not reach the service: {reason}",
                         "Check the network path to the Graph and login endpoints (proxy, firewall), or that the emulator is running.");
                 case IOException io when !(io is FileNotFoundException):
-                    return Record(io, "ConnectionLost", ErrorCategory.ConnectionError, target,
+                    return Record(io, ErrorIds.ConnectionLost, ErrorCategory.ConnectionError, target,
                         $"The connection to the service broke: {io.Message}", "Try again; -Verbose shows each request and retry.");
                 case TimeoutException timeout:
-                    return Record(timeout, "OperationTimedOut", ErrorCategory.OperationTimeout, target, timeout.Message, null);
+                    return Record(timeout, ErrorIds.OperationTimedOut, ErrorCategory.OperationTimeout, target, timeout.Message, null);
                 case FileNotFoundException missing:
-                    return Record(missing, "FileNotFound", ErrorCategory.ObjectNotFound, target, missing.Message, null);
+                    return Record(missing, ErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, target, missing.Message, null);
                 case ArgumentException argument:
-                    return Record(argument, "InvalidArgument", ErrorCategory.InvalidArgument, target, argument.Message, null);
+                    return Record(argument, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target, argument.Message, null);
                 default:
                     return Record(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target, exception.Message, null);
             }
@@ -64,19 +65,19 @@ namespace GraphSecurity.Commands.Base
             switch (ex.Failure)
             {
                 case ConnectionFailure.Unreachable:
-                    return Record(ex, "ServiceUnreachable", ErrorCategory.ConnectionError, target, ex.Message, ex.ToEmulator
+                    return Record(ex, ErrorIds.ServiceUnreachable, ErrorCategory.ConnectionError, target, ex.Message, ex.ToEmulator
                         ? "Start an emulator (Start-GsEmulator) and connect to it again with Connect-GsTenant -Emulator."
                         : $"{tries}Check the network path to {ex.Endpoint} (proxy, firewall, DNS), then run the command again.");
                 case ConnectionFailure.CertificateRejected:
-                    return Record(ex, ex.ToEmulator ? "EmulatorChanged" : "TlsFailed", ex.ToEmulator ? ErrorCategory.ConnectionError : ErrorCategory.SecurityError,
+                    return Record(ex, ex.ToEmulator ? ErrorIds.EmulatorChanged : ErrorIds.TlsFailed, ex.ToEmulator ? ErrorCategory.ConnectionError : ErrorCategory.SecurityError,
                         target, ex.Message, ex.ToEmulator
                             ? "Run Connect-GsTenant -Emulator again (with the same -Name to replace this connection)."
                             : $"Check that nothing between you and {ex.Endpoint} replaces its certificate (a TLS-inspecting proxy needs its root trusted).");
                 case ConnectionFailure.TimedOut:
-                    return Record(ex, "OperationTimedOut", ErrorCategory.OperationTimeout, target, ex.Message,
+                    return Record(ex, ErrorIds.OperationTimedOut, ErrorCategory.OperationTimeout, target, ex.Message,
                         $"{tries}Try again later; -Verbose shows each request and retry.");
                 default:
-                    return Record(ex, ex.Failure == ConnectionFailure.InvalidAnswer ? "InvalidAnswer" : "ConnectionLost",
+                    return Record(ex, ex.Failure == ConnectionFailure.InvalidAnswer ? ErrorIds.InvalidAnswer : ErrorIds.ConnectionLost,
                         ex.Failure == ConnectionFailure.InvalidAnswer ? ErrorCategory.InvalidResult : ErrorCategory.ConnectionError, target, ex.Message,
                         $"{tries}Try again later; -Verbose shows each request and retry.");
             }
@@ -88,7 +89,6 @@ namespace GraphSecurity.Commands.Base
         /// </summary>
         private static ErrorRecord FromService(ServiceErrorException ex, object target)
         {
-            var api = ex.Api.ToString();
             var name = SecurityApis.DisplayName(ex.Api);
             string id;
             ErrorCategory category;
@@ -96,31 +96,31 @@ namespace GraphSecurity.Commands.Base
             switch ((int)ex.StatusCode)
             {
                 case 400 when RetiredSegment.IsMatch(ex.ServiceMessage ?? ""):
-                    id = "ApiRetired"; category = ErrorCategory.NotImplemented;
+                    id = ErrorIds.ApiRetired; category = ErrorCategory.NotImplemented;
                     action = $"The service does not have the '{RetiredSegment.Match(ex.ServiceMessage).Groups[1].Value}' API (any more): Microsoft retired tiIndicators and legacy alerts, and securityActions never left beta. Get-Help about_GraphSecurity_Migration says what replaces each.";
                     break;
                 case 400:
-                    id = api + "BadRequest"; category = ErrorCategory.InvalidArgument;
+                    id = ErrorIds.OfApi(ex.Api, ErrorIds.Answer.BadRequest); category = ErrorCategory.InvalidArgument;
                     action = "Check the parameter values and any -Filter expression against the service's message.";
                     break;
                 case 401:
-                    id = api + "Unauthenticated"; category = ErrorCategory.AuthenticationError;
+                    id = ErrorIds.OfApi(ex.Api, ErrorIds.Answer.Unauthenticated); category = ErrorCategory.AuthenticationError;
                     action = $"{name} refused the token. Run Connect-GsTenant again; if it keeps happening, check that the app exists in the tenant and can get tokens for {name}.";
                     break;
                 case 403:
-                    id = api + "Forbidden"; category = ErrorCategory.PermissionDenied;
+                    id = ErrorIds.OfApi(ex.Api, ErrorIds.Answer.Forbidden); category = ErrorCategory.PermissionDenied;
                     action = PermissionAdvice(ex);
                     break;
                 case 404:
-                    id = api + "NotFound"; category = ErrorCategory.ObjectNotFound;
+                    id = ErrorIds.OfApi(ex.Api, ErrorIds.Answer.NotFound); category = ErrorCategory.ObjectNotFound;
                     action = "Check the id; the object may have been deleted or belong to another tenant.";
                     break;
                 case 429:
-                    id = api + "Throttled"; category = ErrorCategory.LimitsExceeded;
+                    id = ErrorIds.OfApi(ex.Api, ErrorIds.Answer.Throttled); category = ErrorCategory.LimitsExceeded;
                     action = $"The service is throttling requests{(ex.RetryAfter.HasValue ? $"; retry after {ex.RetryAfter.Value.TotalSeconds:0} s" : "")}. Lower the request rate.";
                     break;
                 default:
-                    id = api + (ex.StatusCode >= HttpStatusCode.InternalServerError ? "ServiceError" : "RequestFailed");
+                    id = ErrorIds.OfApi(ex.Api, ex.StatusCode >= HttpStatusCode.InternalServerError ? ErrorIds.Answer.ServiceError : ErrorIds.Answer.RequestFailed);
                     category = ex.StatusCode >= HttpStatusCode.InternalServerError ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidOperation;
                     action = (ex.Attempts > 1 ? $"It was tried {ex.Attempts} times. " : "") + "Try again later; if it persists, quote the request-id to Microsoft support.";
                     break;
@@ -146,8 +146,8 @@ namespace GraphSecurity.Commands.Base
         public static ErrorRecord Argument(string id, string message, object target, string action = null) =>
             Record(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target, message, action);
 
-        /// <summary>An error about one input of a bulk command (a rejected or failed row), with its own message and advice.</summary>
-        public static ErrorRecord ForItem(Exception exception, string id, ErrorCategory category, object target, string message, string action) =>
+        /// <summary>An error record with its id (<see cref="ErrorIds"/>), category, target, message and what to do.</summary>
+        public static ErrorRecord Create(Exception exception, string id, ErrorCategory category, object target, string message, string action = null) =>
             Record(exception, id, category, target, message, action);
 
         private static ErrorRecord Record(Exception exception, string id, ErrorCategory category, object target, string message, string action)

@@ -98,6 +98,25 @@ namespace GraphSecurity.Commands.Base
 
         protected void ThrowTerminatingFor(Exception exception, object target) => ThrowTerminatingError(CreateErrorRecord(exception, target, null));
 
+        /// <summary>
+        /// Does the work for one input. A failure becomes a non-terminating error record carrying that
+        /// input, and the command goes on with the next one; Ctrl+C still stops the pipeline.
+        /// </summary>
+        protected bool ForInput(object input, GraphSecurity.Engine.Connections.GraphConnection connection, Action work)
+        {
+            try
+            {
+                work();
+                return true;
+            }
+            catch (PipelineStoppedException) { throw; }
+            catch (Exception ex)
+            {
+                WriteErrorFor(ex, input, connection);
+                return false;
+            }
+        }
+
         /// <summary>Stops the command over bad input, before anything is sent.</summary>
         protected void ThrowArgumentError(string errorId, string message, object target, string action = null) =>
             ThrowTerminatingError(ErrorRecords.Argument(errorId, message, target, action));
@@ -110,7 +129,7 @@ namespace GraphSecurity.Commands.Base
         {
             var problem = GraphSecurity.Engine.Http.ItemIds.Problem(id);
             if (problem == null) return true;
-            WriteError(ErrorRecords.Argument("InvalidId",
+            WriteError(ErrorRecords.Argument(ErrorIds.InvalidId,
                 $"-{parameterName} '{GraphSecurity.Engine.Http.ItemIds.Printable(id)}' is not a valid id: {problem}. Nothing was sent for it.", id,
                 "Give the id as Get- cmdlets show it (its Id property)."));
             return false;

@@ -36,11 +36,7 @@ namespace GraphSecurity.Commands.Base
             get
             {
                 if (Connection != null && Connection.Length > 1)
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("This command works on one connection at a time."),
-                        "SeveralConnections", ErrorCategory.InvalidArgument, Connection)
-                    {
-                        ErrorDetails = new ErrorDetails($"{MyInvocation.MyCommand.Name} works on one connection at a time; give one -Connection."),
-                    });
+                    ThrowArgumentError(ErrorIds.SeveralConnections, $"{MyInvocation.MyCommand.Name} works on one connection at a time; give one -Connection.", Connection);
                 return GraphConnections[0];
             }
         }
@@ -53,10 +49,8 @@ namespace GraphSecurity.Commands.Base
                 var message = explicitlyNamed
                     ? $"The connection '{name}' does not exist (any more). Run Connect-GsTenant -Name {name}."
                     : "Not connected. Run Connect-GsTenant first (Connect-GsTenant -Emulator for the local emulator).";
-                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), "NotConnected", ErrorCategory.ConnectionError, name)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Connect-GsTenant." },
-                });
+                ThrowTerminatingError(ErrorRecords.Create(new InvalidOperationException(message), ErrorIds.NotConnected, ErrorCategory.ConnectionError, name, message,
+                    "Run Connect-GsTenant."));
             }
             RequireServedIn(connection);
             return connection;
@@ -68,10 +62,8 @@ namespace GraphSecurity.Commands.Base
             if (requirement == null || !connection.Cloud.IsMicrosoftCloud ||
                 !requirement.NotServedIn.Contains(connection.Cloud.Name, StringComparer.OrdinalIgnoreCase)) return;
             var message = $"{MyInvocation.MyCommand.Name} uses {requirement.Api}, which Microsoft Graph does not serve in the {connection.Cloud.Name} cloud (connection '{connection.Name}').";
-            ThrowTerminatingError(new ErrorRecord(new NotSupportedException(message), "ApiNotInCloud", ErrorCategory.NotImplemented, connection.Name)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
+            ThrowTerminatingError(ErrorRecords.Create(new NotSupportedException(message), ErrorIds.ApiNotInCloud, ErrorCategory.NotImplemented, connection.Name, message,
+                "Use a connection to a cloud that has it (Connect-GsTenant -Environment)."));
         }
 
         /// <summary>A 403 names the permissions this cmdlet needs, for the kind of connection used.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Engine;
 using GraphSecurity.Engine.Connections;
@@ -32,8 +33,10 @@ namespace GraphSecurity.Commands.Base
         /// <summary>What the items are called in messages, e.g. "alerts".</summary>
         protected abstract string ItemsName { get; }
 
-        /// <summary>The largest page the service allows.</summary>
-        protected abstract int MaxPageSize { get; }
+        /// <summary>The largest page the service allows: the upper bound of the cmdlet's -Top.</summary>
+        protected virtual int MaxPageSize =>
+            System.Convert.ToInt32(GetType().GetProperty("Top")?.GetCustomAttributes(typeof(ValidateRangeAttribute), true)
+                .Cast<ValidateRangeAttribute>().FirstOrDefault()?.MaxRange ?? 1000);
 
         /// <summary>The page size the user asked for with -Top, if any (each cmdlet declares -Top with its own limit).</summary>
         protected int? RequestedPageSize =>
@@ -43,7 +46,7 @@ namespace GraphSecurity.Commands.Base
         protected CollectionQuery WithPaging(CollectionQuery query)
         {
             query.RawFilter = Filter;
-            query.PageSize = RequestedPageSize;
+            query.PageSize = RequestedPageSize ?? query.PageSize;
             query.Skip = (long)PagingParameters.Skip;
             query.IncludeCount = PagingParameters.IncludeTotalCount;
             return query;
@@ -129,6 +132,22 @@ namespace GraphSecurity.Commands.Base
             return record;
         }
 
+        /// <summary>
+        /// The body of every Get- cmdlet over a collection: for each connection, the items of -Id one by
+        /// one, else the query (built from the typed filters) with -Filter and the paging parameters, streamed.
+        /// </summary>
+        protected void ListOrGet<TItem>(Func<GraphConnection, EntityService<TItem>> serviceFor, string[] ids, Func<CollectionQuery> query,
+            string expand = null, Func<TItem, bool> keep = null)
+            where TItem : class
+        {
+            foreach (var connection in GraphConnections)
+            {
+                var service = serviceFor(connection);
+                if (ParameterSetName == IdSet) GetById(connection, service, ids, expand);
+                else StreamList(connection, service, WithPaging(query()), keep);
+            }
+        }
+
         /// <summary>Gets items by id; an unknown id is a non-terminating error carrying that id.</summary>
         protected void GetById<TItem>(GraphConnection connection, EntityService<TItem> service, string[] ids, string expand = null)
             where TItem : class
@@ -136,9 +155,7 @@ namespace GraphSecurity.Commands.Base
             foreach (var id in ids)
             {
                 if (!IsValidId(id)) continue;
-                try { WriteItem(Run(token => service.GetAsync(id, token, expand)), connection); }
-                catch (PipelineStoppedException) { throw; }
-                catch (Exception ex) { WriteErrorFor(ex, id, connection); }
+                ForInput(id, connection, () => { WriteItem(Run(token => service.GetAsync(id, token, expand)), connection); });
             }
         }
 
@@ -159,11 +176,7 @@ namespace GraphSecurity.Commands.Base
         protected void RequireTimeRange(string sinceName, DateTime? since, string untilName, DateTime? until)
         {
             if (!since.HasValue || !until.HasValue || since < until) return;
-            var message = $"-{sinceName} ({since:u}) must be earlier than -{untilName} ({until:u}).";
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidTimeRange", ErrorCategory.InvalidArgument, since)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
+            ThrowArgumentError(ErrorIds.InvalidTimeRange, $"-{sinceName} ({since:u}) must be earlier than -{untilName} ({until:u}).", since);
         }
 
         /// <summary>A bound DateTime parameter as a moment (local time unless it says otherwise), or null.</summary>

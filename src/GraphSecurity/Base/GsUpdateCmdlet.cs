@@ -80,7 +80,7 @@ namespace GraphSecurity.Commands.Base
         protected override void BeginProcessing()
         {
             if (BuildChanges().Count > 0 || CommentText != null) return;
-            ThrowArgumentError("NothingToUpdate", $"Nothing to change: give at least one of {ChangeParameterNames} or -Comment.", null);
+            ThrowArgumentError(ErrorIds.NothingToUpdate, $"Nothing to change: give at least one of {ChangeParameterNames} or -Comment.", null);
         }
 
         protected override void ProcessRecord()
@@ -132,7 +132,7 @@ namespace GraphSecurity.Commands.Base
         /// <summary>The conflict error: both times, nothing changed, and how to go on.</summary>
         protected ErrorRecord Conflict(UpdateConflictException conflict, GraphConnection connection)
         {
-            var record = ErrorRecords.ForItem(conflict, "UpdateConflict", ErrorCategory.ResourceBusy, conflict.Id, conflict.Message,
+            var record = ErrorRecords.Create(conflict, ErrorIds.UpdateConflict, ErrorCategory.ResourceBusy, conflict.Id, conflict.Message,
                 $"Read it again ({GetReadCommand()} -Id {conflict.Id}) and decide, or add -Force to overwrite the other change.");
             record.ErrorDetails = new ErrorDetails($"{record.ErrorDetails.Message} (connection '{connection.Name}', tenant {connection.TenantId})")
             {
@@ -153,7 +153,7 @@ namespace GraphSecurity.Commands.Base
             if (string.IsNullOrEmpty(TenantId) || AllowTenantMismatch) return true;
             var connectionTenant = Run(token => TenantIds.OfConnectionAsync(connection, token));
             if (connectionTenant == null || string.Equals(connectionTenant, TenantId, StringComparison.OrdinalIgnoreCase)) return true;
-            WriteError(ErrorRecords.Argument("TenantMismatch",
+            WriteError(ErrorRecords.Argument(ErrorIds.TenantMismatch,
                 $"The {TargetKind} {id} belongs to tenant {TenantId}, but connection '{connection.Name}' is to tenant {connectionTenant}: nothing was sent.",
                 id, "Leave out -Connection so the object goes back through the connection it was read from, or add -AllowTenantMismatch if you mean to use this one."));
             return false;

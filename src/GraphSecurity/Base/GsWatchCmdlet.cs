@@ -75,9 +75,9 @@ namespace GraphSecurity.Commands.Base
         protected override void BeginProcessing()
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Top)) && Top > MaxPageSize)
-                ThrowArgumentError("PageTooLarge", $"-Top {Top} is more than the {MaxPageSize} items a page of this collection may hold.", Top);
+                ThrowArgumentError(ErrorIds.PageTooLarge, $"-Top {Top} is more than the {MaxPageSize} items a page of this collection may hold.", Top);
             if (FromNow && MyInvocation.BoundParameters.ContainsKey(nameof(Since)))
-                ThrowArgumentError("SinceAndFromNow", "Give -Since or -FromNow, not both: they say where a watcher without state starts.", Since);
+                ThrowArgumentError(ErrorIds.SinceAndFromNow, "Give -Since or -FromNow, not both: they say where a watcher without state starts.", Since);
         }
 
         protected override void ProcessRecord()
@@ -126,7 +126,7 @@ namespace GraphSecurity.Commands.Base
         }
 
         private ErrorRecord StateError(WatchStateException ex) =>
-            ErrorRecords.ForItem(ex, ex.InUse ? "WatchStateInUse" : "WatchStateUnusable", ex.InUse ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, ex.Path, ex.Message,
+            ErrorRecords.Create(ex, ex.InUse ? ErrorIds.WatchStateInUse : ErrorIds.WatchStateUnusable, ex.InUse ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, ex.Path, ex.Message,
                 ex.InUse ? "Run one watcher per state file: stop the other one, or give each its own -StatePath."
                          : "Give a -StatePath this account can write (or make the file writable); the changes written since the last save will be written again by the next run.");
 
@@ -150,7 +150,7 @@ namespace GraphSecurity.Commands.Base
                 }
                 catch (InvalidDataException ex)
                 {
-                    ThrowTerminatingError(ErrorRecords.ForItem(ex, "InvalidWatchState", ErrorCategory.InvalidData, path, ex.Message,
+                    ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.InvalidWatchState, ErrorCategory.InvalidData, path, ex.Message,
                         "Give another -StatePath, or delete the file to start again from -Since."));
                 }
             }

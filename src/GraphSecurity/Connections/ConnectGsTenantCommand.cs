@@ -313,11 +313,7 @@ namespace GraphSecurity.Commands.Connections
             }
         }
 
-        private void ThrowInvalid(string message) =>
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidConnectParameters", ErrorCategory.InvalidArgument, null)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
+        private void ThrowInvalid(string message) => ThrowArgumentError(ErrorIds.InvalidConnectParameters, message, null);
 
         /// <summary>-EmulatorInfoPath resolved against the current PowerShell location.</summary>
         private string InfoPath => EmulatorInfoPath == null ? null : GetUnresolvedProviderPathFromPSPath(EmulatorInfoPath);
@@ -327,10 +323,8 @@ namespace GraphSecurity.Commands.Connections
             var info = EmulatorManager.Find(InfoPath);
             if (info != null) return info;
             var message = $"No emulator is running (no live info file at {InfoPath ?? EmulatorManager.DefaultInfoPath}).";
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message), "EmulatorNotRunning", ErrorCategory.ResourceUnavailable, null)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Start-GsEmulator, or use Connect-GsTenant -Emulator, which starts one." },
-            });
+            ThrowTerminatingError(ErrorRecords.Create(new InvalidOperationException(message), ErrorIds.EmulatorNotRunning, ErrorCategory.ResourceUnavailable, null, message,
+                "Run Start-GsEmulator, or use Connect-GsTenant -Emulator, which starts one."));
             return null;
         }
 

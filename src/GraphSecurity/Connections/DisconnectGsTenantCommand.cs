@@ -31,10 +31,8 @@ namespace GraphSecurity.Commands.Connections
             if (name == null || ConnectionStore.Get(name) == null)
             {
                 var message = name == null ? "Not connected." : $"There is no connection named '{name}'.";
-                WriteError(new ErrorRecord(new InvalidOperationException(message), "ConnectionNotFound", ErrorCategory.ObjectNotFound, name)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Get-GsConnection lists the connections." },
-                });
+                WriteError(ErrorRecords.Create(new InvalidOperationException(message), ErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, name, message,
+                    "Get-GsConnection lists the connections."));
                 return;
             }
             Disconnect(name);

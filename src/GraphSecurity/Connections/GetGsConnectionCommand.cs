@@ -38,10 +38,8 @@ namespace GraphSecurity.Commands.Connections
             {
                 if (all.Any(c => string.Equals(c.Name, name, System.StringComparison.OrdinalIgnoreCase))) continue;
                 var message = $"There is no connection named '{name}'.";
-                WriteError(new ErrorRecord(new ItemNotFoundException(message), "ConnectionNotFound", ErrorCategory.ObjectNotFound, name)
-                {
-                    ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Get-GsConnection lists the connections; Connect-GsTenant -Name creates one." },
-                });
+                WriteError(ErrorRecords.Create(new ItemNotFoundException(message), ErrorIds.ConnectionNotFound, ErrorCategory.ObjectNotFound, name, message,
+                    "Get-GsConnection lists the connections; Connect-GsTenant -Name creates one."));
             }
         }
     }

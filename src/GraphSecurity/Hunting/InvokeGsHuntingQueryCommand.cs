@@ -42,11 +42,11 @@ namespace GraphSecurity.Commands.Hunting
         {
             var bound = MyInvocation.BoundParameters;
             if (bound.ContainsKey(nameof(Timespan)) && Timespan <= TimeSpan.Zero)
-                ThrowInvalid("-Timespan must be positive.", Timespan);
+                ThrowArgumentError(ErrorIds.InvalidTimeRange, "-Timespan must be positive.", Timespan);
             if (bound.ContainsKey(nameof(Timespan)) && bound.ContainsKey(nameof(Since)) && bound.ContainsKey(nameof(Until)))
-                ThrowInvalid("Give at most two of -Timespan, -Since and -Until.", Timespan);
+                ThrowArgumentError(ErrorIds.InvalidTimeRange, "Give at most two of -Timespan, -Since and -Until.", Timespan);
             if (bound.ContainsKey(nameof(Since)) && bound.ContainsKey(nameof(Until)) && Since >= Until)
-                ThrowInvalid($"-Since ({Since:u}) must be earlier than -Until ({Until:u}).", Since);
+                ThrowArgumentError(ErrorIds.InvalidTimeRange, $"-Since ({Since:u}) must be earlier than -Until ({Until:u}).", Since);
         }
 
         protected override void ProcessRecord()
@@ -59,14 +59,12 @@ namespace GraphSecurity.Commands.Hunting
 
             foreach (var connection in GraphConnections)
             {
-                try
+                ForInput(Query, connection, () =>
                 {
                     var result = Run(token => new HuntingService(connection.Graph).RunAsync(Query, timespan, token));
                     WriteVerbose($"{result.Rows.Count} rows; columns: {string.Join(", ", Describe(result.Schema))}.");
                     foreach (var row in result.Rows) WriteObject(ToObject(result.Schema, row));
-                }
-                catch (PipelineStoppedException) { throw; }
-                catch (Exception ex) { WriteErrorFor(ex, Query, connection); }
+                });
             }
         }
 
@@ -98,11 +96,5 @@ namespace GraphSecurity.Commands.Hunting
                     return value;
             }
         }
-
-        private void ThrowInvalid(string message, object target) =>
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "InvalidTimeRange", ErrorCategory.InvalidArgument, target)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
     }
 }

@@ -47,31 +47,22 @@ namespace GraphSecurity.Commands.Incidents
         public SwitchParameter ExpandAlerts { get; set; }
 
         protected override string ItemsName => "incidents";
-        protected override int MaxPageSize => IncidentService.MaxPageSize;
 
         private string Expand => ExpandAlerts ? IncidentService.AlertsNavigation : null;
 
-        protected override void ProcessRecord()
-        {
-            foreach (var connection in GraphConnections)
+        protected override void ProcessRecord() =>
+            ListOrGet(connection => new IncidentService(connection.Graph), Id, () => new IncidentQuery
             {
-                var incidents = new IncidentService(connection.Graph);
-                if (ParameterSetName == IdSet)
-                {
-                    GetById(connection, incidents, Id, Expand);
-                    continue;
-                }
-                var query = new CollectionQuery(IncidentService.CollectionPath) { Expand = Expand }
-                    .AnyOf("severity", Severity)
-                    .AnyOf("status", Status)
-                    .AnyOf("classification", Classification)
-                    .AnyOf("determination", Determination)
-                    .AnyOf("assignedTo", AssignedTo)
-                    .Between("createdDateTime", SinceMoment, UntilMoment)
-                    .Between("lastUpdateDateTime", Moment(nameof(UpdatedSince), UpdatedSince), null);
-                StreamList(connection, incidents, WithPaging(query));
-            }
-        }
+                Severity = Severity.OrNone(),
+                Status = Status.OrNone(),
+                Classification = Classification.OrNone(),
+                Determination = Determination.OrNone(),
+                AssignedTo = AssignedTo.OrNone(),
+                Since = SinceMoment,
+                Until = UntilMoment,
+                UpdatedSince = Moment(nameof(UpdatedSince), UpdatedSince),
+                ExpandAlerts = ExpandAlerts,
+            }.ToCollectionQuery(), Expand);
 
         /// <summary>The incident's alerts go back to the same tenant when piped to Set-GsAlert.</summary>
         protected override void WriteItem(object item, GraphConnection connection)

@@ -9,6 +9,7 @@ using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine;
 using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.Requests;
@@ -74,18 +75,18 @@ namespace GraphSecurity.Commands.Requests
             Method = Method.ToUpperInvariant();
             var read = ApiRequests.IsRead(Method);
             if (Body != null && read)
-                ThrowArgumentError("BodyNotAllowed", $"A {Method} request has no body; leave out -Body or use POST, PUT or PATCH.", Body);
+                ThrowArgumentError(ErrorIds.BodyNotAllowed, $"A {Method} request has no body; leave out -Body or use POST, PUT or PATCH.", Body);
             if (Paged && Method != "GET")
-                ThrowArgumentError("PagingNeedsGet", "-All and -First read a collection page by page, which only GET does.", Method);
+                ThrowArgumentError(ErrorIds.PagingNeedsGet, "-All and -First read a collection page by page, which only GET does.", Method);
             if (Paged && string.Equals(OutputType, AsHttpResponse, StringComparison.OrdinalIgnoreCase))
-                ThrowArgumentError("PagingWritesItems", "-All and -First write the collection's items; leave them out to get the whole answer with -OutputType HttpResponse.", OutputType);
+                ThrowArgumentError(ErrorIds.PagingWritesItems, "-All and -First write the collection's items; leave them out to get the whole answer with -OutputType HttpResponse.", OutputType);
             if (Headers != null)
                 foreach (var key in Headers.Keys.Cast<object>().Select(k => Convert.ToString(k, CultureInfo.InvariantCulture)))
                 {
                     if (string.Equals(key, "Authorization", StringComparison.OrdinalIgnoreCase))
-                        ThrowArgumentError("AuthorizationHeader", "-Headers may not set Authorization: the connection's token for the API is sent, and only to that API.", key);
+                        ThrowArgumentError(ErrorIds.AuthorizationHeader, "-Headers may not set Authorization: the connection's token for the API is sent, and only to that API.", key);
                     if (string.IsNullOrWhiteSpace(key) || key.Any(c => c <= ' ' || c == ':'))
-                        ThrowArgumentError("InvalidHeader", $"'{key}' is not a header name.", key);
+                        ThrowArgumentError(ErrorIds.InvalidHeader, $"'{key}' is not a header name.", key);
                 }
         }
 
@@ -101,7 +102,7 @@ namespace GraphSecurity.Commands.Requests
             }
             catch (ArgumentException ex)
             {
-                WriteError(ErrorRecords.Argument("InvalidRequest", ex.Message, Uri));
+                WriteError(ErrorRecords.Argument(ErrorIds.InvalidRequest, ex.Message, Uri));
                 return;
             }
             catch (Exception ex)
@@ -151,11 +152,9 @@ namespace GraphSecurity.Commands.Requests
         {
             if (string.Equals(OutputType, AsHttpResponse, StringComparison.OrdinalIgnoreCase))
             {
-                var headers = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-                foreach (var header in response.Headers) headers[header.Key] = header.Value;
                 WriteObject(new GsHttpResponse
                 {
-                    Api = target.Api, Method = Method, Url = target.Url, StatusCode = response.StatusCode, Headers = headers,
+                    Api = target.Api, Method = Method, Url = target.Url, StatusCode = response.StatusCode, Headers = new GsHttpHeaders(response.Headers),
                     ContentType = response.ContentType, Content = response.Text, ConnectionName = connection.Name,
                 });
                 return;

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using GraphSecurity.Commands.Base;
+using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.SecureScore;
 
 namespace GraphSecurity.Commands.SecureScore
@@ -40,35 +41,33 @@ namespace GraphSecurity.Commands.SecureScore
         protected override void ProcessRecord()
         {
             foreach (var connection in GraphConnections)
+                ForInput(null, connection, () => Compare(connection, new SecureScoreService(connection.Graph)));
+        }
+
+        private void Compare(GraphConnection connection, SecureScoreService scores)
+        {
+            var pair = Run(async token =>
             {
-                var scores = new SecureScoreService(connection.Graph);
-                try
-                {
-                    var pair = Run(async token =>
-                    {
-                        var later = ParameterSetName == DateSet && MyInvocation.BoundParameters.ContainsKey(nameof(DifferenceDate))
-                            ? scores.GetDayAsync(new DateTimeOffset(DifferenceDate), token)
-                            : scores.LatestAsync(token);
-                        var earlier = ParameterSetName == DateSet
-                            ? scores.GetDayAsync(new DateTimeOffset(ReferenceDate), token)
-                            : scores.DaysBeforeLatestAsync(DaysAgo, token);
-                        await Task.WhenAll(later, earlier).ConfigureAwait(false);
-                        return (earlier: earlier.Result, later: later.Result);
-                    });
-                    if (pair.earlier == null || pair.later == null)
-                    {
-                        var missing = pair.earlier == null ? "the earlier day" : "the later day";
-                        WriteError(new ErrorRecord(new ItemNotFoundException($"No secure score for {missing} in '{connection.Name}'; the service keeps {SecureScoreService.RetainedDays} days."),
-                            "SecureScoreNotFound", ErrorCategory.ObjectNotFound, connection.Name));
-                        continue;
-                    }
-                    WriteVerbose($"Comparing {pair.earlier.CreatedDateTime:yyyy-MM-dd} ({pair.earlier.CurrentScore}) with {pair.later.CreatedDateTime:yyyy-MM-dd} ({pair.later.CurrentScore}).");
-                    foreach (var delta in SecureScoreComparison.Compare(pair.earlier, pair.later))
-                        if (Change == null || Change.Contains(delta.Change)) WriteObject(delta);
-                }
-                catch (PipelineStoppedException) { throw; }
-                catch (Exception ex) { WriteErrorFor(ex, null, connection); }
+                var later = ParameterSetName == DateSet && MyInvocation.BoundParameters.ContainsKey(nameof(DifferenceDate))
+                    ? scores.GetDayAsync(new DateTimeOffset(DifferenceDate), token)
+                    : scores.LatestAsync(token);
+                var earlier = ParameterSetName == DateSet
+                    ? scores.GetDayAsync(new DateTimeOffset(ReferenceDate), token)
+                    : scores.DaysBeforeLatestAsync(DaysAgo, token);
+                await Task.WhenAll(later, earlier).ConfigureAwait(false);
+                return (earlier: earlier.Result, later: later.Result);
+            });
+            if (pair.earlier == null || pair.later == null)
+            {
+                var missing = pair.earlier == null ? "the earlier day" : "the later day";
+                var message = $"No secure score for {missing} in '{connection.Name}'; the service keeps {SecureScoreService.RetainedDays} days.";
+                WriteError(ErrorRecords.Create(new ItemNotFoundException(message), ErrorIds.SecureScoreNotFound, ErrorCategory.ObjectNotFound, connection.Name, message,
+                    "Choose days within the retention period (-DaysAgo, or -ReferenceDate and -DifferenceDate)."));
+                return;
             }
+            WriteVerbose($"Comparing {pair.earlier.CreatedDateTime:yyyy-MM-dd} ({pair.earlier.CurrentScore}) with {pair.later.CreatedDateTime:yyyy-MM-dd} ({pair.later.CurrentScore}).");
+            foreach (var delta in SecureScoreComparison.Compare(pair.earlier, pair.later))
+                if (Change == null || Change.Contains(delta.Change)) WriteObject(delta);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.SecureScore;
@@ -32,24 +33,14 @@ namespace GraphSecurity.Commands.SecureScore
             foreach (var connection in GraphConnections)
             {
                 var scores = new SecureScoreService(connection.Graph);
-                try
+                if (ParameterSetName == IdSet)
                 {
-                    if (ParameterSetName == IdSet)
-                    {
-                        foreach (var id in Id)
-                        {
-                            if (!IsValidId(id)) continue;
-                            try { Write(Run(token => scores.GetAsync(id, token)), connection.Name); }
-                            catch (PipelineStoppedException) { throw; }
-                            catch (Exception ex) { WriteErrorFor(ex, id, connection); }
-                        }
-                        continue;
-                    }
-                    Run(token => scores.List(scores.Latest(Days)).ReadAsync(Days, false,
-                        StreamPages<GraphSecurity.SecureScore>(score => Write(score, connection.Name)), token));
+                    foreach (var id in Id.Where(id => IsValidId(id)))
+                        ForInput(id, connection, () => Write(Run(token => scores.GetAsync(id, token)), connection.Name));
+                    continue;
                 }
-                catch (PipelineStoppedException) { throw; }
-                catch (Exception ex) { WriteErrorFor(ex, null, connection); }
+                ForInput(null, connection, () => Run(token => scores.List(scores.Latest(Days)).ReadAsync(Days, false,
+                    StreamPages<GraphSecurity.SecureScore>(score => Write(score, connection.Name)), token)));
             }
         }
 

@@ -45,25 +45,14 @@ namespace GraphSecurity.Commands.SecureScore
         public int Top { get; set; }
 
         protected override string ItemsName => "controls";
-        protected override int MaxPageSize => 1000;
 
-        protected override void ProcessRecord()
-        {
-            foreach (var connection in GraphConnections)
+        protected override void ProcessRecord() =>
+            ListOrGet(connection => new ControlProfileService(connection.Graph), Id, () => new ControlProfileQuery
             {
-                var profiles = new ControlProfileService(connection.Graph);
-                if (ParameterSetName == IdSet)
-                {
-                    GetById(connection, profiles, Id);
-                    continue;
-                }
-                var query = new CollectionQuery(ControlProfileService.CollectionPath)
-                    .AnyOf("controlCategory", Category)
-                    .AnyOf("service", Service)
-                    .AnyOf("tier", Tier);
-                if (MyInvocation.BoundParameters.ContainsKey(nameof(Deprecated))) query.Add(Deprecated ? "deprecated eq true" : "deprecated eq false");
-                StreamList(connection, profiles, WithPaging(query));
-            }
-        }
+                Category = Category.OrNone(),
+                Service = Service.OrNone(),
+                Tier = Tier.OrNone(),
+                Deprecated = MyInvocation.BoundParameters.ContainsKey(nameof(Deprecated)) ? Deprecated : (bool?)null,
+            }.ToCollectionQuery());
     }
 }

@@ -47,11 +47,7 @@ namespace GraphSecurity.Commands.SecureScore
         protected override void BeginProcessing()
         {
             if (Body().Count > 1) return; // vendorInformation is always there
-            const string message = "Nothing to change: give at least one of -State, -AssignedTo or -Comment.";
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "NothingToUpdate", ErrorCategory.InvalidArgument, null)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
+            ThrowArgumentError(ErrorIds.NothingToUpdate, "Nothing to change: give at least one of -State, -AssignedTo or -Comment.", null);
         }
 
         protected override void ProcessRecord()
@@ -67,7 +63,7 @@ namespace GraphSecurity.Commands.SecureScore
             if (!ShouldProcess($"secure score control {Id}", "Set " + action)) return;
 
             var connection = GraphConnection;
-            try
+            ForInput(Id, connection, () =>
             {
                 var profile = Run(token => new ControlProfileService(connection.Graph).UpdateAsync(Id, body, token, returnRepresentation: PassThru));
                 if (PassThru && profile != null)
@@ -75,9 +71,7 @@ namespace GraphSecurity.Commands.SecureScore
                     profile.ConnectionName = connection.Name;
                     WriteObject(profile);
                 }
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
+            });
         }
     }
 }

@@ -39,24 +39,9 @@ namespace GraphSecurity.Commands.SecurityActions
         public int Top { get; set; }
 
         protected override string ItemsName => "security actions";
-        protected override int MaxPageSize => 2000;
 
-        protected override void ProcessRecord()
-        {
-            foreach (var connection in GraphConnections)
-            {
-                var actions = new GraphSecurityActionService(connection.Graph);
-                if (ParameterSetName == IdSet)
-                {
-                    GetById(connection, actions, Id);
-                    continue;
-                }
-                // operationStatus members are PascalCase in the schema, so they are sent as named.
-                var query = new CollectionQuery(GraphSecurityActionService.CollectionPath)
-                    .AnyOf("name", Name)
-                    .AnyOf("status", (Status ?? new OperationStatus[0]).Select(s => s.ToString()));
-                StreamList(connection, actions, WithPaging(query));
-            }
-        }
+        protected override void ProcessRecord() =>
+            ListOrGet(connection => new GraphSecurityActionService(connection.Graph), Id,
+                () => new SecurityActionQuery { Name = Name.OrNone(), Status = Status.OrNone() }.ToCollectionQuery());
     }
 }

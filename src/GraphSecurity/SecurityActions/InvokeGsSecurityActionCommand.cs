@@ -118,7 +118,7 @@ namespace GraphSecurity.Commands.SecurityActions
             if (!ShouldProcess(description, $"Start the security action through {Provider}")) return;
 
             var connection = GraphConnection;
-            var backend = SecurityActionBackends.For(connection.Graph, Provider);
+            var backend = SecurityActionBackends.For(connection, Provider);
             SecurityAction action;
             try { action = Run(token => backend.InvokeAsync(request, token)); }
             catch (PipelineStoppedException) { throw; }
@@ -147,12 +147,10 @@ namespace GraphSecurity.Commands.SecurityActions
             if (action.Status == OperationStatus.Failed)
                 WriteError(SecurityActionFailed(action));
             else if (Wait && !action.IsFinished)
-                WriteError(new ErrorRecord(new TimeoutException($"The security action {action.Id} was still {action.Status} after {TimeoutSeconds} s."),
-                    "SecurityActionTimeout", ErrorCategory.OperationTimeout, action)
-                {
-                    ErrorDetails = new ErrorDetails($"The security action {action.Id} ({description}) was still {action.Status} after {TimeoutSeconds} s.")
-                    { RecommendedAction = $"Check it later with Get-GsSecurityAction -Id {action.Id}, or cancel it with Stop-GsSecurityAction -Id {action.Id}." },
-                });
+                WriteError(ErrorRecords.Create(new TimeoutException($"The security action {action.Id} was still {action.Status} after {TimeoutSeconds} s."),
+                    ErrorIds.SecurityActionTimeout, ErrorCategory.OperationTimeout, action,
+                    $"The security action {action.Id} ({description}) was still {action.Status} after {TimeoutSeconds} s.",
+                    $"Check it later with Get-GsSecurityAction -Id {action.Id}, or cancel it with Stop-GsSecurityAction -Id {action.Id}."));
         }
 
         /// <summary>Reads the action's status every -PollInterval seconds until it ends or -TimeoutSeconds pass, updating <paramref name="action"/>.</summary>
@@ -186,10 +184,8 @@ namespace GraphSecurity.Commands.SecurityActions
         {
             var reason = action.ErrorInfo == null ? "no reason given" : action.ErrorInfo.ToString();
             var message = $"The security action {action.Id} ({action.Name} {action.Target}) failed: {reason}";
-            return new ErrorRecord(new InvalidOperationException(message), "SecurityActionFailed", ErrorCategory.InvalidResult, action)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            };
+            return ErrorRecords.Create(new InvalidOperationException(message), ErrorIds.SecurityActionFailed, ErrorCategory.InvalidResult, action, message,
+                "Get-GsSecurityAction shows the action; the provider's reason says whether sending it again can help.");
         }
     }
 

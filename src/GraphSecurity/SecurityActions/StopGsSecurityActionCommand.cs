@@ -29,8 +29,8 @@ namespace GraphSecurity.Commands.SecurityActions
             if (!IsValidId(Id)) return;
             if (!ShouldProcess($"security action {Id}", "Cancel")) return;
             var connection = GraphConnection;
-            var backend = SecurityActionBackends.For(connection.Graph);
-            try
+            var backend = SecurityActionBackends.For(connection);
+            ForInput(Id, connection, () =>
             {
                 var action = Run(async token =>
                 {
@@ -40,9 +40,7 @@ namespace GraphSecurity.Commands.SecurityActions
                 if (action == null) return;
                 action.ConnectionName = connection.Name;
                 WriteObject(action);
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
+            });
         }
     }
 }

@@ -28,17 +28,13 @@ namespace GraphSecurity.Commands.Subscriptions
                 Action<Subscription> write = s => { s.ConnectionName = connection.Name; WriteObject(s); };
                 if (Id == null)
                 {
-                    try { Run(token => service.List(new CollectionQuery(SubscriptionService.CollectionPath)).ReadAsync(null, true, StreamPages(write), token)); }
-                    catch (PipelineStoppedException) { throw; }
-                    catch (Exception ex) { WriteErrorFor(ex, connection.Name, connection); }
+                    ForInput(connection.Name, connection, () => { Run(token => service.List(new CollectionQuery(SubscriptionService.CollectionPath)).ReadAsync(null, true, StreamPages(write), token)); });
                     continue;
                 }
                 foreach (var id in Id)
                 {
                     if (!IsValidId(id)) continue;
-                    try { write(Run(token => service.GetAsync(id, token))); }
-                    catch (PipelineStoppedException) { throw; }
-                    catch (Exception ex) { WriteErrorFor(ex, id, connection); }
+                    ForInput(id, connection, () => { write(Run(token => service.GetAsync(id, token))); });
                 }
             }
         }

@@ -80,14 +80,12 @@ namespace GraphSecurity.Commands.Subscriptions
             var request = SubscriptionService.NewRequest(resource, ChangeType, NotificationUrl.AbsoluteUri,
                 SubscriptionService.ExpirationIn(ExpiresIn, DateTimeOffset.UtcNow), ClientState);
             request.LifecycleNotificationUrl = LifecycleNotificationUrl?.AbsoluteUri;
-            try
+            ForInput(NotificationUrl, connection, () =>
             {
                 var subscription = Run(token => service.CreateAsync(request, token));
                 subscription.ConnectionName = connection.Name;
                 WriteObject(subscription);
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, NotificationUrl, connection); }
+            });
         }
     }
 }

@@ -96,10 +96,8 @@ namespace GraphSecurity.Commands.Subscriptions
             }
             catch (Exception ex) when (ex is HttpListenerException || ex is System.Net.Sockets.SocketException || ex is UriFormatException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "ListenerFailed", ErrorCategory.ResourceUnavailable, $"{Address}:{Port}")
-                {
-                    ErrorDetails = new ErrorDetails($"Could not listen on {Address}:{Port}: {ex.Message}") { RecommendedAction = "Choose another -Port, or free the port." },
-                });
+                ThrowTerminatingError(ErrorRecords.Create(ex, ErrorIds.ListenerFailed, ErrorCategory.ResourceUnavailable, $"{Address}:{Port}",
+                    $"Could not listen on {Address}:{Port}: {ex.Message}", "Choose another -Port, or free the port."));
             }
             WriteVerbose($"Listening on {_listener.Url}");
             foreach (var state in ClientState ?? new string[0]) _listener.AcceptClientState(state);

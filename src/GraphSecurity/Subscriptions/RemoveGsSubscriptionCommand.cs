@@ -23,9 +23,7 @@ namespace GraphSecurity.Commands.Subscriptions
             if (!IsValidId(Id)) return;
             if (!ShouldProcess($"subscription {Id}", "Delete")) return;
             var connection = GraphConnection;
-            try { Run(token => new SubscriptionService(connection.Graph).DeleteAsync(Id, token)); }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
+            ForInput(Id, connection, () => { Run(token => new SubscriptionService(connection.Graph).DeleteAsync(Id, token)); });
         }
     }
 }

@@ -34,15 +34,13 @@ namespace GraphSecurity.Commands.Subscriptions
             if (!ShouldProcess($"subscription {Id}", $"Renew until {expiration:u}")) return;
             var connection = GraphConnection;
             var service = new SubscriptionService(connection.Graph);
-            try
+            ForInput(Id, connection, () =>
             {
                 var renewed = Run(token => service.RenewAsync(Id, expiration, token));
                 if (!PassThru || renewed == null) return;
                 renewed.ConnectionName = connection.Name;
                 WriteObject(renewed);
-            }
-            catch (PipelineStoppedException) { throw; }
-            catch (Exception ex) { WriteErrorFor(ex, Id, connection); }
+            });
         }
     }
 }

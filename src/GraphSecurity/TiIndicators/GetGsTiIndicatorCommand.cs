@@ -48,26 +48,15 @@ namespace GraphSecurity.Commands.TiIndicators
         public int Top { get; set; }
 
         protected override string ItemsName => "threat indicators";
-        protected override int MaxPageSize => 1000;
 
-        protected override void ProcessRecord()
-        {
-            foreach (var connection in GraphConnections)
+        protected override void ProcessRecord() =>
+            ListOrGet(connection => TiIndicatorBackends.Graph(connection), Id, () => new TiIndicatorQuery
             {
-                var indicators = TiIndicatorBackends.Graph(connection.Graph);
-                if (ParameterSetName == IdSet)
-                {
-                    GetById(connection, indicators, Id);
-                    continue;
-                }
-                var query = new CollectionQuery(GraphTiIndicatorBackend.CollectionPath)
-                    .AnyOf("externalId", ExternalId ?? new string[0])
-                    .AnyOf("threatType", (ThreatType ?? new TiThreatType[0]).Select(t => t.ToString()))
-                    .AnyOf("targetProduct", (TargetProduct ?? new TiTargetProduct[0]).Select(TiIndicatorFields.ToWire))
-                    .Between("expirationDateTime", null, Moment(nameof(ExpiringBefore), ExpiringBefore));
-                if (Active) query.Add("isActive eq true");
-                StreamList(connection, indicators, WithPaging(query));
-            }
-        }
+                ExternalId = ExternalId.OrNone(),
+                ThreatType = ThreatType.OrNone(),
+                TargetProduct = TargetProduct.OrNone(),
+                ActiveOnly = Active,
+                ExpiringBefore = Moment(nameof(ExpiringBefore), ExpiringBefore),
+            }.ToCollectionQuery());
     }
 }

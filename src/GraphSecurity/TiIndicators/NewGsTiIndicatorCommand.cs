@@ -206,7 +206,7 @@ namespace GraphSecurity.Commands.TiIndicators
                     ExternalId = fields.TryGetValue("externalId", out var externalId) ? externalId as string : null,
                     InputObject = InputObject, ConnectionName = _connection.Name,
                 };
-                WriteError(ErrorRecords.ForItem(new ArgumentException(rejected.Error), "InvalidTiIndicator", ErrorCategory.InvalidData, rejected,
+                WriteError(ErrorRecords.Create(new ArgumentException(rejected.Error), ErrorIds.InvalidTiIndicator, ErrorCategory.InvalidData, rejected,
                     $"Line {_line}: {rejected.Error}", "Correct the input and run the command again; indicators already created are skipped."));
                 if (!_planOnly) Emit(rejected);
                 return;
@@ -320,7 +320,7 @@ namespace GraphSecurity.Commands.TiIndicators
             if (batch.Count == 0) return;
             _buffers[targetProduct] = new List<TiUploadItem>(BatchSize);
             if (!_uploaders.TryGetValue(targetProduct, out var uploader))
-                _uploaders[targetProduct] = uploader = new TiIndicatorUploader(TiIndicatorBackends.For(_connection.Graph, targetProduct), new RetryPolicy(), _unreachable);
+                _uploaders[targetProduct] = uploader = new TiIndicatorUploader(TiIndicatorBackends.For(_connection, targetProduct), new RetryPolicy(), _unreachable);
 
             _submitting = _submitting ?? new OrderedBackgroundWork<SubmittedBatch>(this, CancellationToken);
             _submitting.Start(async token =>
@@ -359,7 +359,7 @@ namespace GraphSecurity.Commands.TiIndicators
                     result.ConnectionName = _connection.Name;
                     Emit(result);
                     if (result.Status == TiIndicatorResultStatus.Failed)
-                        WriteError(ErrorRecords.ForItem(new InvalidOperationException(result.Error), "TiIndicatorNotCreated", ErrorCategory.InvalidResult, result,
+                        WriteError(ErrorRecords.Create(new InvalidOperationException(result.Error), ErrorIds.TiIndicatorNotCreated, ErrorCategory.InvalidResult, result,
                             $"Line {result.Line}: {result.Indicator} was not created: {result.Error}",
                             "Check the message; running the same input again sends only what is missing."));
                 }

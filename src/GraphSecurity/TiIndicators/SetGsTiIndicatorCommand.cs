@@ -69,7 +69,7 @@ namespace GraphSecurity.Commands.TiIndicators
             if (_changes.Count == 0)
             {
                 var message = "Nothing to change: give at least one field, e.g. -Severity, -Action, -Description, -ExpirationDateTime or -IsActive.";
-                ThrowTerminatingError(ErrorRecords.ForItem(new ArgumentException(message), "NothingToUpdate", ErrorCategory.InvalidArgument, null, message, null));
+                ThrowTerminatingError(ErrorRecords.Create(new ArgumentException(message), ErrorIds.NothingToUpdate, ErrorCategory.InvalidArgument, null, message, null));
             }
         }
 
@@ -80,7 +80,7 @@ namespace GraphSecurity.Commands.TiIndicators
             if (TargetProduct != null && !TiIndicatorFields.TryParseTargetProduct(TargetProduct, out product))
             {
                 var message = $"-TargetProduct '{TargetProduct}' is not '{TiIndicatorFields.Sentinel}' or '{TiIndicatorFields.DefenderAtp}'.";
-                WriteError(ErrorRecords.ForItem(new ArgumentException(message), "InvalidTargetProduct", ErrorCategory.InvalidArgument, Id, message, null));
+                WriteError(ErrorRecords.Create(new ArgumentException(message), ErrorIds.InvalidTargetProduct, ErrorCategory.InvalidArgument, Id, message, null));
                 return;
             }
             if (!ShouldProcess($"threat indicator {Id}", "Set " + string.Join(", ", _changes.Keys))) return;

@@ -52,7 +52,7 @@ namespace GraphSecurity.Commands.TiIndicators
             if (_buffer.Count == 0) return;
             var batch = _buffer.ToList();
             _buffer.Clear();
-            _backend = _backend ?? TiIndicatorBackends.For(Target.Graph, null);
+            _backend = _backend ?? TiIndicatorBackends.For(Target, null);
             var attempts = 0;
             IReadOnlyList<TiItemOutcome> outcomes;
             try
@@ -74,7 +74,7 @@ namespace GraphSecurity.Commands.TiIndicators
         protected void WriteItemError(object target, TiItemOutcome outcome, string what)
         {
             var category = outcome.Code == 404 ? ErrorCategory.ObjectNotFound : outcome.Code == 400 ? ErrorCategory.InvalidArgument : ErrorCategory.InvalidResult;
-            WriteError(ErrorRecords.ForItem(new InvalidOperationException(outcome.Message), outcome.Code == 404 ? "TiIndicatorNotFound" : "TiIndicatorChangeFailed",
+            WriteError(ErrorRecords.Create(new InvalidOperationException(outcome.Message), outcome.Code == 404 ? ErrorIds.TiIndicatorNotFound : ErrorIds.TiIndicatorChangeFailed,
                 category, target, $"{what} failed ({outcome.Code}): {outcome.Message}", outcome.Code == 404 ? "Check the id; an app only sees the indicators it created." : null));
         }
     }

@@ -1,4 +1,4 @@
-namespace GraphSecurity.Engine.Connections
+namespace GraphSecurity.Engine
 {
     /// <summary>How the APIs are named in messages.</summary>
     public static class SecurityApis

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace GraphSecurity.Engine.Alerts
+namespace GraphSecurity.Engine.Http
 {
     /// <summary>Builds OData $filter text with correct literals: quoted, escaped strings and UTC timestamps.</summary>
     public static class ODataFilter

@@ -4,9 +4,8 @@ using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using GraphSecurity.Engine.Authentication;
 
-namespace GraphSecurity.Engine.Connections
+namespace GraphSecurity.Engine.Authentication
 {
     /// <summary>Everything Connect-GsTenant was given: one flow and the credential it needs.</summary>
     public sealed class ConnectionRequest

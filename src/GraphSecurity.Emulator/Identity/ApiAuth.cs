@@ -1,8 +1,9 @@
-using GraphSecurity.Emulator.Identity;
+namespace GraphSecurity.Emulator.Identity;
 
-namespace GraphSecurity.Emulator.Graph;
-
-/// <summary>Authenticates a request to one of the APIs from its bearer token, which must be for that API.</summary>
+/// <summary>
+/// Authenticates a request to one of the APIs from its bearer token, which must be for that API, and
+/// counts the accepted token's audience (<c>GET /_emulator/counters</c>).
+/// </summary>
 public static class ApiAuth
 {
     public static async Task<CallerPrincipal> AuthenticateAsync(HttpContext context, ApiResource api)
@@ -19,8 +20,3 @@ public static class ApiAuth
     }
 }
 
-/// <summary>Authenticates a Graph request from its bearer token.</summary>
-public static class GraphAuth
-{
-    public static Task<CallerPrincipal> AuthenticateAsync(HttpContext context) => ApiAuth.AuthenticateAsync(context, ApiResources.Graph);
-}

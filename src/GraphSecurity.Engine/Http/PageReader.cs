@@ -3,9 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using GraphSecurity.Engine.Http;
 
-namespace GraphSecurity.Engine
+namespace GraphSecurity.Engine.Http
 {
     /// <summary>What a paged read ended with.</summary>
     public sealed class PageReadResult
