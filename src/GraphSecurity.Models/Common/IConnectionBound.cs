@@ -6,6 +6,7 @@ namespace GraphSecurity
     /// </summary>
     public interface IConnectionBound
     {
-        string ConnectionName { get; set; }
+        /// <summary>Null until the object is bound to a connection.</summary>
+        string? ConnectionName { get; set; }
     }
 }

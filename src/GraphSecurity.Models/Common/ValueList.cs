@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Collections.ObjectModel;
 
 namespace GraphSecurity
@@ -10,10 +12,17 @@ namespace GraphSecurity
     /// </summary>
     public sealed class ValueList<T> : ReadOnlyCollection<T>
     {
-        public static readonly ValueList<T> Empty = new ValueList<T>(new T[0]);
+        public static readonly ValueList<T> Empty = new ValueList<T>(Array.Empty<T>());
 
         public ValueList(IList<T> items) : base(items) { }
 
         public override string ToString() => string.Join("; ", this);
+    }
+
+    internal static class ValueLists
+    {
+        /// <summary>The values that are set (not null or empty), each once, compared without case.</summary>
+        internal static ValueList<string> DistinctText(IEnumerable<string?> values) =>
+            new ValueList<string>(values.OfType<string>().Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList());
     }
 }

@@ -26,20 +26,20 @@ namespace GraphSecurity
     /// </summary>
     public class GsConnectionInfo
     {
-        public string Name { get; set; }
-        public string TenantId { get; set; }
-        public string ClientId { get; set; }
+        public string? Name { get; set; }
+        public string? TenantId { get; set; }
+        public string? ClientId { get; set; }
         public AuthenticationKind AuthenticationKind { get; set; }
         /// <summary>True when the connection acts for a signed-in user (device code, interactive).</summary>
         public bool IsDelegated { get; set; }
         /// <summary>The signed-in user, or the managed identity used.</summary>
-        public string Account { get; set; }
+        public string? Account { get; set; }
         /// <summary>The scopes asked for (delegated) or the .default scope (app-only).</summary>
         public ValueList<string> Scopes { get; set; } = ValueList<string>.Empty;
-        public string Environment { get; set; }
-        public Uri GraphEndpoint { get; set; }
-        public Uri LoginEndpoint { get; set; }
-        public string CertificateThumbprint { get; set; }
+        public string? Environment { get; set; }
+        public Uri? GraphEndpoint { get; set; }
+        public Uri? LoginEndpoint { get; set; }
+        public string? CertificateThumbprint { get; set; }
         public DateTimeOffset ConnectedAt { get; set; }
         /// <summary>When the most recent Microsoft Graph access token expires (null before the first request for a passed-in token).</summary>
         public DateTimeOffset? TokenExpiresOn { get; set; }
@@ -47,6 +47,6 @@ namespace GraphSecurity
         public ValueList<GsApiAccess> Apis { get; set; } = ValueList<GsApiAccess>.Empty;
         public bool IsCurrent { get; set; }
 
-        public override string ToString() => Name;
+        public override string? ToString() => Name;
     }
 }

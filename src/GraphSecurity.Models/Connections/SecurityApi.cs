@@ -25,9 +25,9 @@ namespace GraphSecurity
     {
         public SecurityApi Api { get; set; }
         /// <summary>The API's base URL in the connection's cloud (null where it is per customer, e.g. a data collection endpoint).</summary>
-        public Uri BaseUrl { get; set; }
+        public Uri? BaseUrl { get; set; }
         /// <summary>The resource (audience) its tokens are for.</summary>
-        public string Resource { get; set; }
+        public string? Resource { get; set; }
         /// <summary>True once a token for it was obtained (tokens are asked for on first use).</summary>
         public bool HasToken { get; set; }
         public DateTimeOffset? TokenExpiresOn { get; set; }

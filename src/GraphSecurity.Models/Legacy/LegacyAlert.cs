@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 
 namespace GraphSecurity
@@ -12,33 +11,33 @@ namespace GraphSecurity
     /// <summary>Which product an alert of the legacy API comes from; PATCH must name it to route the update.</summary>
     public class SecurityVendorInformation
     {
-        public string Provider { get; set; }
-        public string Vendor { get; set; }
-        public string SubProvider { get; set; }
-        public string ProviderVersion { get; set; }
+        public string? Provider { get; set; }
+        public string? Vendor { get; set; }
+        public string? SubProvider { get; set; }
+        public string? ProviderVersion { get; set; }
 
-        public override string ToString() => string.IsNullOrEmpty(Vendor) ? Provider : $"{Vendor}/{Provider}";
+        public override string? ToString() => string.IsNullOrEmpty(Vendor) ? Provider : $"{Vendor}/{Provider}";
     }
 
     public class LegacyUserState
     {
-        public string UserPrincipalName { get; set; }
-        public string AccountName { get; set; }
-        public string DomainName { get; set; }
-        public string AadUserId { get; set; }
-        public string LogonIp { get; set; }
-        public string LogonLocation { get; set; }
-        public override string ToString() => UserPrincipalName ?? AccountName;
+        public string? UserPrincipalName { get; set; }
+        public string? AccountName { get; set; }
+        public string? DomainName { get; set; }
+        public string? AadUserId { get; set; }
+        public string? LogonIp { get; set; }
+        public string? LogonLocation { get; set; }
+        public override string? ToString() => UserPrincipalName ?? AccountName;
     }
 
     public class LegacyHostState
     {
-        public string Fqdn { get; set; }
-        public string NetBiosName { get; set; }
-        public string Os { get; set; }
-        public string PrivateIpAddress { get; set; }
-        public string PublicIpAddress { get; set; }
-        public override string ToString() => Fqdn ?? NetBiosName;
+        public string? Fqdn { get; set; }
+        public string? NetBiosName { get; set; }
+        public string? Os { get; set; }
+        public string? PrivateIpAddress { get; set; }
+        public string? PublicIpAddress { get; set; }
+        public override string? ToString() => Fqdn ?? NetBiosName;
     }
 
     /// <summary>
@@ -47,19 +46,19 @@ namespace GraphSecurity
     /// </summary>
     public class LegacyAlert : IConnectionBound
     {
-        public string Id { get; set; }
-        public string Title { get; set; }
-        public string Category { get; set; }
-        public string Description { get; set; }
+        public string? Id { get; set; }
+        public string? Title { get; set; }
+        public string? Category { get; set; }
+        public string? Description { get; set; }
         public AlertSeverity Severity { get; set; }
         public LegacyAlertStatus Status { get; set; }
         public LegacyAlertFeedback? Feedback { get; set; }
-        public string AssignedTo { get; set; }
+        public string? AssignedTo { get; set; }
         public int? Confidence { get; set; }
-        public SecurityVendorInformation VendorInformation { get; set; }
+        public SecurityVendorInformation? VendorInformation { get; set; }
         /// <summary>The provider (product) that raised the alert, e.g. IPC or Microsoft Defender ATP.</summary>
-        public string Provider => VendorInformation?.Provider;
-        public string AzureTenantId { get; set; }
+        public string? Provider => VendorInformation?.Provider;
+        public string? AzureTenantId { get; set; }
         public DateTimeOffset? CreatedDateTime { get; set; }
         public DateTimeOffset? EventDateTime { get; set; }
         public DateTimeOffset? LastEventDateTime { get; set; }
@@ -73,14 +72,11 @@ namespace GraphSecurity
         public ValueList<LegacyUserState> UserStates { get; set; } = ValueList<LegacyUserState>.Empty;
         public ValueList<LegacyHostState> HostStates { get; set; } = ValueList<LegacyHostState>.Empty;
         /// <summary>The user principal names of UserStates.</summary>
-        public ValueList<string> UserPrincipalNames => Distinct(UserStates.Select(u => u.UserPrincipalName));
+        public ValueList<string> UserPrincipalNames => ValueLists.DistinctText(UserStates.Select(u => u.UserPrincipalName));
         /// <summary>The FQDNs (else NetBIOS names) of HostStates.</summary>
-        public ValueList<string> HostNames => Distinct(HostStates.Select(h => h.Fqdn ?? h.NetBiosName));
-        public string ConnectionName { get; set; }
+        public ValueList<string> HostNames => ValueLists.DistinctText(HostStates.Select(h => h.Fqdn ?? h.NetBiosName));
+        public string? ConnectionName { get; set; }
 
-        public override string ToString() => Id;
-
-        private static ValueList<string> Distinct(IEnumerable<string> values) =>
-            new ValueList<string>(values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.OrdinalIgnoreCase).ToList());
+        public override string? ToString() => Id;
     }
 }

@@ -9,28 +9,28 @@ namespace GraphSecurity
     /// <summary>A security action (beta microsoft.graph.securityAction), e.g. BlockIp.</summary>
     public class SecurityAction : IConnectionBound
     {
-        public string Id { get; set; }
-        public string Name { get; set; }
+        public string? Id { get; set; }
+        public string? Name { get; set; }
         public OperationStatus Status { get; set; }
         public ValueList<SecurityActionParameter> Parameters { get; set; } = ValueList<SecurityActionParameter>.Empty;
-        public string ActionReason { get; set; }
-        public string ClientContext { get; set; }
-        public SecurityActionError ErrorInfo { get; set; }
+        public string? ActionReason { get; set; }
+        public string? ClientContext { get; set; }
+        public SecurityActionError? ErrorInfo { get; set; }
         public ValueList<SecurityActionState> States { get; set; } = ValueList<SecurityActionState>.Empty;
-        public SecurityVendorInformation VendorInformation { get; set; }
-        public string AppId { get; set; }
-        public string AzureTenantId { get; set; }
-        public string User { get; set; }
+        public SecurityVendorInformation? VendorInformation { get; set; }
+        public string? AppId { get; set; }
+        public string? AzureTenantId { get; set; }
+        public string? User { get; set; }
         public DateTimeOffset? CreatedDateTime { get; set; }
         public DateTimeOffset? LastActionDateTime { get; set; }
         public DateTimeOffset? CompletedDateTime { get; set; }
-        public string ConnectionName { get; set; }
+        public string? ConnectionName { get; set; }
 
         /// <summary>The target in one word, e.g. the IP address of BlockIp: the first parameter's value.</summary>
-        public string Target => Parameters.FirstOrDefault()?.Value;
+        public string? Target => Parameters.FirstOrDefault()?.Value;
 
         /// <summary>The vendor's provider, e.g. "Windows Defender ATP".</summary>
-        public string Provider => VendorInformation?.Provider;
+        public string? Provider => VendorInformation?.Provider;
 
         public bool IsFinished => Status == OperationStatus.Completed || Status == OperationStatus.Failed;
 
@@ -48,24 +48,24 @@ namespace GraphSecurity
             CompletedDateTime = latest.CompletedDateTime;
         }
 
-        public override string ToString() => Id;
+        public override string? ToString() => Id;
     }
 
     /// <summary>One parameter of a security action (keyValuePair).</summary>
     public class SecurityActionParameter
     {
-        public string Name { get; set; }
-        public string Value { get; set; }
+        public string? Name { get; set; }
+        public string? Value { get; set; }
         public override string ToString() => $"{Name}={Value}";
     }
 
     /// <summary>A status the action reached, when, and for whom (securityActionState).</summary>
     public class SecurityActionState
     {
-        public string AppId { get; set; }
+        public string? AppId { get; set; }
         public OperationStatus Status { get; set; }
         public DateTimeOffset? UpdatedDateTime { get; set; }
-        public string User { get; set; }
+        public string? User { get; set; }
         public override string ToString() => $"{Status} {UpdatedDateTime:u}";
     }
 
@@ -73,7 +73,7 @@ namespace GraphSecurity
     public class SecurityActionError
     {
         public int Code { get; set; }
-        public string Message { get; set; }
+        public string? Message { get; set; }
         public int Subcode { get; set; }
         public override string ToString() => $"{Code}: {Message}";
     }

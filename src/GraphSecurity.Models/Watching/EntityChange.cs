@@ -19,9 +19,9 @@ namespace GraphSecurity
     public abstract class EntityChange : IConnectionBound
     {
         public ChangeType ChangeType { get; set; }
-        public string Id { get; set; }
+        public string? Id { get; set; }
         public DateTimeOffset LastUpdateDateTime { get; set; }
-        public string ConnectionName { get; set; }
+        public string? ConnectionName { get; set; }
 
         public override string ToString() => $"{ChangeType} {Id} {LastUpdateDateTime:o}";
     }
@@ -29,11 +29,11 @@ namespace GraphSecurity
     /// <summary>A new or updated alert seen by Watch-GsAlert; the alert itself is in <see cref="Alert"/>.</summary>
     public sealed class AlertChange : EntityChange
     {
-        public Alert Alert { get; set; }
-        public string Title => Alert?.Title;
+        public Alert? Alert { get; set; }
+        public string? Title => Alert?.Title;
         public AlertSeverity? Severity => Alert?.Severity;
         public AlertStatus? Status => Alert?.Status;
-        public string AssignedTo => Alert?.AssignedTo;
+        public string? AssignedTo => Alert?.AssignedTo;
         public DateTimeOffset? CreatedDateTime => Alert?.CreatedDateTime;
     }
 }
@@ -43,10 +43,10 @@ namespace GraphSecurity
     /// <summary>A new or updated incident seen by Watch-GsIncident; the incident itself is in <see cref="Incident"/>.</summary>
     public sealed class IncidentChange : EntityChange
     {
-        public Incident Incident { get; set; }
-        public string DisplayName => Incident?.DisplayName;
+        public Incident? Incident { get; set; }
+        public string? DisplayName => Incident?.DisplayName;
         public AlertSeverity? Severity => Incident?.Severity;
         public IncidentStatus? Status => Incident?.Status;
-        public string AssignedTo => Incident?.AssignedTo;
+        public string? AssignedTo => Incident?.AssignedTo;
     }
 }
