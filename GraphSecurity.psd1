@@ -1,5 +1,7 @@
 @{
     RootModule           = 'GraphSecurity.dll'
+    # Loaded before the root module: it sends the engine and its dependencies to a private load context.
+    NestedModules        = @('GraphSecurity.Loader.dll')
     # The build replaces this with <ModuleVersion> from Directory.Build.props.
     ModuleVersion        = '0.0.0'
     GUID                 = '3c9f6f0e-4a1d-4d7b-9b0e-6f1c2a7d5e84'

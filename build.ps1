@@ -58,6 +58,15 @@ function Get-ModuleVersion {
     $version
 }
 
+# Only the cmdlet assembly and the output types stay in the module folder; the engine and every
+# third-party assembly go to Dependencies/, which the module loads privately (src/GraphSecurity.Loader).
+function Move-Dependency([string] $ModuleFolder) {
+    $stays = 'GraphSecurity.Loader.dll', 'GraphSecurity.Loader.pdb', 'GraphSecurity.dll', 'GraphSecurity.pdb', 'GraphSecurity.Models.dll', 'GraphSecurity.Models.pdb', 'GraphSecurity.Models.xml'
+    $dependencies = New-Item -ItemType Directory -Force (Join-Path $ModuleFolder 'Dependencies')
+    Get-ChildItem $ModuleFolder -File | Where-Object { $_.Extension -in '.dll', '.pdb', '.xml' -and $_.Name -notin $stays } |
+        Move-Item -Destination $dependencies
+}
+
 function Invoke-Build {
     Invoke-Dotnet build (Join-Path $Root 'GraphSecurity.sln') -c $Configuration --nologo --verbosity minimal
 
@@ -66,7 +75,8 @@ function Invoke-Build {
     Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity.Emulator/GraphSecurity.Emulator.csproj') -c $Configuration --no-build -o (Join-Path $ModuleOut 'Emulator') --nologo --verbosity quiet
 
     # The host supplies System.Management.Automation; shipping a copy would break loading.
-    Remove-Item (Join-Path $ModuleOut 'System.Management.Automation.dll') -ErrorAction Ignore
+    Remove-Item (Join-Path $ModuleOut 'System.Management.Automation.dll'), (Join-Path $ModuleOut 'GraphSecurity.deps.json') -ErrorAction Ignore
+    Move-Dependency $ModuleOut
     Copy-Item (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Format.ps1xml'), (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Types.ps1xml') $ModuleOut
     $manifest = Get-Content -Raw (Join-Path $Root 'GraphSecurity.psd1')
     $manifest = $manifest -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$(Get-ModuleVersion)'"
@@ -78,7 +88,7 @@ function Invoke-Build {
 }
 
 function Get-PesterModulePath {
-    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/PesterPackage.csproj') --nologo --verbosity quiet
+    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/TestPackages.csproj') --nologo --verbosity quiet
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $path = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $path)) { throw "Pester was not restored to $path." }

@@ -1,5 +1,6 @@
 # One connection, every API: Invoke-GsRequest reaches Graph, Defender for Endpoint and Azure Resource
 # Manager with a token of each API's audience, and each API refuses the others' tokens.
+BeforeDiscovery { . (Join-Path $PSScriptRoot 'TestSetup.ps1') }
 BeforeAll {
     Import-Module $env:GS_TEST_MODULE
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
@@ -204,59 +205,16 @@ Describe 'Invoke-GsRequest -All over a large collection' {
     }
 }
 
-Describe 'Every sign-in flow gets tokens for a second API: <Flow>' -ForEach @(
-    @{ Flow = 'client secret'; Connect = { Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString $DefaultSecret) -Name flow } }
-    @{ Flow = 'certificate'; Connect = { Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $CertificateClientId -Certificate (Get-TestCertificate) -Name flow } }
-    @{ Flow = 'federated token file'; Connect = {
-            $file = Join-Path $env:GS_TEST_WORK 'flow-assertion'
-            Set-Content -Path $file -Value (New-TestClientAssertion) -NoNewline
-            Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $CertificateClientId -FederatedTokenFile $file -Name flow
-        }
-    }
-    @{ Flow = 'environment variables'; Connect = {
-            Invoke-WithEnvironment @{ AZURE_TENANT_ID = $DefaultTenantId; AZURE_CLIENT_ID = $DefaultClientId; AZURE_CLIENT_SECRET = $DefaultSecret } {
-                Connect-GsTenant -Environment Emulator -FromEnvironment -Name flow
-            }
-        }
-    }
-    @{ Flow = 'managed identity (App Service)'; Environment = @{ IDENTITY_ENDPOINT = 'msi/token'; IDENTITY_HEADER = 'gs-emulator-identity-header' }
-        Connect = { Connect-GsTenant -Environment Emulator -Identity -Name flow }
-    }
-    @{ Flow = 'managed identity (IMDS, user-assigned)'; Environment = @{ IDENTITY_ENDPOINT = $null; IDENTITY_HEADER = $null; MSI_ENDPOINT = $null; AZURE_POD_IDENTITY_AUTHORITY_HOST = '' }
-        Connect = { Connect-GsTenant -Environment Emulator -Identity -IdentityClientId 'e8d7c6b5-a4f3-4e2d-9c1b-0a9f8e7d6c5b' -Name flow }
-    }
-    @{ Flow = 'device code'; Connect = {
-            $signIn = Start-DeviceCodeSignIn -Name flow
-            Send-DeviceCodeDecision $signIn.UserCode -User 'ada@contoso.example' | Out-Null
-            $null = $signIn.PowerShell.EndInvoke($signIn.Handle)
-            $signIn.PowerShell.Dispose()
-        }
-    }
-    @{ Flow = 'browser'; Connect = { Connect-GsTenant -Interactive -Environment Emulator -TenantId $DefaultTenantId -Name flow } }
-    @{ Flow = 'access tokens by API'; Connect = {
-            Connect-GsTenant -Environment Emulator -AccessToken @{ Graph = (Get-RawToken); AzureResourceManager = (Get-RawToken -Resource 'https://management.azure.com') } -Name flow
-        }
-    }
-) {
-    BeforeAll {
-        # Managed identity endpoints are the emulator's; the variables stay set while tokens are asked for.
-        $script:FlowEnvironment = @{}
-        if ($Environment) {
-            foreach ($key in $Environment.Keys) { $FlowEnvironment[$key] = $Environment[$key] }
-            if ($FlowEnvironment.ContainsKey('IDENTITY_ENDPOINT') -and $FlowEnvironment.IDENTITY_ENDPOINT) { $FlowEnvironment.IDENTITY_ENDPOINT = "$((Get-TestEmulator).url)/msi/token" }
-            if ($FlowEnvironment.ContainsKey('AZURE_POD_IDENTITY_AUTHORITY_HOST')) { $FlowEnvironment.AZURE_POD_IDENTITY_AUTHORITY_HOST = (Get-TestEmulator).url }
-        }
-    }
+Describe 'Every sign-in flow gets tokens for a second API: <_>' -ForEach $TestSignInFlows {
     AfterAll { Disconnect-GsTenant -All }
 
     It 'signs in for Graph and gets an Azure Resource Manager token on first use' {
-        Invoke-WithEnvironment $FlowEnvironment {
-            $ErrorActionPreference = 'Stop'
-            & $Connect
+        $flow = $_
+        Invoke-TestSignIn -Flow $flow -Name flow -Then {
             $graphBefore = (Get-GsConnection -Name flow).Apis | Where-Object Api -eq Graph
             $graphBefore.HasToken | Should -BeTrue
             # A connection given its tokens holds them from the start; the others sign in for ARM on first use.
-            ((Get-GsConnection -Name flow).Apis | Where-Object Api -eq AzureResourceManager).HasToken | Should -Be ($Flow -eq 'access tokens by API')
+            ((Get-GsConnection -Name flow).Apis | Where-Object Api -eq AzureResourceManager).HasToken | Should -Be ($flow -eq 'access tokens by API')
             $null = Invoke-GsRequest -Uri 'subscriptions?api-version=2022-12-01' -Api AzureResourceManager -Connection flow -All
             $arm = (Get-GsConnection -Name flow).Apis | Where-Object Api -eq AzureResourceManager
             $arm.HasToken | Should -BeTrue

@@ -108,9 +108,10 @@ function New-TestClientAssertion {
 
 # Runs a script block with some environment variables set, then restores them.
 function Invoke-WithEnvironment([hashtable] $Variables, [scriptblock] $Script) {
+    # The loop variable's name is one no caller's script block uses: the block sees this scope's variables.
     $saved = @{}
-    foreach ($name in $Variables.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Variables[$name]) }
-    try { & $Script } finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+    foreach ($variableName in $Variables.Keys) { $saved[$variableName] = [Environment]::GetEnvironmentVariable($variableName); [Environment]::SetEnvironmentVariable($variableName, $Variables[$variableName]) }
+    try { & $Script } finally { foreach ($variableName in $saved.Keys) { [Environment]::SetEnvironmentVariable($variableName, $saved[$variableName]) } }
 }
 
 # Starts Connect-GsTenant -DeviceCode in another runspace of this process and returns it with
@@ -134,4 +135,56 @@ function Start-DeviceCodeSignIn([string] $Name, [string[]] $Scopes) {
 function Send-DeviceCodeDecision([string] $UserCode, [string] $Decision = 'approve', [string] $User = 'grace@contoso.example') {
     Invoke-RestMethod -Method Post -Uri "$((Get-TestEmulator).url)/_emulator/devicecode/$Decision" -SkipCertificateCheck `
         -ContentType 'application/json' -Body (@{ userCode = $UserCode; user = $User } | ConvertTo-Json)
+}
+
+# The sign-in flows of Connect-GsTenant that run against the test emulator with nobody at the keyboard.
+$script:TestSignInFlows = @(
+    'client secret', 'certificate', 'federated token file', 'environment variables', 'managed identity (App Service)',
+    'managed identity (IMDS, user-assigned)', 'device code', 'browser', 'access tokens by API'
+)
+
+# Signs in as connection -Name with one of $TestSignInFlows, then runs -Then while the flow's
+# environment (managed identity endpoints, AZURE_* variables) is still set.
+function Invoke-TestSignIn([string] $Flow, [string] $Name, [scriptblock] $Then) {
+    $emulatorUrl = (Get-TestEmulator).url
+    $environment = switch ($Flow) {
+        'environment variables' { @{ AZURE_TENANT_ID = $DefaultTenantId; AZURE_CLIENT_ID = $DefaultClientId; AZURE_CLIENT_SECRET = $DefaultSecret } }
+        'managed identity (App Service)' { @{ IDENTITY_ENDPOINT = "$emulatorUrl/msi/token"; IDENTITY_HEADER = 'gs-emulator-identity-header' } }
+        'managed identity (IMDS, user-assigned)' { @{ IDENTITY_ENDPOINT = $null; IDENTITY_HEADER = $null; MSI_ENDPOINT = $null; AZURE_POD_IDENTITY_AUTHORITY_HOST = $emulatorUrl } }
+        default { @{} }
+    }
+    Invoke-WithEnvironment $environment {
+        $ErrorActionPreference = 'Stop'
+        $connection = @{ Environment = 'Emulator'; TenantId = $DefaultTenantId; Name = $Name }
+        switch ($Flow) {
+            'client secret' { Connect-GsTenant @connection -ClientId $DefaultClientId -ClientSecret (ConvertTo-TestSecureString $DefaultSecret) }
+            'certificate' { Connect-GsTenant @connection -ClientId $CertificateClientId -Certificate (Get-TestCertificate) }
+            'federated token file' {
+                $file = Join-Path $env:GS_TEST_WORK "$Name-assertion"
+                Set-Content -Path $file -Value (New-TestClientAssertion) -NoNewline
+                Connect-GsTenant @connection -ClientId $CertificateClientId -FederatedTokenFile $file
+            }
+            'environment variables' { Connect-GsTenant -Environment Emulator -FromEnvironment -Name $Name }
+            'managed identity (App Service)' { Connect-GsTenant -Environment Emulator -Identity -Name $Name }
+            'managed identity (IMDS, user-assigned)' { Connect-GsTenant -Environment Emulator -Identity -IdentityClientId 'e8d7c6b5-a4f3-4e2d-9c1b-0a9f8e7d6c5b' -Name $Name }
+            'device code' {
+                $signIn = Start-DeviceCodeSignIn -Name $Name
+                Send-DeviceCodeDecision $signIn.UserCode -User 'ada@contoso.example' | Out-Null
+                $null = $signIn.PowerShell.EndInvoke($signIn.Handle)
+                $signIn.PowerShell.Dispose()
+            }
+            'browser' { Connect-GsTenant @connection -Interactive }
+            'access tokens by API' {
+                Connect-GsTenant -Environment Emulator -AccessToken @{ Graph = (Get-RawToken); AzureResourceManager = (Get-RawToken -Resource 'https://management.azure.com') } -Name $Name
+            }
+            default { throw "There is no test sign-in flow '$Flow'." }
+        }
+        & $Then
+    }
+}
+
+# The command line of a new pwsh process like this one (the pwsh dotnet tool runs as "dotnet pwsh.dll").
+function Get-PwshCommandLine {
+    $path = (Get-Process -Id $PID).Path
+    if ([IO.Path]::GetFileNameWithoutExtension($path) -eq 'dotnet') { @($path, (Join-Path $PSHOME 'pwsh.dll')) } else { @($path) }
 }

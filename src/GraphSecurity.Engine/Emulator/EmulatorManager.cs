@@ -170,7 +170,11 @@ namespace GraphSecurity.Engine.Emulator
             var configured = Environment.GetEnvironmentVariable(EmulatorDefaults.ExecutableVariable);
             var candidates = new List<string>();
             if (!string.IsNullOrEmpty(configured)) candidates.Add(configured);
-            var moduleFolder = Path.GetDirectoryName(typeof(EmulatorManager).Assembly.Location);
+            // The engine sits in the module's Dependencies/ folder; in a build tree the emulator may be beside it.
+            var engineFolder = Path.GetDirectoryName(typeof(EmulatorManager).Assembly.Location);
+            var moduleFolder = string.Equals(Path.GetFileName(engineFolder), "Dependencies", StringComparison.OrdinalIgnoreCase)
+                ? Path.GetDirectoryName(engineFolder)
+                : engineFolder;
             candidates.Add(Path.Combine(moduleFolder, "Emulator", "GraphSecurity.Emulator.dll"));
             var found = candidates.FirstOrDefault(File.Exists);
             if (found == null)
