@@ -29,8 +29,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Security', 'MicrosoftGraph', 'Defender', 'Alerts', 'Incidents', 'SecureScore', 'ThreatIntelligence', 'PSEdition_Core', 'PSEdition_Desktop')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('Security', 'MicrosoftGraph', 'Defender', 'Alerts', 'Incidents', 'SecureScore', 'ThreatIntelligence', 'Sentinel', 'Entra', 'Emulator', 'PSEdition_Core', 'PSEdition_Desktop')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/GraphSecurity/GraphSecurity'
+            # Build writes the current version's section of CHANGELOG.md here.
+            ReleaseNotes = ''
         }
     }
 }

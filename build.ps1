@@ -5,10 +5,14 @@
 .DESCRIPTION
     Tasks:
       Build  compiles the solution and assembles the importable module in out/GraphSecurity
-             (manifest, assemblies, format file, and the emulator in out/GraphSecurity/Emulator).
-      Test   Build, then the xunit projects and the Pester suite (in a child pwsh, against
-             out/GraphSecurity and a running emulator). Ends with "N passed, N failed" and a
-             non-zero exit code when anything failed.
+             (manifest, cmdlet and model assemblies, format files; the engine and third-party
+             assemblies in Dependencies/, the emulator in Emulator/).
+      Package  Build, then out/package/GraphSecurity/<version> (the installed layout, without
+             .pdb files unless -IncludeSymbols) and out/package/GraphSecurity.<version>.nupkg,
+             which Publish-PSResource and Install-PSResource accept.
+      Test   Package, then the xunit projects and the Pester suite (in a child pwsh, against
+             out/GraphSecurity and a running emulator; the package tests install the .nupkg).
+             Ends with "N passed, N failed" and a non-zero exit code when anything failed.
       Demo   Build, then the triage walkthrough of docs/demo.ps1 against a local emulator.
       Docs   Build, then write docs/commands/<cmdlet>.md for cmdlets that have no page yet and
              refresh the SYNTAX and parameter blocks of the others from the cmdlets themselves
@@ -27,14 +31,17 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Docs', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Docs', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
 
     # Options for the Bench task (parameters of tests/GraphSecurity.Bench/Invoke-Bench.ps1).
     [hashtable] $BenchArgs = @{},
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Package: keep the .pdb files (symbols) in the package.
+    [switch] $IncludeSymbols
 )
 
 $ErrorActionPreference = 'Stop'
@@ -44,6 +51,7 @@ $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'GraphSecurity'
 $ResultsDir = Join-Path $Out 'test-results'
+$PackageOut = Join-Path $Out 'package'
 
 # A plain function on purpose: an advanced one would take "--verbosity minimal" for its own -Verbose.
 function Invoke-Dotnet {
@@ -80,11 +88,38 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Format.ps1xml'), (Join-Path $Root 'src/GraphSecurity/GraphSecurity.Types.ps1xml') $ModuleOut
     $manifest = Get-Content -Raw (Join-Path $Root 'GraphSecurity.psd1')
     $manifest = $manifest -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$(Get-ModuleVersion)'"
+    $releaseNotes = (Get-ReleaseNote (Get-ModuleVersion)).Replace("'", "''")
+    $manifest = $manifest -replace "ReleaseNotes(\s*)=(\s*)'[^']*'", "ReleaseNotes`$1=`$2'$($releaseNotes.Replace('$', '$$'))'"
     Set-Content -Path (Join-Path $ModuleOut 'GraphSecurity.psd1') -Value $manifest -Encoding utf8
 
     $helpCompiler = Join-Path $Root "src/GraphSecurity.HelpCompiler/bin/$Configuration/net10.0/GraphSecurity.HelpCompiler.dll"
     Invoke-Dotnet $helpCompiler (Join-Path $Root 'docs') (Join-Path $ModuleOut 'en-US') 'GraphSecurity.dll-Help.xml'
     Write-Host "Module assembled in $ModuleOut"
+}
+
+# The text of the current version's section of CHANGELOG.md, for the manifest's ReleaseNotes.
+function Get-ReleaseNote([string] $Version) {
+    $changelog = Get-Content -Raw (Join-Path $Root 'CHANGELOG.md')
+    $section = [regex]::Match($changelog, "(?ms)^## $([regex]::Escape($Version))\b[^\n]*\n(.*?)(?=^## |\z)")
+    if (-not $section.Success) { throw "CHANGELOG.md has no section '## $Version'." }
+    $section.Groups[1].Value.Trim()
+}
+
+# A versioned module folder (out/package/GraphSecurity/<version>, the layout of an installed module)
+# and the .nupkg that PSResourceGet publishes and installs, from the module Build assembled.
+function Invoke-Package {
+    Invoke-Build
+    $version = Get-ModuleVersion
+    if (Test-Path $PackageOut) { Remove-Item $PackageOut -Recurse -Force }
+    $folder = New-Item -ItemType Directory -Force (Join-Path $PackageOut "GraphSecurity/$version")
+    Copy-Item (Join-Path $ModuleOut '*') $folder -Recurse
+    if (-not $IncludeSymbols) { Get-ChildItem $folder -Recurse -Filter '*.pdb' | Remove-Item }
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'CHANGELOG.md') $folder
+    $manifest = Test-ModuleManifest (Join-Path $folder 'GraphSecurity.psd1') -ErrorAction Stop
+    Compress-PSResource -Path $folder -DestinationPath $PackageOut
+    $nupkg = Get-Item (Join-Path $PackageOut "GraphSecurity.$version.nupkg")
+    $installedBytes = (Get-ChildItem $folder -Recurse -File | Measure-Object Length -Sum).Sum
+    Write-Host ("Package {0} {1}: {2:N1} MB; installed {3:N1} MB in {4}" -f $manifest.Name, $manifest.Version, ($nupkg.Length / 1MB), ($installedBytes / 1MB), $folder)
 }
 
 function Get-PesterModulePath {
@@ -138,7 +173,7 @@ function Invoke-PesterTests {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
     Get-ChildItem $ResultsDir -File | Remove-Item -Force
     $xunit = Invoke-XunitTests
@@ -191,6 +226,7 @@ function Invoke-Clean {
 foreach ($name in $Task) {
     switch ($name) {
         'Build' { Invoke-Build }
+        'Package' { Invoke-Package }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Docs' { Invoke-Docs }
