@@ -17,7 +17,7 @@
       Docs   Build, then write docs/commands/<cmdlet>.md for cmdlets that have no page yet and
              refresh the SYNTAX and parameter blocks of the others from the cmdlets themselves
              (prose is kept). Help is compiled from these pages by every Build.
-      Bench  Build, then the benchmark of docs/performance.md: the module against an Invoke-RestMethod
+      Bench  Package, then the benchmark of docs/performance.md: the packaged module against an Invoke-RestMethod
              loop, the Microsoft.Graph SDK and the raw limit, against local emulators. Writes
              out/bench/results.md and results.json (medians of several runs, machine info). Slow
              (tens of minutes at the default sizes), so never part of Test; -BenchArgs passes options
@@ -206,10 +206,11 @@ function Invoke-Docs {
 }
 
 function Invoke-Bench {
-    Invoke-Build
+    Invoke-Package
     $bench = Join-Path $Root 'tests/GraphSecurity.Bench'
     $parameters = @{
-        ModulePath = Join-Path $ModuleOut 'GraphSecurity.psd1'
+        # The module as it is installed from the package (isolation on, no symbols).
+        ModulePath = Join-Path $PackageOut "GraphSecurity/$(Get-ModuleVersion)/GraphSecurity.psd1"
         BenchDll   = Join-Path $bench "bin/$Configuration/net10.0/GraphSecurity.Bench.dll"
         OutDir     = Join-Path $Out 'bench'
     } + $BenchArgs
