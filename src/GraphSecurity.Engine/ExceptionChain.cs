@@ -6,7 +6,7 @@ namespace GraphSecurity.Engine
     internal static class ExceptionChain
     {
         /// <summary>The first exception of the chain that is a <typeparamref name="TException"/>, or null.</summary>
-        public static TException Find<TException>(Exception exception) where TException : Exception
+        public static TException? Find<TException>(Exception? exception) where TException : Exception
         {
             for (var e = exception; e != null; e = e.InnerException)
                 if (e is TException found) return found;

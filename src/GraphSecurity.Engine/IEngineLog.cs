@@ -48,8 +48,8 @@ namespace GraphSecurity.Engine
     {
         /// <summary>Distinguishes concurrent progress bars; the same id updates the same bar.</summary>
         public int ActivityId { get; set; }
-        public string Activity { get; set; }
-        public string Status { get; set; }
+        public string? Activity { get; set; }
+        public string? Status { get; set; }
         public int PercentComplete { get; set; } = -1;
         public int SecondsRemaining { get; set; } = -1;
         public bool Completed { get; set; }

@@ -26,7 +26,7 @@ namespace GraphSecurity.Engine.Alerts
         public bool EvidenceOnServer => Evidence.IsEmpty || Evidence.ServerSide(EvidenceMatch);
 
         /// <summary>The client-side part of the query (null when there is none).</summary>
-        public Func<Alert, bool> ClientFilter => EvidenceOnServer ? (Func<Alert, bool>)null : Evidence.Matches;
+        public Func<Alert, bool>? ClientFilter => EvidenceOnServer ? null : Evidence.Matches;
 
         public CollectionQuery ToCollectionQuery()
         {

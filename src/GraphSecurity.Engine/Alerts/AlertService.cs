@@ -11,7 +11,7 @@ namespace GraphSecurity.Engine.Alerts
 
         public AlertService(ApiClient graph) : base(graph, "v1.0", CollectionPath) { }
 
-        public Task<Alert> UpdateAsync(string id, AlertUpdate update, CancellationToken cancellationToken) =>
+        public Task<Alert?> UpdateAsync(string id, AlertUpdate update, CancellationToken cancellationToken) =>
             UpdateAsync(id, update.ToBody(), cancellationToken);
     }
 }

@@ -9,7 +9,7 @@ namespace GraphSecurity.Engine.Alerts
     {
         public AlertStatus? Status { get; set; }
 
-        protected override void AddStatus(Dictionary<string, object> body)
+        protected override void AddStatus(Dictionary<string, object?> body)
         {
             if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
         }

@@ -109,7 +109,7 @@ namespace GraphSecurity.Engine.Alerts
         }
 
         // The client-side values mirror the paths above one for one.
-        private static IEnumerable<string> UserValues(AlertEvidence evidence)
+        private static IEnumerable<string?> UserValues(AlertEvidence evidence)
         {
             switch (evidence)
             {
@@ -117,35 +117,35 @@ namespace GraphSecurity.Engine.Alerts
                 case ProcessEvidence p: return Account(p.UserAccount);
                 case MailboxEvidence m: return Account(m.UserAccount).Concat(new[] { m.Upn });
                 case AnalyzedMessageEvidence a: return new[] { a.RecipientEmailAddress };
-                default: return Enumerable.Empty<string>();
+                default: return Enumerable.Empty<string?>();
             }
         }
 
-        private static IEnumerable<string> Account(UserAccount account) =>
-            account == null ? Enumerable.Empty<string>() : new[] { account.UserPrincipalName, account.AzureAdUserId };
+        private static IEnumerable<string?> Account(UserAccount? account) =>
+            account == null ? Enumerable.Empty<string?>() : new[] { account.UserPrincipalName, account.AzureAdUserId };
 
-        private static IEnumerable<string> DeviceValues(AlertEvidence evidence)
+        private static IEnumerable<string?> DeviceValues(AlertEvidence evidence)
         {
             switch (evidence)
             {
                 case DeviceEvidence d: return new[] { d.DeviceDnsName, d.HostName, d.MdeDeviceId };
                 case ProcessEvidence p: return new[] { p.MdeDeviceId };
                 case FileEvidence f: return new[] { f.MdeDeviceId };
-                default: return Enumerable.Empty<string>();
+                default: return Enumerable.Empty<string?>();
             }
         }
 
-        private static IEnumerable<string> IpValues(AlertEvidence evidence)
+        private static IEnumerable<string?> IpValues(AlertEvidence evidence)
         {
             switch (evidence)
             {
                 case IpEvidence i: return new[] { i.IpAddress };
                 case DeviceEvidence d: return new[] { d.LastIpAddress, d.LastExternalIpAddress };
-                default: return Enumerable.Empty<string>();
+                default: return Enumerable.Empty<string?>();
             }
         }
 
-        private static bool Same(string wanted, string actual) =>
-            !string.IsNullOrEmpty(actual) && string.Equals(wanted, actual, StringComparison.OrdinalIgnoreCase);
+        private static bool Same(string wanted, string? actual) =>
+            !Strings.IsNullOrEmpty(actual) && string.Equals(wanted, actual, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -11,7 +11,7 @@ namespace GraphSecurity.Engine.Authentication
     /// </summary>
     public sealed class AuthenticationFailedException : Exception
     {
-        public AuthenticationFailedException(string message, string recommendedAction, string errorCode = null, string traceId = null)
+        public AuthenticationFailedException(string message, string recommendedAction, string? errorCode = null, string? traceId = null)
             : base(message)
         {
             RecommendedAction = recommendedAction;
@@ -21,8 +21,8 @@ namespace GraphSecurity.Engine.Authentication
 
         public string RecommendedAction { get; }
         /// <summary>The OAuth error, e.g. invalid_client.</summary>
-        public string ErrorCode { get; }
-        public string TraceId { get; }
+        public string? ErrorCode { get; }
+        public string? TraceId { get; }
 
         private static readonly Regex AadstsCode = new Regex(@"AADSTS(\d+)", RegexOptions.Compiled);
 
@@ -60,12 +60,11 @@ namespace GraphSecurity.Engine.Authentication
         /// The identity platform's own sentence ("AADSTS7000215: Invalid client secret provided. …"):
         /// MSAL puts advice of its own before it, and trace lines after it.
         /// </summary>
-        private static string ServiceSentence(string message)
+        private static string ServiceSentence(string? message)
         {
             message = message ?? "";
             var start = message.IndexOf("AADSTS", StringComparison.Ordinal);
-            var text = start >= 0 ? message.Substring(start) : message;
-            return (text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "").Trim();
+            return Strings.FirstLine(start >= 0 ? message.Substring(start) : message);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace GraphSecurity.Engine.Authentication
     /// <summary>Finds a client certificate by thumbprint in the user's store, then the machine's.</summary>
     public static class CertificateLocator
     {
-        public static X509Certificate2 FindByThumbprint(string thumbprint)
+        public static X509Certificate2 FindByThumbprint(string? thumbprint)
         {
             var normalized = (thumbprint ?? "").Replace(" ", "").Trim().ToUpperInvariant();
             var searched = new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine };
@@ -25,7 +25,7 @@ namespace GraphSecurity.Engine.Authentication
         }
 
         /// <summary>Loads a PFX (PKCS#12) file with its private key.</summary>
-        public static X509Certificate2 LoadFile(string path, System.Security.SecureString password)
+        public static X509Certificate2 LoadFile(string path, System.Security.SecureString? password)
         {
             if (!System.IO.File.Exists(path))
                 throw new AuthenticationFailedException($"The certificate file '{path}' does not exist.", "Check the path to the PFX file.");
@@ -51,7 +51,7 @@ namespace GraphSecurity.Engine.Authentication
                     "Use the certificate that holds the private key (for example the PFX it was created as), not only its public part.");
         }
 
-        private static X509Certificate2 Find(StoreLocation location, string thumbprint)
+        private static X509Certificate2? Find(StoreLocation location, string thumbprint)
         {
             try
             {

@@ -11,7 +11,7 @@ namespace GraphSecurity.Engine.Authentication
     /// </summary>
     public sealed class ApiEndpoint
     {
-        public ApiEndpoint(SecurityApi api, Uri baseUrl, string resource, string hostSuffix = null)
+        public ApiEndpoint(SecurityApi api, Uri? baseUrl, string resource, string? hostSuffix = null)
         {
             Api = api;
             BaseUrl = baseUrl == null ? null : WithSlash(baseUrl);
@@ -20,10 +20,10 @@ namespace GraphSecurity.Engine.Authentication
         }
 
         public SecurityApi Api { get; }
-        public Uri BaseUrl { get; }
+        public Uri? BaseUrl { get; }
         public string Resource { get; }
         /// <summary>Hosts of this API end with this (e.g. ".ingest.monitor.azure.com"); null when <see cref="BaseUrl"/> says it all.</summary>
-        public string HostSuffix { get; }
+        public string? HostSuffix { get; }
         /// <summary>The scope app-only flows ask for: the resource's ".default".</summary>
         public string DefaultScope => Resource + "/.default";
 
@@ -37,7 +37,7 @@ namespace GraphSecurity.Engine.Authentication
             return (url.AbsolutePath + "/").StartsWith(root, StringComparison.OrdinalIgnoreCase) ? root.Length : -1;
         }
 
-        internal static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith("/") ? uri : new Uri(uri.AbsoluteUri + "/");
+        internal static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? uri : new Uri(uri.AbsoluteUri + "/");
     }
 
     /// <summary>The login host of one cloud and where each API lives in it (reference: successor-apis.md §1.1, §3.2).</summary>
@@ -68,16 +68,16 @@ namespace GraphSecurity.Engine.Authentication
             _apis.TryGetValue(api, out var endpoint) ? endpoint : throw new ApiNotInCloudException(api, Name);
 
         /// <summary>The API a URL belongs to (the one whose base URL claims the longest part of it), or null for a URL of none of them.</summary>
-        public ApiEndpoint ApiOf(Uri url) =>
+        public ApiEndpoint? ApiOf(Uri? url) =>
             url == null || !url.IsAbsoluteUri ? null :
             _apis.Values.Select(a => (Api: a, Claim: a.Claim(url))).Where(c => c.Claim >= 0).OrderByDescending(c => c.Claim).Select(c => c.Api).FirstOrDefault();
 
-        public Uri GraphEndpoint => Endpoint(SecurityApi.Graph).BaseUrl;
+        public Uri? GraphEndpoint => Endpoint(SecurityApi.Graph).BaseUrl;
         public string GraphResource => Endpoint(SecurityApi.Graph).Resource;
         public string DefaultScope => Endpoint(SecurityApi.Graph).DefaultScope;
 
         /// <summary>Endpoints given by the caller, e.g. for a proxy or a sovereign cloud this module does not list: Graph only.</summary>
-        public static CloudEnvironment Custom(Uri loginEndpoint, Uri graphEndpoint, string graphResource) =>
+        public static CloudEnvironment Custom(Uri loginEndpoint, Uri graphEndpoint, string? graphResource) =>
             new CloudEnvironment("Custom", loginEndpoint, new[] { new ApiEndpoint(SecurityApi.Graph, graphEndpoint, graphResource ?? graphEndpoint.GetLeftPart(UriPartial.Authority)) });
 
         // Resources of the global cloud; the emulator's tokens are for these too.

@@ -10,7 +10,7 @@ namespace GraphSecurity.Engine.Authentication
     /// </summary>
     public static class EnvironmentCredentials
     {
-        public static void Apply(ConnectionRequest request, Func<string, string> variable)
+        public static void Apply(ConnectionRequest request, Func<string, string?> variable)
         {
             request.TenantId = Required(variable, "AZURE_TENANT_ID");
             request.ClientId = Required(variable, "AZURE_CLIENT_ID");
@@ -18,18 +18,18 @@ namespace GraphSecurity.Engine.Authentication
             var secret = variable("AZURE_CLIENT_SECRET");
             var certificatePath = variable("AZURE_CLIENT_CERTIFICATE_PATH");
             var tokenFile = variable("AZURE_FEDERATED_TOKEN_FILE");
-            if (!string.IsNullOrEmpty(secret))
+            if (!Strings.IsNullOrEmpty(secret))
             {
                 request.Kind = AuthenticationKind.ClientSecret;
                 request.ClientSecret = SecureStrings.FromPlain(secret);
             }
-            else if (!string.IsNullOrEmpty(certificatePath))
+            else if (!Strings.IsNullOrEmpty(certificatePath))
             {
                 request.Kind = AuthenticationKind.Certificate;
                 var password = variable("AZURE_CLIENT_CERTIFICATE_PASSWORD");
-                request.Certificate = CertificateLocator.LoadFile(certificatePath, string.IsNullOrEmpty(password) ? null : SecureStrings.FromPlain(password));
+                request.Certificate = CertificateLocator.LoadFile(certificatePath, Strings.IsNullOrEmpty(password) ? null : SecureStrings.FromPlain(password));
             }
-            else if (!string.IsNullOrEmpty(tokenFile))
+            else if (!Strings.IsNullOrEmpty(tokenFile))
             {
                 request.Kind = AuthenticationKind.FederatedToken;
                 request.FederatedTokenFile = tokenFile;
@@ -42,10 +42,10 @@ namespace GraphSecurity.Engine.Authentication
             }
         }
 
-        private static string Required(Func<string, string> variable, string name)
+        private static string Required(Func<string, string?> variable, string name)
         {
             var value = variable(name);
-            if (string.IsNullOrEmpty(value))
+            if (Strings.IsNullOrEmpty(value))
                 throw new AuthenticationFailedException($"The environment variable {name} is not set.",
                     "Set AZURE_TENANT_ID, AZURE_CLIENT_ID and one credential variable, or use another Connect-GsTenant parameter set.");
             return value;

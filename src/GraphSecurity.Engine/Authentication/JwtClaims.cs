@@ -7,7 +7,7 @@ namespace GraphSecurity.Engine.Authentication
     /// <summary>Reads claims from a JWT's payload without validating it (the service validates; we only want the expiry).</summary>
     internal static class JwtClaims
     {
-        public static DateTimeOffset? TryReadExpiry(string jwt)
+        public static DateTimeOffset? TryReadExpiry(string? jwt)
         {
             try
             {
@@ -27,7 +27,7 @@ namespace GraphSecurity.Engine.Authentication
         }
 
         /// <summary>A string claim (e.g. "tid"), or null.</summary>
-        public static string TryReadString(string jwt, string claim)
+        public static string? TryReadString(string? jwt, string claim)
         {
             try
             {
@@ -43,7 +43,7 @@ namespace GraphSecurity.Engine.Authentication
         }
 
         /// <summary>The token's application roles ("roles") or, for a user's token, its scopes ("scp"); empty when it has neither or is not a JWT.</summary>
-        public static System.Collections.Generic.List<string> Permissions(string jwt)
+        public static System.Collections.Generic.List<string> Permissions(string? jwt)
         {
             var permissions = new System.Collections.Generic.List<string>();
             try
@@ -53,9 +53,9 @@ namespace GraphSecurity.Engine.Authentication
                 using (var payload = JsonDocument.Parse(Base64UrlDecode(parts[1])))
                 {
                     if (payload.RootElement.TryGetProperty("roles", out var roles) && roles.ValueKind == JsonValueKind.Array)
-                        foreach (var role in roles.EnumerateArray()) if (role.ValueKind == JsonValueKind.String) permissions.Add(role.GetString());
-                    if (payload.RootElement.TryGetProperty("scp", out var scp) && scp.ValueKind == JsonValueKind.String)
-                        permissions.AddRange(scp.GetString().Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries));
+                        foreach (var role in roles.EnumerateArray()) if (role.GetString() is string name) permissions.Add(name);
+                    if (payload.RootElement.TryGetProperty("scp", out var scp) && scp.ValueKind == JsonValueKind.String && scp.GetString() is string scopes)
+                        permissions.AddRange(scopes.Split(Space, StringSplitOptions.RemoveEmptyEntries));
                 }
             }
             catch (Exception ex) when (ex is FormatException || ex is JsonException || ex is ArgumentException)
@@ -63,6 +63,8 @@ namespace GraphSecurity.Engine.Authentication
             }
             return permissions;
         }
+
+        private static readonly char[] Space = { ' ' };
 
         private static byte[] Base64UrlDecode(string text)
         {

@@ -12,7 +12,7 @@ namespace GraphSecurity.Engine.Authentication
         public bool Persist { get; set; }
         /// <summary>Explicit opt-in to a plain-text cache file where the platform offers no encryption.</summary>
         public bool AllowUnencrypted { get; set; }
-        public string Directory { get; set; }
+        public string? Directory { get; set; }
 
         public string EffectiveDirectory => Directory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".graphsecurity");
     }
@@ -48,7 +48,7 @@ namespace GraphSecurity.Engine.Authentication
             {
                 if (!options.AllowUnencrypted)
                     throw new AuthenticationFailedException(
-                        $"The token cache cannot be encrypted on this machine ({FirstLine(ex.InnerException?.Message ?? ex.Message)}).",
+                        $"The token cache cannot be encrypted on this machine ({Strings.FirstLine(ex.InnerException?.Message ?? ex.Message)}).",
                         $"Connect without -PersistTokenCache, or add -AllowUnencryptedTokenCache to keep the tokens in plain text in {Path.Combine(directory, PlainTextFile)} (readable only by you).");
                 var plain = new StorageCreationPropertiesBuilder(PlainTextFile, directory).WithUnprotectedFile().Build();
                 helper = await MsalCacheHelper.CreateAsync(plain).ConfigureAwait(false);
@@ -56,7 +56,5 @@ namespace GraphSecurity.Engine.Authentication
             helper.RegisterCache(cache);
         }
 
-        private static string FirstLine(string text) =>
-            (text ?? "").Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries) is var lines && lines.Length > 0 ? lines[0].Trim() : "";
     }
 }

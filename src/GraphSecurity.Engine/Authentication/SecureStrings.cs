@@ -17,7 +17,7 @@ namespace GraphSecurity.Engine.Authentication
         /// <summary>The plain text of a SecureString, for handing to MSAL or an HTTP header at the last moment.</summary>
         public static string ToPlain(SecureString value)
         {
-            if (value == null) return null;
+            if (value == null) throw new ArgumentNullException(nameof(value));
             var pointer = IntPtr.Zero;
             try
             {

@@ -42,12 +42,14 @@ namespace GraphSecurity.Engine.Authentication
             switch (request.Kind)
             {
                 case AuthenticationKind.Certificate:
-                    CertificateLocator.RequirePrivateKey(request.Certificate, "the certificate given");
-                    return builder.WithCertificate(request.Certificate).Build();
+                    var certificate = request.Certificate ?? throw new ArgumentException("The certificate flow needs a certificate.", nameof(request));
+                    CertificateLocator.RequirePrivateKey(certificate, "the certificate given");
+                    return builder.WithCertificate(certificate).Build();
                 case AuthenticationKind.ClientSecret:
-                    return builder.WithClientSecret(SecureStrings.ToPlain(request.ClientSecret)).Build();
+                    var secret = request.ClientSecret ?? throw new ArgumentException("The client secret flow needs a client secret.", nameof(request));
+                    return builder.WithClientSecret(SecureStrings.ToPlain(secret)).Build();
                 case AuthenticationKind.FederatedToken:
-                    var path = request.FederatedTokenFile;
+                    var path = request.FederatedTokenFile ?? throw new ArgumentException("The federated token flow needs a token file.", nameof(request));
                     // Read on every token request: the platform rotates the file (GitHub Actions, Kubernetes).
                     return builder.WithClientAssertion((AssertionRequestOptions options) => ReadAssertionAsync(path)).Build();
                 default:
@@ -79,7 +81,7 @@ namespace GraphSecurity.Engine.Authentication
         private readonly string[] _scopes;
         private readonly string _graphResource;
         private readonly ConnectionRequest _request;
-        private IAccount _account;
+        private IAccount? _account;
 
         public PublicClientTokenSource(ConnectionRequest request, TransportFactory transport)
         {
@@ -95,7 +97,7 @@ namespace GraphSecurity.Engine.Authentication
             _app = builder.Build();
         }
 
-        public string Account => _account?.Username;
+        public string? Account => _account?.Username;
 
         internal ITokenCache Cache => _app.UserTokenCache;
 
@@ -141,7 +143,7 @@ namespace GraphSecurity.Engine.Authentication
                 }
                 else
                 {
-                    result = await SignInThroughOwnBrowserAsync(scopes, cancellationToken).ConfigureAwait(false);
+                    result = await SignInThroughOwnBrowserAsync(scopes, _request.OpenBrowser, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (MsalException ex) when (!(ex is MsalClientException client && client.ErrorCode == "authentication_canceled" && cancellationToken.IsCancellationRequested))
@@ -160,7 +162,8 @@ namespace GraphSecurity.Engine.Authentication
         /// listener without a time limit, so a redirect that never arrives would hang the command: it is
         /// given up after <see cref="OwnBrowserTimeoutSeconds"/>.
         /// </summary>
-        private async Task<AuthenticationResult> SignInThroughOwnBrowserAsync(string[] scopes, CancellationToken cancellationToken)
+        private async Task<AuthenticationResult> SignInThroughOwnBrowserAsync(string[] scopes, Func<Uri, CancellationToken, Task> openBrowser,
+            CancellationToken cancellationToken)
         {
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
@@ -168,7 +171,7 @@ namespace GraphSecurity.Engine.Authentication
                 try
                 {
                     return await _app.AcquireTokenInteractive(scopes).WithUseEmbeddedWebView(false).WithPrompt(Prompt.SelectAccount)
-                        .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = uri => _request.OpenBrowser(uri, limit.Token) })
+                        .WithSystemWebViewOptions(new SystemWebViewOptions { OpenBrowserAsync = uri => openBrowser(uri, limit.Token) })
                         .ExecuteAsync(limit.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
@@ -189,21 +192,22 @@ namespace GraphSecurity.Engine.Authentication
                 var first = await SignInAsync(cancellationToken).ConfigureAwait(false);
                 if (scopes == _scopes) return first;
             }
+            var account = _account ?? throw new InvalidOperationException("The sign-in gave no account.");
             try
             {
-                var result = await _app.AcquireTokenSilent(scopes, _account).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                var result = await _app.AcquireTokenSilent(scopes, account).ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 return new AccessToken(result.AccessToken, result.ExpiresOn);
             }
             catch (MsalUiRequiredException) when (scopes != _scopes)
             {
-                EngineLogScope.Current.Warning($"{resource} asks {_account.Username} to sign in once more (its consent or conditional access is separate from Microsoft Graph's); this is needed once per connection.");
+                EngineLogScope.Current.Warning($"{resource} asks {account.Username} to sign in once more (its consent or conditional access is separate from Microsoft Graph's); this is needed once per connection.");
                 var token = await SignInInteractivelyAsync(scopes, cancellationToken).ConfigureAwait(false);
                 return token;
             }
             catch (MsalUiRequiredException)
             {
                 throw new AuthenticationFailedException(
-                    $"The sign-in of {_account.Username} can no longer be renewed silently.",
+                    $"The sign-in of {account.Username} can no longer be renewed silently.",
                     "Run Connect-GsTenant again to sign in.");
             }
             catch (MsalException ex)
@@ -244,13 +248,10 @@ namespace GraphSecurity.Engine.Authentication
             catch (MsalException ex)
             {
                 throw new AuthenticationFailedException(
-                    $"The managed identity ({_selector}) could not get a token for {resource}: {FirstSentence(ex.Message)}",
+                    $"The managed identity ({_selector}) could not get a token for {resource}: {Strings.FirstLine(ex.Message)}",
                     "Run this where a managed identity is enabled (Azure VM, App Service, Functions, Automation) and, for a user-assigned one, pass its -IdentityClientId, -IdentityObjectId or -IdentityResourceId.",
                     ex.ErrorCode);
             }
         }
-
-        private static string FirstSentence(string message) =>
-            (message ?? "").Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim();
     }
 }

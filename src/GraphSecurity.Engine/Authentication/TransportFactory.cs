@@ -12,22 +12,22 @@ namespace GraphSecurity.Engine.Authentication
     /// </summary>
     internal sealed class TransportFactory : IMsalHttpClientFactory
     {
-        private readonly string _pinnedThumbprint;
+        private readonly string? _pinnedThumbprint;
         private readonly Lazy<HttpClient> _msalClient;
 
-        public TransportFactory(string pinnedThumbprint)
+        public TransportFactory(string? pinnedThumbprint)
         {
             _pinnedThumbprint = pinnedThumbprint;
             _msalClient = new Lazy<HttpClient>(() => new HttpClient(CreateHandler()));
         }
 
         /// <summary>True for the emulator: only its own certificate is accepted.</summary>
-        public bool IsPinned => !string.IsNullOrEmpty(_pinnedThumbprint);
+        public bool IsPinned => !Strings.IsNullOrEmpty(_pinnedThumbprint);
 
         public HttpClientHandler CreateHandler()
         {
             var handler = new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate };
-            if (!string.IsNullOrEmpty(_pinnedThumbprint))
+            if (!Strings.IsNullOrEmpty(_pinnedThumbprint))
             {
                 handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) =>
                     errors == SslPolicyErrors.None ||

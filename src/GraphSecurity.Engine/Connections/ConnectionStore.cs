@@ -16,7 +16,7 @@ namespace GraphSecurity.Engine.Connections
         /// <summary>Adds or replaces the connection of that name (the old one is disposed).</summary>
         public static void Add(GraphConnection connection)
         {
-            GraphConnection previous;
+            GraphConnection? previous;
             lock (Gate)
             {
                 Connections.TryGetValue(connection.Name, out previous);
@@ -25,7 +25,7 @@ namespace GraphSecurity.Engine.Connections
             if (previous != null && !ReferenceEquals(previous, connection)) previous.Dispose();
         }
 
-        public static GraphConnection Get(string name)
+        public static GraphConnection? Get(string? name)
         {
             lock (Gate) return name != null && Connections.TryGetValue(name, out var connection) ? connection : null;
         }
@@ -37,7 +37,7 @@ namespace GraphSecurity.Engine.Connections
 
         public static bool Remove(string name)
         {
-            GraphConnection removed;
+            GraphConnection? removed;
             lock (Gate)
             {
                 if (!Connections.TryGetValue(name, out removed)) return false;

@@ -19,11 +19,11 @@ namespace GraphSecurity.Engine.Connections
         private readonly ConcurrentDictionary<SecurityApi, ApiClient> _clients = new ConcurrentDictionary<SecurityApi, ApiClient>();
         /// <summary>The latest token of each resource (for Get-GsConnection: expiry and permissions; never shown itself).</summary>
         private readonly ConcurrentDictionary<string, AccessToken> _latestTokens = new ConcurrentDictionary<string, AccessToken>(StringComparer.OrdinalIgnoreCase);
-        private string _account;
+        private string? _account;
 
         private GraphConnection(ConnectionRequest request, ITokenSource tokens, TransportFactory transport)
         {
-            Name = request.Name;
+            Name = request.Name ?? throw new ArgumentException("A connection request needs a name.", nameof(request));
             TenantId = request.TenantId;
             ClientId = request.ClientId;
             Kind = request.Kind;
@@ -38,12 +38,12 @@ namespace GraphSecurity.Engine.Connections
         }
 
         public string Name { get; }
-        public string TenantId { get; }
-        public string ClientId { get; }
+        public string? TenantId { get; }
+        public string? ClientId { get; }
         public AuthenticationKind Kind { get; }
         public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
         public CloudEnvironment Cloud { get; }
-        public string CertificateThumbprint { get; }
+        public string? CertificateThumbprint { get; }
         public IReadOnlyList<string> Scopes { get; }
         public DateTimeOffset ConnectedAt { get; }
         public ITokenSource Tokens { get; }
@@ -80,9 +80,9 @@ namespace GraphSecurity.Engine.Connections
             foreach (var claim in new[] { "upn", "preferred_username", "unique_name", "name", "app_displayname", "appid", "azp" })
             {
                 var value = JwtClaims.TryReadString(token.Value, claim);
-                if (!string.IsNullOrEmpty(value) && !names.Contains(value)) names.Add(value);
+                if (!Strings.IsNullOrEmpty(value) && !names.Contains(value)) names.Add(value);
             }
-            if (!string.IsNullOrEmpty(_account) && !names.Contains(_account)) names.Add(_account);
+            if (!Strings.IsNullOrEmpty(_account) && !names.Contains(_account)) names.Add(_account);
             return names;
         }
 

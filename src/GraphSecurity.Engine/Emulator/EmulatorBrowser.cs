@@ -58,7 +58,7 @@ namespace GraphSecurity.Engine.Emulator
                         "Check the client id and redirect URI registered in the emulator.");
                 }
             }
-            _ = Task.Run(() => DeliverAsync(delivery, cancellationToken));
+            _ = Task.Run(() => DeliverAsync(delivery, cancellationToken), cancellationToken);
         }
 
         /// <summary>Sends the answer to MSAL's listener, retrying briefly until it is listening.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -19,8 +20,9 @@ namespace GraphSecurity.Engine.Emulator
         public int Port { get; set; }
         public int? Seed { get; set; }
         public int? AlertCount { get; set; }
-        public string ConfigPath { get; set; }
-        public string InfoPath { get; set; }
+        public string? ConfigPath { get; set; }
+        /// <summary>Null: <see cref="EmulatorManager.DefaultInfoPath"/>.</summary>
+        public string? InfoPath { get; set; }
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
     }
 
@@ -32,18 +34,18 @@ namespace GraphSecurity.Engine.Emulator
             get
             {
                 var fromEnvironment = Environment.GetEnvironmentVariable(EmulatorDefaults.InfoPathVariable);
-                if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+                if (!Strings.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
                 var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
                 return Path.Combine(home, ".graphsecurity", "emulator.json");
             }
         }
 
         /// <summary>The running emulator described by the info file, or null when there is none (missing file, or its process is gone).</summary>
-        public static EmulatorInfo Find(string infoPath = null)
+        public static EmulatorInfo? Find(string? infoPath = null)
         {
             infoPath = infoPath ?? DefaultInfoPath;
             if (!File.Exists(infoPath)) return null;
-            EmulatorInfo info;
+            EmulatorInfo? info;
             try
             {
                 info = JsonSerializer.Deserialize<EmulatorInfo>(File.ReadAllText(infoPath), GraphJson.Options);
@@ -150,10 +152,10 @@ namespace GraphSecurity.Engine.Emulator
         private static ProcessStartInfo CreateStartInfo(EmulatorStartOptions options, string infoPath)
         {
             var emulatorDll = LocateEmulator();
-            var arguments = new List<string> { Quote(emulatorDll), "--port", options.Port.ToString(), "--info-file", Quote(infoPath) };
-            if (options.Seed.HasValue) arguments.AddRange(new[] { "--seed", options.Seed.Value.ToString() });
-            if (options.AlertCount.HasValue) arguments.AddRange(new[] { "--alert-count", options.AlertCount.Value.ToString() });
-            if (!string.IsNullOrEmpty(options.ConfigPath)) arguments.AddRange(new[] { "--config", Quote(Path.GetFullPath(options.ConfigPath)) });
+            var arguments = new List<string> { Quote(emulatorDll), "--port", options.Port.ToString(CultureInfo.InvariantCulture), "--info-file", Quote(infoPath) };
+            if (options.Seed.HasValue) arguments.AddRange(new[] { "--seed", options.Seed.Value.ToString(CultureInfo.InvariantCulture) });
+            if (options.AlertCount.HasValue) arguments.AddRange(new[] { "--alert-count", options.AlertCount.Value.ToString(CultureInfo.InvariantCulture) });
+            if (!Strings.IsNullOrEmpty(options.ConfigPath)) arguments.AddRange(new[] { "--config", Quote(Path.GetFullPath(options.ConfigPath)) });
             return new ProcessStartInfo(DotnetHost(), string.Join(" ", arguments))
             {
                 UseShellExecute = false,
@@ -169,7 +171,7 @@ namespace GraphSecurity.Engine.Emulator
         {
             var configured = Environment.GetEnvironmentVariable(EmulatorDefaults.ExecutableVariable);
             var candidates = new List<string>();
-            if (!string.IsNullOrEmpty(configured)) candidates.Add(configured);
+            if (!Strings.IsNullOrEmpty(configured)) candidates.Add(configured);
             // The engine sits in the module's Dependencies/ folder; in a build tree the emulator may be beside it.
             var engineFolder = Path.GetDirectoryName(typeof(EmulatorManager).Assembly.Location);
             var moduleFolder = string.Equals(Path.GetFileName(engineFolder), "Dependencies", StringComparison.OrdinalIgnoreCase)
@@ -186,10 +188,10 @@ namespace GraphSecurity.Engine.Emulator
         private static string DotnetHost()
         {
             var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-            if (!string.IsNullOrEmpty(hostPath) && File.Exists(hostPath)) return hostPath;
+            if (!Strings.IsNullOrEmpty(hostPath) && File.Exists(hostPath)) return hostPath;
             var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
             var executable = Path.DirectorySeparatorChar == '\\' ? "dotnet.exe" : "dotnet";
-            if (!string.IsNullOrEmpty(root) && File.Exists(Path.Combine(root, executable))) return Path.Combine(root, executable);
+            if (!Strings.IsNullOrEmpty(root) && File.Exists(Path.Combine(root, executable))) return Path.Combine(root, executable);
             return executable;
         }
 

@@ -22,7 +22,7 @@ namespace GraphSecurity.Engine.Http
     public sealed class ODataPage<T>
     {
         [JsonPropertyName("value")] public List<T> Value { get; set; } = new List<T>();
-        [JsonPropertyName("@odata.nextLink")] public string NextLink { get; set; }
+        [JsonPropertyName("@odata.nextLink")] public string? NextLink { get; set; }
         [JsonPropertyName("@odata.count")] public long? Count { get; set; }
         /// <summary>The Warning header items of a 206 Partial Content answer (federated APIs), else empty.</summary>
         [JsonIgnore] public List<PartialResultWarning> PartialResult { get; set; } = new List<PartialResultWarning>();
@@ -31,17 +31,17 @@ namespace GraphSecurity.Engine.Http
     /// <summary>The whole answer of a request: its status, headers (never the request's) and body.</summary>
     public sealed class RawResponse
     {
-        public RawResponse(int statusCode, IReadOnlyDictionary<string, string> headers, byte[] body)
+        public RawResponse(int statusCode, IReadOnlyDictionary<string, string>? headers, byte[]? body)
         {
             StatusCode = statusCode;
             Headers = headers ?? new Dictionary<string, string>();
-            Body = body ?? new byte[0];
+            Body = body ?? Array.Empty<byte>();
         }
 
         public int StatusCode { get; }
         public IReadOnlyDictionary<string, string> Headers { get; }
         public byte[] Body { get; }
-        public string ContentType => Headers.TryGetValue("Content-Type", out var type) ? type : null;
+        public string? ContentType => Headers.TryGetValue("Content-Type", out var type) ? type : null;
         public bool IsJson => Body.Length > 0 && (ContentType == null || ContentType.IndexOf("json", StringComparison.OrdinalIgnoreCase) >= 0);
         public string Text => System.Text.Encoding.UTF8.GetString(Body);
     }
@@ -79,7 +79,7 @@ namespace GraphSecurity.Engine.Http
         public ApiEndpoint Endpoint { get; }
         public SecurityApi Api => Endpoint.Api;
         /// <summary>The API's base URL (null for an API whose hosts are per customer: give absolute URLs).</summary>
-        public Uri BaseUrl => Endpoint.BaseUrl;
+        public Uri? BaseUrl => Endpoint.BaseUrl;
 
         /// <summary>When failed requests are sent again and how long to wait (tests shorten the waits).</summary>
         public RetryPolicy Retry { get; set; } = RetryPolicy.Default;
@@ -97,10 +97,11 @@ namespace GraphSecurity.Engine.Http
         /// <param name="retry">Repeatable by default; <see cref="RetryMode.NotRepeatable"/> leaves a 5xx to a caller that has a fallback.</param>
         public async Task<ODataPage<T>> GetPageAsync<T>(Uri url, CancellationToken cancellationToken, RetryMode retry = RetryMode.Repeatable)
         {
-            List<PartialResultWarning> partial = null;
-            var page = await SendCoreAsync(HttpMethod.Get, url, null, cancellationToken, null,
+            List<PartialResultWarning>? partial = null;
+            // No content (204) is a page without items.
+            var page = await SendCoreAsync(HttpMethod.Get, url, null, null,
                 response => partial = PartialResultWarning.From(response), retry,
-                json => JsonSerializer.Deserialize<ODataPage<T>>(json.AsSpan(), GraphJson.Options)).ConfigureAwait(false);
+                json => JsonSerializer.Deserialize<ODataPage<T>>(json.AsSpan(), GraphJson.Options), cancellationToken).ConfigureAwait(false) ?? new ODataPage<T>();
             if (partial != null) page.PartialResult = partial;
             return page;
         }
@@ -108,10 +109,21 @@ namespace GraphSecurity.Engine.Http
         /// <param name="prefer">An extra Prefer value, e.g. "return=representation".</param>
         /// <param name="onResponse">Sees the successful response before its body is read (e.g. for headers).</param>
         /// <param name="retry">Which failures are answered by sending the request again (by default: by method).</param>
-        public Task<T> SendAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer = null,
-            Action<HttpResponseMessage> onResponse = null, RetryMode retry = RetryMode.Auto) =>
-            SendCoreAsync(method, url, body, cancellationToken, prefer, onResponse, retry,
-                json => JsonSerializer.Deserialize<T>(json.AsSpan(), GraphJson.Options));
+        /// <returns>The answer's body; default for an answer without content (204) and for <c>T</c> object.</returns>
+        public Task<T?> SendAsync<T>(HttpMethod method, Uri url, object? body, CancellationToken cancellationToken, string? prefer = null,
+            Action<HttpResponseMessage>? onResponse = null, RetryMode retry = RetryMode.Auto) =>
+            SendCoreAsync(method, url, body, prefer, onResponse, retry,
+                json => JsonSerializer.Deserialize<T>(json.AsSpan(), GraphJson.Options), cancellationToken);
+
+        /// <summary>Sends a request whose answer carries an item (a read, a create): an answer without one is an invalid answer.</summary>
+        public async Task<T> SendForItemAsync<T>(HttpMethod method, Uri url, object? body, CancellationToken cancellationToken, RetryMode retry = RetryMode.Auto)
+        {
+            var item = await SendAsync<T>(method, url, body, cancellationToken, retry: retry).ConfigureAwait(false);
+            if (item is null)
+                throw new ServiceConnectionException(ConnectionFailure.InvalidAnswer, method.Method, url, 1, _toEmulator,
+                    new JsonException("The answer has no " + typeof(T).Name + "."));
+            return item;
+        }
 
         /// <summary>
         /// Sends the request, and again after a failure its <paramref name="retry"/> mode allows, waiting
@@ -120,21 +132,21 @@ namespace GraphSecurity.Engine.Http
         /// failure is thrown: <see cref="ServiceErrorException"/> for an error answer, else
         /// <see cref="ServiceConnectionException"/>.
         /// </summary>
-        private Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, object body, CancellationToken cancellationToken, string prefer,
-            Action<HttpResponseMessage> onResponse, RetryMode retry, Func<ArraySegment<byte>, T> parse) =>
+        private Task<T?> SendCoreAsync<T>(HttpMethod method, Uri url, object? body, string? prefer,
+            Action<HttpResponseMessage>? onResponse, RetryMode retry, Func<ArraySegment<byte>, T?> parse, CancellationToken cancellationToken) =>
             SendCoreAsync(method, url, body == null ? null : new RequestContent(JsonSerializer.SerializeToUtf8Bytes(body, GraphJson.Options), null, null),
-                cancellationToken, prefer, onResponse, retry, parse);
+                prefer, onResponse, retry, parse, false, cancellationToken);
 
         /// <summary>What a request carries besides its URL: a body with its content type, and headers of the caller's.</summary>
         private sealed class RequestContent
         {
-            public RequestContent(byte[] bytes, string contentType, IEnumerable<KeyValuePair<string, string>> headers)
+            public RequestContent(byte[]? bytes, string? contentType, IEnumerable<KeyValuePair<string, string>>? headers)
             {
                 Bytes = bytes;
                 ContentType = contentType ?? "application/json";
                 Headers = headers ?? Enumerable.Empty<KeyValuePair<string, string>>();
             }
-            public byte[] Bytes { get; }
+            public byte[]? Bytes { get; }
             public string ContentType { get; }
             public IEnumerable<KeyValuePair<string, string>> Headers { get; }
         }
@@ -144,25 +156,27 @@ namespace GraphSecurity.Engine.Http
         /// body bytes. The same retries, token and request log as every other request; an error answer is a
         /// <see cref="ServiceErrorException"/>. <paramref name="headers"/> may not set Authorization.
         /// </summary>
-        public Task<RawResponse> SendRawAsync(HttpMethod method, Uri url, byte[] body, string contentType, IEnumerable<KeyValuePair<string, string>> headers,
+        public async Task<RawResponse> SendRawAsync(HttpMethod method, Uri url, byte[]? body, string? contentType, IEnumerable<KeyValuePair<string, string>>? headers,
             CancellationToken cancellationToken, RetryMode retry = RetryMode.Auto)
         {
             var extra = (headers ?? Enumerable.Empty<KeyValuePair<string, string>>()).ToList();
             if (extra.Any(h => string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase)))
                 throw new ArgumentException("The Authorization header comes from the connection; a request may not set it.");
             int status = 0;
-            Dictionary<string, string> answered = null;
-            return SendCoreAsync(method, url, new RequestContent(body, contentType, extra), cancellationToken, null, response =>
+            Dictionary<string, string>? answered = null;
+            // readEmptyBody: every answer, 204 too, is parsed into a RawResponse.
+            var raw = await SendCoreAsync(method, url, new RequestContent(body, contentType, extra), null, response =>
                 {
                     status = (int)response.StatusCode;
                     answered = response.Headers.Concat(response.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
                         .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
                         .ToDictionary(g => g.Key, g => string.Join(", ", g.SelectMany(h => h.Value)), StringComparer.OrdinalIgnoreCase);
-                }, retry, bytes => new RawResponse(status, answered, bytes.ToArray()), readEmptyBody: true);
+                }, retry, bytes => new RawResponse(status, answered, bytes.ToArray()), true, cancellationToken).ConfigureAwait(false);
+            return raw ?? throw new InvalidOperationException("An answer read with its empty body has a RawResponse.");
         }
 
-        private async Task<T> SendCoreAsync<T>(HttpMethod method, Uri url, RequestContent content, CancellationToken cancellationToken, string prefer,
-            Action<HttpResponseMessage> onResponse, RetryMode retry, Func<ArraySegment<byte>, T> parse, bool readEmptyBody = false)
+        private async Task<T?> SendCoreAsync<T>(HttpMethod method, Uri url, RequestContent? content, string? prefer,
+            Action<HttpResponseMessage>? onResponse, RetryMode retry, Func<ArraySegment<byte>, T?> parse, bool readEmptyBody, CancellationToken cancellationToken)
         {
             var mode = retry == RetryMode.Auto ? RetryPolicy.ForMethod(method) : retry;
             var policy = Retry;
@@ -171,7 +185,7 @@ namespace GraphSecurity.Engine.Http
             {
                 try
                 {
-                    return await SendOnceAsync(method, url, content, attempt, cancellationToken, prefer, onResponse, parse, readEmptyBody).ConfigureAwait(false);
+                    return await SendOnceAsync(method, url, content, attempt, prefer, onResponse, parse, readEmptyBody, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is ServiceErrorException) && !(ex is ServiceConnectionException))
                 {
@@ -214,7 +228,7 @@ namespace GraphSecurity.Engine.Http
             return true;
         }
 
-        private ServiceConnectionException ToConnectionFailure(Exception exception, HttpMethod method, Uri url, int attempt)
+        private ServiceConnectionException? ToConnectionFailure(Exception exception, HttpMethod method, Uri url, int attempt)
         {
             ConnectionFailure failure;
             if (ExceptionChain.Find<System.Security.Authentication.AuthenticationException>(exception) != null) failure = ConnectionFailure.CertificateRejected;
@@ -227,8 +241,8 @@ namespace GraphSecurity.Engine.Http
             return new ServiceConnectionException(failure, method.Method, url, attempt, _toEmulator, exception);
         }
 
-        private async Task<T> SendOnceAsync<T>(HttpMethod method, Uri url, RequestContent content, int attempt, CancellationToken cancellationToken, string prefer,
-            Action<HttpResponseMessage> onResponse, Func<ArraySegment<byte>, T> parse, bool readEmptyBody)
+        private async Task<T?> SendOnceAsync<T>(HttpMethod method, Uri url, RequestContent? content, int attempt, string? prefer,
+            Action<HttpResponseMessage>? onResponse, Func<ArraySegment<byte>, T?> parse, bool readEmptyBody, CancellationToken cancellationToken)
         {
             using (var request = new HttpRequestMessage(method, url))
             {
@@ -279,7 +293,7 @@ namespace GraphSecurity.Engine.Http
         /// from the stream as it arrived was slower on alert pages: the converters for evidence and collections need their whole value
         /// buffered, so the async reader kept re-reading partial values as each network chunk came in.
         /// </summary>
-        private static async Task<T> ReadBodyAsync<T>(HttpResponseMessage response, Func<ArraySegment<byte>, T> parse, CancellationToken cancellationToken)
+        private static async Task<T?> ReadBodyAsync<T>(HttpResponseMessage response, Func<ArraySegment<byte>, T?> parse, CancellationToken cancellationToken)
         {
             using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
             using (var body = BodyBuffers.GetStream("ApiClient.ResponseBody"))
@@ -296,10 +310,10 @@ namespace GraphSecurity.Engine.Http
                 response.Headers.RetryAfter?.Delta);
         }
 
-        private ServiceErrorException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string requestId,
-            string clientRequestId, TimeSpan? retryAfter)
+        private ServiceErrorException ParseError(HttpRequestMessage request, HttpStatusCode status, string text, string? requestId,
+            string? clientRequestId, TimeSpan? retryAfter)
         {
-            string code = null, message = null, date = null;
+            string? code = null, message = null, date = null;
             try
             {
                 using (var document = JsonDocument.Parse(text))
@@ -326,10 +340,10 @@ namespace GraphSecurity.Engine.Http
                 request.Method.Method, request.RequestUri, Api);
         }
 
-        private static string String(JsonElement element, string name) =>
+        private static string? String(JsonElement element, string name) =>
             element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-        private static string Header(HttpResponseMessage response, string name) =>
+        private static string? Header(HttpResponseMessage response, string name) =>
             response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
         public void Dispose() => _http.Dispose();

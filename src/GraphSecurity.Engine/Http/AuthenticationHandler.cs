@@ -42,14 +42,14 @@ namespace GraphSecurity.Engine.Http
     /// <summary>A request to a URL that is not the API's: refused, nothing was sent.</summary>
     public sealed class TokenDestinationException : InvalidOperationException
     {
-        public TokenDestinationException(Uri url, SecurityApi api)
+        public TokenDestinationException(Uri? url, SecurityApi api)
             : base($"{url?.GetLeftPart(UriPartial.Path)} is not a URL of {SecurityApis.DisplayName(api)} in this connection's cloud; the request was not sent, so its token went nowhere else.")
         {
             Url = url;
             Api = api;
         }
 
-        public Uri Url { get; }
+        public Uri? Url { get; }
         public SecurityApi Api { get; }
     }
 }

@@ -13,8 +13,8 @@ namespace GraphSecurity.Engine.Http
     public sealed class UpdateRequest
     {
         /// <summary>Wire name → wire value, as a PATCH body would carry them.</summary>
-        public IDictionary<string, object> Changes { get; set; } = new Dictionary<string, object>();
-        public string Comment { get; set; }
+        public IDictionary<string, object?> Changes { get; set; } = new Dictionary<string, object?>();
+        public string? Comment { get; set; }
         /// <summary>The lastUpdateDateTime of the copy the caller read (a piped object); null: no conflict check.</summary>
         public DateTimeOffset? ReadVersion { get; set; }
         /// <summary>Change it even when someone else changed it after <see cref="ReadVersion"/>.</summary>
@@ -22,18 +22,18 @@ namespace GraphSecurity.Engine.Http
         /// <summary>Add the comment even when the item already has it from this caller.</summary>
         public bool AllowDuplicateComment { get; set; }
         /// <summary>The names the service may have recorded as this caller (createdByDisplayName of its comments).</summary>
-        public IReadOnlyCollection<string> CallerNames { get; set; } = new string[0];
+        public IReadOnlyCollection<string> CallerNames { get; set; } = Array.Empty<string>();
     }
 
     /// <summary>What a checked update did.</summary>
     public sealed class UpdateOutcome<T>
     {
         /// <summary>The item as it is now (after the change), or null when it was not asked for.</summary>
-        public T Item { get; set; }
+        public T? Item { get; set; }
         /// <summary>The fields sent in the PATCH.</summary>
-        public IReadOnlyList<string> Sent { get; set; } = new string[0];
+        public IReadOnlyList<string> Sent { get; set; } = Array.Empty<string>();
         /// <summary>The fields left out because the item already held the value.</summary>
-        public IReadOnlyList<string> Unchanged { get; set; } = new string[0];
+        public IReadOnlyList<string> Unchanged { get; set; } = Array.Empty<string>();
         public bool CommentAdded { get; set; }
         /// <summary>The comment was not added: the item already has it from this caller.</summary>
         public bool CommentAlreadyThere { get; set; }
@@ -43,8 +43,8 @@ namespace GraphSecurity.Engine.Http
     /// <summary>The item changed on the service after the caller's copy was read.</summary>
     public sealed class UpdateConflictException : Exception
     {
-        public UpdateConflictException(string kind, string id, DateTimeOffset readVersion, DateTimeOffset currentVersion, string changedBy)
-            : base($"The {kind} {id} was changed at {currentVersion:o}{(string.IsNullOrEmpty(changedBy) ? "" : $" by {changedBy}")}, after the copy given " +
+        public UpdateConflictException(string kind, string id, DateTimeOffset readVersion, DateTimeOffset currentVersion, string? changedBy)
+            : base($"The {kind} {id} was changed at {currentVersion:o}{(Strings.IsNullOrEmpty(changedBy) ? "" : $" by {changedBy}")}, after the copy given " +
                    $"(last changed at {readVersion:o}) was read; nothing was changed.")
         {
             Id = id;
@@ -70,13 +70,13 @@ namespace GraphSecurity.Engine.Http
     public static class CheckedUpdate
     {
         public static async Task<UpdateOutcome<T>> ApplyAsync<T>(EntityService<T> service, string kind, string id, UpdateRequest request,
-            Func<T, DateTimeOffset?> lastUpdate, Func<T, string> lastChangedBy, bool wantItem, CancellationToken cancellationToken)
+            Func<T, DateTimeOffset?> lastUpdate, Func<T, string?>? lastChangedBy, bool wantItem, CancellationToken cancellationToken)
             where T : class, ICommented
         {
             var current = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
             ThrowIfChangedSince(request, kind, id, lastUpdate(current), lastChangedBy?.Invoke(current));
 
-            var pending = new Dictionary<string, object>();
+            var pending = new Dictionary<string, object?>();
             var unchanged = new List<string>();
             foreach (var change in request.Changes)
             {
@@ -84,15 +84,16 @@ namespace GraphSecurity.Engine.Http
                 else pending[change.Key] = change.Value;
             }
             var outcome = new UpdateOutcome<T> { Sent = pending.Keys.ToList(), Unchanged = unchanged };
-            var addComment = request.Comment != null && (request.AllowDuplicateComment || !HasComment(current, request.Comment, request.CallerNames));
-            outcome.CommentAlreadyThere = request.Comment != null && !addComment;
+            var comment = request.Comment;
+            var addComment = comment != null && (request.AllowDuplicateComment || !HasComment(current, comment, request.CallerNames));
+            outcome.CommentAlreadyThere = comment != null && !addComment;
 
-            T updated = null;
+            T? updated = null;
             if (pending.Count > 0) updated = await service.UpdateAsync(id, pending, cancellationToken).ConfigureAwait(false);
-            IList<AlertComment> comments = null;
-            if (addComment)
+            IList<AlertComment>? comments = null;
+            if (comment != null && addComment)
             {
-                comments = await service.AddCommentAsync(id, request.Comment, cancellationToken).ConfigureAwait(false);
+                comments = await service.AddCommentAsync(id, comment, cancellationToken).ConfigureAwait(false);
                 outcome.CommentAdded = true;
             }
             if (!wantItem) return outcome;
@@ -104,14 +105,14 @@ namespace GraphSecurity.Engine.Http
         }
 
         /// <summary>The conflict check: the item's current version is newer than the copy the caller read.</summary>
-        public static void ThrowIfChangedSince(UpdateRequest request, string kind, string id, DateTimeOffset? currentVersion, string changedBy)
+        public static void ThrowIfChangedSince(UpdateRequest request, string kind, string id, DateTimeOffset? currentVersion, string? changedBy)
         {
             if (request.ReadVersion.HasValue && !request.Overwrite && currentVersion.HasValue && currentVersion.Value > request.ReadVersion.Value)
                 throw new UpdateConflictException(kind, id, request.ReadVersion.Value, currentVersion.Value, changedBy);
         }
 
         /// <summary>True when the item's property of this wire name already has this wire value.</summary>
-        public static bool Holds(object item, string wireName, object value)
+        public static bool Holds(object item, string wireName, object? value)
         {
             var property = item.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .FirstOrDefault(p => string.Equals(GraphJson.CamelCase(p.Name), wireName, StringComparison.Ordinal));
@@ -125,7 +126,7 @@ namespace GraphSecurity.Engine.Http
         }
 
         /// <summary>A value as the wire has it: enum members in camelCase, collections as lists, "" as null.</summary>
-        private static object Normalise(object value)
+        private static object? Normalise(object? value)
         {
             switch (value)
             {

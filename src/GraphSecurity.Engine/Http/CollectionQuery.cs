@@ -18,21 +18,21 @@ namespace GraphSecurity.Engine.Http
         public string Path { get; }
         public List<string> Clauses { get; } = new List<string>();
         /// <summary>A raw OData filter from the user, and-ed with the typed clauses.</summary>
-        public string RawFilter { get; set; }
+        public string? RawFilter { get; set; }
         public int? PageSize { get; set; }
         public long Skip { get; set; }
         public bool IncludeCount { get; set; }
-        public string Expand { get; set; }
+        public string? Expand { get; set; }
         /// <summary>$orderby, e.g. "lastUpdateDateTime asc".</summary>
-        public string OrderBy { get; set; }
+        public string? OrderBy { get; set; }
 
         /// <summary>"p eq 'a'", or "(p eq 'a' or p eq 'b')" for several enum values; nothing for none.</summary>
-        public CollectionQuery AnyOf<T>(string property, IEnumerable<T> values) where T : struct, Enum =>
+        public CollectionQuery AnyOf<T>(string property, IEnumerable<T>? values) where T : struct, Enum =>
             Add(ODataFilter.AnyOf(property, (values ?? Enumerable.Empty<T>()).Select(v => ODataFilter.Quote(GraphJson.ToWire(v)))));
 
         /// <summary>Like <see cref="AnyOf{T}"/> for strings; an empty string matches null (e.g. "unassigned").</summary>
-        public CollectionQuery AnyOf(string property, IEnumerable<string> values) =>
-            Add(ODataFilter.AnyOf(property, (values ?? Enumerable.Empty<string>()).Select(v => string.IsNullOrEmpty(v) ? "null" : ODataFilter.Quote(v))));
+        public CollectionQuery AnyOf(string property, IEnumerable<string?>? values) =>
+            Add(ODataFilter.AnyOf(property, (values ?? Enumerable.Empty<string>()).Select(v => Strings.IsNullOrEmpty(v) ? "null" : ODataFilter.Quote(v))));
 
         /// <summary>since ≤ property &lt; until, either bound optional.</summary>
         public CollectionQuery Between(string property, DateTimeOffset? since, DateTimeOffset? until)
@@ -42,9 +42,9 @@ namespace GraphSecurity.Engine.Http
             return this;
         }
 
-        public CollectionQuery Add(string clause)
+        public CollectionQuery Add(string? clause)
         {
-            if (!string.IsNullOrWhiteSpace(clause)) Clauses.Add(clause);
+            if (!Strings.IsNullOrWhiteSpace(clause)) Clauses.Add(clause);
             return this;
         }
 
@@ -59,8 +59,8 @@ namespace GraphSecurity.Engine.Http
             if (PageSize.HasValue) parameters.Add("$top=" + PageSize.Value);
             if (Skip > 0) parameters.Add("$skip=" + Skip);
             if (IncludeCount) parameters.Add("$count=true");
-            if (!string.IsNullOrEmpty(Expand)) parameters.Add("$expand=" + Uri.EscapeDataString(Expand));
-            if (!string.IsNullOrEmpty(OrderBy)) parameters.Add("$orderby=" + Uri.EscapeDataString(OrderBy));
+            if (!Strings.IsNullOrEmpty(Expand)) parameters.Add("$expand=" + Uri.EscapeDataString(Expand));
+            if (!Strings.IsNullOrEmpty(OrderBy)) parameters.Add("$orderby=" + Uri.EscapeDataString(OrderBy));
             return Path + (parameters.Count > 0 ? "?" + string.Join("&", parameters) : "");
         }
     }

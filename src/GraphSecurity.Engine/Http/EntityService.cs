@@ -27,11 +27,11 @@ namespace GraphSecurity.Engine.Http
 
         public virtual PageReader<T> List(CollectionQuery query) => new PageReader<T>(Graph, Graph.Url(Version, query.BuildPathAndQuery()));
 
-        public virtual Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
-            Graph.SendAsync<T>(HttpMethod.Get, ItemUrl(id, expand == null ? "" : "?$expand=" + Uri.EscapeDataString(expand)), null, cancellationToken);
+        public virtual Task<T> GetAsync(string id, CancellationToken cancellationToken, string? expand = null) =>
+            Graph.SendForItemAsync<T>(HttpMethod.Get, ItemUrl(id, expand == null ? "" : "?$expand=" + Uri.EscapeDataString(expand)), null, cancellationToken);
 
         /// <summary>PATCH with only the given fields; services that answer 204 give null.</summary>
-        public virtual Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
+        public virtual Task<T?> UpdateAsync(string id, IDictionary<string, object?> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
             Graph.SendAsync<T>(Patch, ItemUrl(id), changes, cancellationToken, returnRepresentation ? "return=representation" : null, retry: UpdateRetry);
 
         /// <summary>
@@ -43,15 +43,16 @@ namespace GraphSecurity.Engine.Http
         /// <summary>Adds a comment; the service answers with the whole comment list.</summary>
         public async Task<IList<AlertComment>> AddCommentAsync(string id, string comment, CancellationToken cancellationToken)
         {
-            var body = new Dictionary<string, object>
+            var body = new Dictionary<string, object?>
             {
                 ["@odata.type"] = "microsoft.graph.security.alertComment",
                 ["comment"] = comment,
             };
-            var page = await Graph.SendAsync<ODataPage<AlertComment>>(HttpMethod.Post, ItemUrl(id, "/comments"), body, cancellationToken).ConfigureAwait(false);
+            var page = await Graph.SendForItemAsync<ODataPage<AlertComment>>(HttpMethod.Post, ItemUrl(id, "/comments"), body, cancellationToken).ConfigureAwait(false);
             return page.Value;
         }
 
-        protected Uri ItemUrl(string id, string suffix = "") => Graph.Url(Version, Path + "/" + ItemIds.ToPathSegment(id) + suffix);
+        /// <remarks>The id is checked by <see cref="ItemIds.ToPathSegment"/>: a missing or unusable one is an <see cref="ArgumentException"/>.</remarks>
+        protected Uri ItemUrl(string? id, string suffix = "") => Graph.Url(Version, Path + "/" + ItemIds.ToPathSegment(id) + suffix);
     }
 }

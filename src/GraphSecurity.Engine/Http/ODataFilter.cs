@@ -16,7 +16,7 @@ namespace GraphSecurity.Engine.Http
             value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
         /// <summary>"p eq 'a'" for one value, "(p eq 'a' or p eq 'b')" for several, null for none.</summary>
-        public static string AnyOf(string property, IEnumerable<string> quotedValues)
+        public static string? AnyOf(string property, IEnumerable<string> quotedValues)
         {
             var terms = quotedValues.Distinct().Select(v => $"{property} eq {v}").ToList();
             if (terms.Count == 0) return null;
@@ -24,9 +24,9 @@ namespace GraphSecurity.Engine.Http
         }
 
         /// <summary>Joins the non-empty clauses with "and"; a raw clause is parenthesised so its "or" cannot leak.</summary>
-        public static string And(IEnumerable<string> clauses) =>
-            string.Join(" and ", clauses.Where(c => !string.IsNullOrWhiteSpace(c)));
+        public static string And(IEnumerable<string?> clauses) =>
+            string.Join(" and ", clauses.Where(c => !Strings.IsNullOrWhiteSpace(c)));
 
-        public static string Group(string rawClause) => string.IsNullOrWhiteSpace(rawClause) ? null : "(" + rawClause.Trim() + ")";
+        public static string? Group(string? rawClause) => Strings.IsNullOrWhiteSpace(rawClause) ? null : "(" + rawClause.Trim() + ")";
     }
 }

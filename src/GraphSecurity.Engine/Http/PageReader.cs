@@ -40,16 +40,16 @@ namespace GraphSecurity.Engine.Http
         public PageReadResult Progress { get; private set; } = new PageReadResult();
 
         /// <summary>The page being read, or the one whose request failed; null before the read starts and after it ends.</summary>
-        public Uri CurrentPage { get; private set; }
+        public Uri? CurrentPage { get; private set; }
 
         /// <summary>
         /// Keeps only the items it accepts (a client-side part of a query). Limits and counts then
         /// apply to the kept items, and the service's @odata.count is not passed on (it counts the unfiltered set).
         /// </summary>
-        public Func<T, bool> Keep { get; set; }
+        public Func<T, bool>? Keep { get; set; }
 
         /// <summary>How a page is fetched; by default a GET of the URL. A service may replace it (e.g. to fall back when $expand fails).</summary>
-        public Func<Uri, CancellationToken, Task<ODataPage<T>>> FetchPage { get; set; }
+        public Func<Uri, CancellationToken, Task<ODataPage<T>>>? FetchPage { get; set; }
 
         /// <summary>Throw <see cref="PartialResultException"/> at the first 206 answer instead of delivering its items.</summary>
         public bool FailOnPartialResult { get; set; }
@@ -62,7 +62,7 @@ namespace GraphSecurity.Engine.Http
             Func<IReadOnlyList<T>, long?, Task> onPage, CancellationToken cancellationToken)
         {
             var result = Progress = new PageReadResult();
-            var url = _firstPage;
+            Uri? url = _firstPage;
             while (url != null)
             {
                 CurrentPage = url;
@@ -78,14 +78,16 @@ namespace GraphSecurity.Engine.Http
                 var count = Keep == null ? page.Count : null;
                 if (count.HasValue) result.TotalCount = count;
 
-                var kept = Keep == null ? page.Value : page.Value.FindAll(item => Keep(item));
-                IReadOnlyList<T> items = kept;
+                var keep = Keep;
+                var kept = keep == null ? page.Value : page.Value.FindAll(item => keep(item));
+                var items = kept;
                 var remaining = maxItems.HasValue ? maxItems.Value - result.ItemsDelivered : long.MaxValue;
                 var trimmed = items.Count > remaining;
                 if (trimmed) items = kept.GetRange(0, (int)remaining);
                 result.ItemsDelivered += items.Count;
 
-                var hasNext = !string.IsNullOrEmpty(page.NextLink);
+                var next = page.NextLink;
+                var hasNext = !Strings.IsNullOrEmpty(next);
                 var limitReached = maxItems.HasValue && result.ItemsDelivered >= maxItems.Value;
                 if (items.Count > 0 || count.HasValue)
                     await onPage(items, count).ConfigureAwait(false);
@@ -95,7 +97,7 @@ namespace GraphSecurity.Engine.Http
                     result.MoreAvailable = trimmed || hasNext;
                     break;
                 }
-                url = new Uri(page.NextLink);
+                url = Strings.IsNullOrEmpty(next) ? null : new Uri(next);
             }
             CurrentPage = null;
             return result;

@@ -16,15 +16,15 @@ namespace GraphSecurity.Engine.Http
     {
         private static readonly Regex Item = new Regex("\\d{3}\\s+\\S+\\s+\"(?<text>[^\"]*)\"", RegexOptions.Compiled);
 
-        public string Vendor { get; private set; }
-        public string Provider { get; private set; }
+        public string? Vendor { get; private set; }
+        public string? Provider { get; private set; }
         public int? StatusCode { get; private set; }
         public int? LatencyMilliseconds { get; private set; }
         /// <summary>The warning text as the service sent it.</summary>
-        public string Text { get; private set; }
+        public string Text { get; private set; } = "";
 
         /// <summary>The failing providers of a 206 answer; null for any other answer.</summary>
-        public static List<PartialResultWarning> From(HttpResponseMessage response)
+        public static List<PartialResultWarning>? From(HttpResponseMessage response)
         {
             if (response.StatusCode != HttpStatusCode.PartialContent) return null;
             var values = response.Headers.TryGetValues("Warning", out var v) ? v : Enumerable.Empty<string>();
@@ -32,7 +32,7 @@ namespace GraphSecurity.Engine.Http
             return warnings.Count > 0 ? warnings : new List<PartialResultWarning> { new PartialResultWarning { Text = "206 Partial Content without a Warning header" } };
         }
 
-        public static List<PartialResultWarning> Parse(string header) =>
+        public static List<PartialResultWarning> Parse(string? header) =>
             Item.Matches(header ?? "").Cast<Match>().Select(m => FromText(m.Groups["text"].Value)).ToList();
 
         private static PartialResultWarning FromText(string text)

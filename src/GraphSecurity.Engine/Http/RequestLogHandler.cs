@@ -13,7 +13,7 @@ namespace GraphSecurity.Engine.Http
     /// </summary>
     internal sealed class RequestLogHandler : DelegatingHandler
     {
-        public RequestLogHandler(HttpMessageHandler inner = null) { if (inner != null) InnerHandler = inner; }
+        public RequestLogHandler(HttpMessageHandler? inner = null) { if (inner != null) InnerHandler = inner; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

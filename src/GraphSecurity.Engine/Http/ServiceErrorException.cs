@@ -6,8 +6,8 @@ namespace GraphSecurity.Engine.Http
     /// <summary>An error answer from one of the APIs, with what the service said and how to find the request again.</summary>
     public sealed class ServiceErrorException : Exception
     {
-        public ServiceErrorException(HttpStatusCode statusCode, string code, string serviceMessage, string requestId,
-            string clientRequestId, string date, TimeSpan? retryAfter, string method, Uri requestUri, SecurityApi api = SecurityApi.Graph)
+        public ServiceErrorException(HttpStatusCode statusCode, string? code, string? serviceMessage, string? requestId,
+            string? clientRequestId, string? date, TimeSpan? retryAfter, string method, Uri requestUri, SecurityApi api = SecurityApi.Graph)
             : base(Compose(api, statusCode, code, serviceMessage, requestId))
         {
             Api = api;
@@ -23,11 +23,11 @@ namespace GraphSecurity.Engine.Http
         }
 
         public HttpStatusCode StatusCode { get; }
-        public string Code { get; }
-        public string ServiceMessage { get; }
-        public string RequestId { get; }
-        public string ClientRequestId { get; }
-        public string Date { get; }
+        public string? Code { get; }
+        public string? ServiceMessage { get; }
+        public string? RequestId { get; }
+        public string? ClientRequestId { get; }
+        public string? Date { get; }
         public TimeSpan? RetryAfter { get; }
         public string Method { get; }
         public Uri RequestUri { get; }
@@ -41,12 +41,12 @@ namespace GraphSecurity.Engine.Http
             new ServiceErrorException(StatusCode, Code, (ServiceMessage ?? "").TrimEnd('.') + $" (still failing after {attempts} attempts)", RequestId,
                 ClientRequestId, Date, RetryAfter, Method, RequestUri, Api) { Attempts = attempts };
 
-        private static string Compose(SecurityApi api, HttpStatusCode status, string code, string message, string requestId)
+        private static string Compose(SecurityApi api, HttpStatusCode status, string? code, string? message, string? requestId)
         {
             var text = $"{(api == SecurityApi.Graph ? "Graph" : SecurityApis.DisplayName(api))} returned {(int)status} {status}";
-            if (!string.IsNullOrEmpty(code)) text += $" ({code})";
-            text += string.IsNullOrEmpty(message) ? "." : $": {message}";
-            if (!string.IsNullOrEmpty(requestId)) text += $" request-id: {requestId}";
+            if (!Strings.IsNullOrEmpty(code)) text += $" ({code})";
+            text += Strings.IsNullOrEmpty(message) ? "." : $": {message}";
+            if (!Strings.IsNullOrEmpty(requestId)) text += $" request-id: {requestId}";
             return text;
         }
     }

@@ -11,10 +11,10 @@ namespace GraphSecurity.Engine.Http
     /// </summary>
     public sealed class UnreachableServiceGuard
     {
-        private Exception _failure;
+        private Exception? _failure;
 
         /// <summary>The failure that showed the service unreachable, or null while it answers.</summary>
-        public Exception Failure => Volatile.Read(ref _failure);
+        public Exception? Failure => Volatile.Read(ref _failure);
 
         /// <summary>Records the failure if it means "unreachable"; true when it did.</summary>
         public bool Observe(Exception exception, CancellationToken cancellationToken)

@@ -22,9 +22,9 @@ namespace GraphSecurity.Engine.Hunting
     /// <summary>The rows of an advanced hunting query, each value converted to its column's .NET type.</summary>
     public sealed class HuntingResult
     {
-        public IReadOnlyList<HuntingColumn> Schema { get; set; } = new HuntingColumn[0];
-        /// <summary>Each row's values in schema order.</summary>
-        public IReadOnlyList<object[]> Rows { get; set; } = new object[0][];
+        public IReadOnlyList<HuntingColumn> Schema { get; set; } = Array.Empty<HuntingColumn>();
+        /// <summary>Each row's values in schema order (null for an empty cell).</summary>
+        public IReadOnlyList<object?[]> Rows { get; set; } = Array.Empty<object?[]>();
     }
 
     /// <summary>POST /security/runHuntingQuery (v1.0). A 429 is retried per Retry-After by the HTTP pipeline.</summary>
@@ -34,10 +34,10 @@ namespace GraphSecurity.Engine.Hunting
 
         public HuntingService(ApiClient graph) { _graph = graph; }
 
-        public async Task<HuntingResult> RunAsync(string query, string timespan, CancellationToken cancellationToken)
+        public async Task<HuntingResult> RunAsync(string query, string? timespan, CancellationToken cancellationToken)
         {
-            var body = new Dictionary<string, object> { ["Query"] = query };
-            if (!string.IsNullOrEmpty(timespan)) body["Timespan"] = timespan;
+            var body = new Dictionary<string, object?> { ["Query"] = query };
+            if (!Strings.IsNullOrEmpty(timespan)) body["Timespan"] = timespan;
             var json = await _graph.SendAsync<JsonElement>(HttpMethod.Post, _graph.Url("v1.0", "security/runHuntingQuery"), body, cancellationToken,
                 retry: RetryMode.Repeatable /* a query changes nothing */).ConfigureAwait(false);
             return Parse(json);
@@ -47,7 +47,7 @@ namespace GraphSecurity.Engine.Hunting
         public static string Duration(TimeSpan span) => XmlConvert.ToString(span);
 
         /// <summary>"start/end" in UTC, either end optional (a start alone means "until now").</summary>
-        public static string Interval(DateTimeOffset? since, DateTimeOffset? until, TimeSpan? span)
+        public static string? Interval(DateTimeOffset? since, DateTimeOffset? until, TimeSpan? span)
         {
             string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             if (since.HasValue && until.HasValue) return Iso(since.Value) + "/" + Iso(until.Value);
@@ -61,9 +61,9 @@ namespace GraphSecurity.Engine.Hunting
             var schema = new List<HuntingColumn>();
             if (root.TryGetProperty("schema", out var columns) && columns.ValueKind == JsonValueKind.Array)
                 foreach (var column in columns.EnumerateArray())
-                    schema.Add(new HuntingColumn(Member(column, "name"), Member(column, "type") ?? "String"));
+                    schema.Add(new HuntingColumn(Member(column, "name") ?? "", Member(column, "type") ?? "String"));
 
-            var rows = new List<object[]>();
+            var rows = new List<object?[]>();
             if (root.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array)
                 foreach (var row in results.EnumerateArray())
                     rows.Add(schema.Select(c => row.TryGetProperty(c.Name, out var value) ? Convert(value, c.Type) : null).ToArray());
@@ -71,7 +71,7 @@ namespace GraphSecurity.Engine.Hunting
         }
 
         // The CSDL spells the members name/type; one documentation example uses Name/Type.
-        private static string Member(JsonElement element, string name)
+        private static string? Member(JsonElement element, string name)
         {
             foreach (var property in element.EnumerateObject())
                 if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
@@ -80,7 +80,7 @@ namespace GraphSecurity.Engine.Hunting
         }
 
         /// <summary>A cell as the column's type: Int64/Int32 → long/int, Double → double, DateTime → UTC DateTime, TimeSpan, Boolean, Dynamic → arrays and dictionaries.</summary>
-        public static object Convert(JsonElement value, string type)
+        public static object? Convert(JsonElement value, string? type)
         {
             if (value.ValueKind == JsonValueKind.Null || value.ValueKind == JsonValueKind.Undefined) return null;
             switch ((type ?? "").ToLowerInvariant())
@@ -109,12 +109,12 @@ namespace GraphSecurity.Engine.Hunting
             }
         }
 
-        private static object Dynamic(JsonElement value)
+        private static object? Dynamic(JsonElement value)
         {
             switch (value.ValueKind)
             {
                 case JsonValueKind.Object:
-                    var members = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+                    var members = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
                     foreach (var property in value.EnumerateObject()) members[property.Name] = Dynamic(property.Value);
                     return members;
                 case JsonValueKind.Array: return value.EnumerateArray().Select(Dynamic).ToArray();

@@ -16,14 +16,14 @@ namespace GraphSecurity.Engine.Incidents
     {
         public IncidentStatus? Status { get; set; }
         /// <summary>Replaces the custom tags (an empty list removes them all).</summary>
-        public IList<string> CustomTags { get; set; }
+        public IList<string>? CustomTags { get; set; }
 
-        protected override void AddStatus(Dictionary<string, object> body)
+        protected override void AddStatus(Dictionary<string, object?> body)
         {
             if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
         }
 
-        protected override void AddOthers(Dictionary<string, object> body)
+        protected override void AddOthers(Dictionary<string, object?> body)
         {
             if (CustomTags != null) body["customTags"] = CustomTags.ToArray();
         }
@@ -51,11 +51,11 @@ namespace GraphSecurity.Engine.Incidents
             return reader;
         }
 
-        public override async Task<Incident> GetAsync(string id, CancellationToken cancellationToken, string expand = null)
+        public override async Task<Incident> GetAsync(string id, CancellationToken cancellationToken, string? expand = null)
         {
             if (expand != AlertsNavigation) return await base.GetAsync(id, cancellationToken, expand).ConfigureAwait(false);
             // A 5xx is not retried: reading the parts separately is the better second try.
-            try { return await Graph.SendAsync<Incident>(HttpMethod.Get, ItemUrl(id, "?$expand=" + AlertsNavigation), null, cancellationToken, retry: RetryMode.NotRepeatable).ConfigureAwait(false); }
+            try { return await Graph.SendForItemAsync<Incident>(HttpMethod.Get, ItemUrl(id, "?$expand=" + AlertsNavigation), null, cancellationToken, retry: RetryMode.NotRepeatable).ConfigureAwait(false); }
             catch (ServiceErrorException ex) when (expand == AlertsNavigation && IsServerFailure(ex))
             {
                 EngineLogScope.Current.Verbose($"$expand=alerts failed ({(int)ex.StatusCode}); reading incident {id} and its alerts separately.");
@@ -74,16 +74,18 @@ namespace GraphSecurity.Engine.Incidents
             incident.Alerts = new ValueList<Alert>(alerts);
         }
 
-        public Task<Incident> UpdateAsync(string id, IncidentUpdate update, CancellationToken cancellationToken) =>
+        public Task<Incident?> UpdateAsync(string id, IncidentUpdate update, CancellationToken cancellationToken) =>
             UpdateAsync(id, update.ToBody(), cancellationToken);
 
         internal static bool IsServerFailure(ServiceErrorException ex) => ex.StatusCode >= HttpStatusCode.InternalServerError;
+
+        private static readonly char[] QuerySeparator = { '&' };
 
         /// <summary>Drops "$expand=alerts" from a page URL (first page or nextLink).</summary>
         internal static Uri WithoutExpand(Uri url)
         {
             var builder = new UriBuilder(url);
-            var kept = builder.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries)
+            var kept = builder.Query.TrimStart('?').Split(QuerySeparator, StringSplitOptions.RemoveEmptyEntries)
                 .Where(p => !Uri.UnescapeDataString(p).StartsWith("$expand=", StringComparison.OrdinalIgnoreCase));
             builder.Query = string.Join("&", kept);
             return builder.Uri;

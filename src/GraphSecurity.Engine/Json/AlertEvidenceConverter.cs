@@ -32,23 +32,24 @@ namespace GraphSecurity.Engine.Json
             return names.ToArray();
         }
 
-        public override AlertEvidence Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override AlertEvidence? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             // The hot path of every alert read: find "@odata.type" with a copy of the reader (the serializer
             // hands converters the whole value), then read the object once into its class. Only types this
             // module does not model go through a JsonDocument, to keep their raw JSON.
             var typeName = PeekType(reader, out var type);
             if (type != null)
-                return (AlertEvidence)JsonSerializer.Deserialize(ref reader, type, options);
+                return (AlertEvidence?)JsonSerializer.Deserialize(ref reader, type, options);
             if (typeName.StartsWith(Namespace, StringComparison.OrdinalIgnoreCase))
                 typeName = typeName.Substring(Namespace.Length);
-            if (Types.TryGetValue(typeName, out type))
-                return (AlertEvidence)JsonSerializer.Deserialize(ref reader, type, options);
+            if (Types.TryGetValue(typeName, out var named))
+                return (AlertEvidence?)JsonSerializer.Deserialize(ref reader, named, options);
 
             using (var document = JsonDocument.ParseValue(ref reader))
             {
                 var element = document.RootElement;
-                var other = element.Deserialize<OtherEvidence>(options);
+                // An object (the serializer hands null to no converter of a class) reads as an object.
+                var other = element.Deserialize<OtherEvidence>(options) ?? new OtherEvidence();
                 other.TypeName = typeName.Length == 0 ? "alertEvidence" : typeName;
                 other.Json = element.GetRawText();
                 return other;
@@ -57,9 +58,9 @@ namespace GraphSecurity.Engine.Json
 
         /// <summary>
         /// The "@odata.type" of the object at the reader (a copy: the caller's position does not move):
-        /// a modelled type is returned in <paramref name="type"/> (and the name is null); otherwise the name, or "".
+        /// a modelled type is returned in <paramref name="type"/> (and the name is ""); otherwise the name, or "".
         /// </summary>
-        private static string PeekType(Utf8JsonReader reader, out Type type)
+        private static string PeekType(Utf8JsonReader reader, out Type? type)
         {
             type = null;
             if (reader.TokenType != JsonTokenType.StartObject) return "";
@@ -72,7 +73,7 @@ namespace GraphSecurity.Engine.Json
                 if (!isType) { reader.Skip(); continue; }
                 if (reader.TokenType != JsonTokenType.String) return "";
                 foreach (var known in TypesByWireName)
-                    if (reader.ValueTextEquals(known.Key)) { type = known.Value; return null; }
+                    if (reader.ValueTextEquals(known.Key)) { type = known.Value; return ""; }
                 return reader.GetString() ?? "";
             }
             return "";

@@ -31,7 +31,7 @@ namespace GraphSecurity.Engine.Json
         public static string ToWire(Enum value) => CamelCase(value.ToString());
 
         public static string CamelCase(string name) =>
-            string.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+            Strings.IsNullOrEmpty(name) || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ namespace GraphSecurity.Engine.Json
                 foreach (var wire in WireNames)
                     if (reader.ValueTextEquals(wire.Key)) return wire.Value;
                 var text = reader.GetString();
-                if (Members.TryGetValue(text, out var value)) return value;
+                if (text != null && Members.TryGetValue(text, out var value)) return value;
                 // Numbers and comma-separated flags, as Enum.TryParse accepts them.
                 return Enum.TryParse(text, true, out value) ? value : Fallback;
             }
@@ -106,22 +106,24 @@ namespace GraphSecurity.Engine.Json
                 // Items one by one with the element's converter (enum, evidence, string...) or, for plain
                 // classes, the serializer: cheaper than a nested Deserialize<List<T>> per list.
                 var converter = ElementConverter(options);
-                List<T> items = null;
+                List<T>? items = null;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var item = reader.TokenType == JsonTokenType.Null ? default
                         : converter != null ? converter.Read(ref reader, typeof(T), options)
                         : JsonSerializer.Deserialize<T>(ref reader, options);
-                    (items ?? (items = new List<T>())).Add(item);
+                    // A null item is kept as the service sent it (its place in the list counts); the element type cannot say
+                    // so without making every list of the models nullable, hence the one '!'.
+                    (items ?? (items = new List<T>())).Add(item!);
                 }
                 return items == null ? ValueList<T>.Empty : new ValueList<T>(items);
             }
 
-            private JsonConverter<T> _converter;
+            private JsonConverter<T>? _converter;
             private bool _converterKnown;
 
             /// <summary>Our own converters and the serializer's string converter; null for types the serializer composes.</summary>
-            private JsonConverter<T> ElementConverter(JsonSerializerOptions options)
+            private JsonConverter<T>? ElementConverter(JsonSerializerOptions options)
             {
                 if (!_converterKnown)
                 {
@@ -134,7 +136,7 @@ namespace GraphSecurity.Engine.Json
             }
 
             public override void Write(Utf8JsonWriter writer, ValueList<T> value, JsonSerializerOptions options) =>
-                JsonSerializer.Serialize(writer, (IEnumerable<T>)value ?? new T[0], options);
+                JsonSerializer.Serialize(writer, (IEnumerable<T>)value ?? Array.Empty<T>(), options);
         }
     }
 }

@@ -45,9 +45,9 @@ namespace GraphSecurity.Engine.Legacy
     {
         public LegacyAlertStatus? Status { get; set; }
         public LegacyAlertFeedback? Feedback { get; set; }
-        public string AssignedTo { get; set; }
+        public string? AssignedTo { get; set; }
         /// <summary>The whole comment list to store (the API replaces the array).</summary>
-        public IList<string> Comments { get; set; }
+        public IList<string>? Comments { get; set; }
 
         /// <summary>alerts_v2 status → legacy status: New → newAlert, InProgress → inProgress, Resolved → resolved.</summary>
         public static LegacyAlertStatus MapStatus(AlertStatus status)
@@ -76,11 +76,11 @@ namespace GraphSecurity.Engine.Legacy
         public bool IsEmpty => Status == null && Feedback == null && AssignedTo == null && Comments == null;
 
         /// <summary>The PATCH body, with the vendorInformation that routes it to the alert's provider.</summary>
-        public Dictionary<string, object> ToBody(SecurityVendorInformation vendor)
+        public Dictionary<string, object?> ToBody(SecurityVendorInformation vendor)
         {
-            var body = new Dictionary<string, object>
+            var body = new Dictionary<string, object?>
             {
-                ["vendorInformation"] = new Dictionary<string, object> { ["provider"] = vendor.Provider, ["vendor"] = vendor.Vendor },
+                ["vendorInformation"] = new Dictionary<string, object?> { ["provider"] = vendor.Provider, ["vendor"] = vendor.Vendor },
             };
             if (Status.HasValue) body["status"] = GraphJson.ToWire(Status.Value);
             if (Feedback.HasValue) body["feedback"] = GraphJson.ToWire(Feedback.Value);
@@ -116,23 +116,26 @@ namespace GraphSecurity.Engine.Legacy
         /// in the list, and sends nothing when nothing is left. The provider comes from
         /// <paramref name="vendor"/>, else from the alert read. The comment list is replaced as a whole.
         /// </summary>
-        public async Task<UpdateOutcome<LegacyAlert>> UpdateCheckedAsync(string id, LegacyAlertUpdate update, SecurityVendorInformation vendor,
+        public async Task<UpdateOutcome<LegacyAlert>> UpdateCheckedAsync(string id, LegacyAlertUpdate update, SecurityVendorInformation? vendor,
             UpdateRequest checks, bool wantItem, CancellationToken cancellationToken)
         {
             var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
             CheckedUpdate.ThrowIfChangedSince(checks, "legacy alert", id, current.LastModifiedDateTime, null);
+            var routing = vendor ?? current.VendorInformation
+                ?? throw new InvalidOperationException($"The legacy alert {id} names no provider (vendorInformation), which the API needs to route a change; nothing was changed.");
             var unchanged = new List<string>();
             if (update.Status.HasValue && update.Status == current.Status) { update.Status = null; unchanged.Add("status"); }
             if (update.Feedback.HasValue && update.Feedback == current.Feedback) { update.Feedback = null; unchanged.Add("feedback"); }
             if (update.AssignedTo != null && CheckedUpdate.Holds(current, "assignedTo", update.AssignedTo)) { update.AssignedTo = null; unchanged.Add("assignedTo"); }
-            var commentThere = checks.Comment != null && !checks.AllowDuplicateComment && current.Comments.Contains(checks.Comment);
-            if (checks.Comment != null && !commentThere) update.Comments = current.Comments.Concat(new[] { checks.Comment }).ToList();
+            var comment = checks.Comment;
+            var commentThere = comment != null && !checks.AllowDuplicateComment && current.Comments.Contains(comment);
+            if (comment != null && !commentThere) update.Comments = current.Comments.Concat(new[] { comment }).ToList();
 
             var outcome = new UpdateOutcome<LegacyAlert>
             {
                 Unchanged = unchanged,
                 CommentAlreadyThere = commentThere,
-                Sent = update.ToBody(vendor ?? current.VendorInformation).Keys.Where(k => k != "vendorInformation" && k != "comments").ToList(),
+                Sent = update.ToBody(routing).Keys.Where(k => k != "vendorInformation" && k != "comments").ToList(),
                 CommentAdded = update.Comments != null,
             };
             if (outcome.NothingSent)
@@ -140,7 +143,7 @@ namespace GraphSecurity.Engine.Legacy
                 outcome.Item = wantItem ? current : null;
                 return outcome;
             }
-            outcome.Item = await UpdateAsync(id, update.ToBody(vendor ?? current.VendorInformation), cancellationToken, returnRepresentation: wantItem).ConfigureAwait(false);
+            outcome.Item = await UpdateAsync(id, update.ToBody(routing), cancellationToken, returnRepresentation: wantItem).ConfigureAwait(false);
             return outcome;
         }
     }

@@ -41,7 +41,7 @@ namespace GraphSecurity.Engine.Requests
         /// </summary>
         public static RequestTarget Resolve(GraphConnection connection, SecurityApi? api, string uri)
         {
-            if (string.IsNullOrWhiteSpace(uri)) throw new ArgumentException("-Uri is empty: give a path of the API (e.g. v1.0/security/alerts_v2) or a full URL.");
+            if (Strings.IsNullOrWhiteSpace(uri)) throw new ArgumentException("-Uri is empty: give a path of the API (e.g. v1.0/security/alerts_v2) or a full URL.");
             var text = uri.Trim();
             if (Uri.TryCreate(text, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttps || absolute.Scheme == Uri.UriSchemeHttp))
             {
@@ -116,8 +116,8 @@ namespace GraphSecurity.Engine.Requests
                 FetchPage = (url, cancellationToken) => GetJsonPageAsync(target.Client, url, cancellationToken),
             };
 
-        private static string StringMember(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString().Length > 0 ? value.GetString() : null;
+        private static string? StringMember(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is string text && text.Length > 0 ? text : null;
 
         /// <summary>The methods a request may use.</summary>
         public static readonly IReadOnlyList<string> Methods = new[] { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD" };

@@ -36,10 +36,10 @@ namespace GraphSecurity.Engine.SecureScore
             return reader;
         }
 
-        public override Task<T> GetAsync(string id, CancellationToken cancellationToken, string expand = null) =>
+        public override Task<T> GetAsync(string id, CancellationToken cancellationToken, string? expand = null) =>
             Gated(() => base.GetAsync(id, cancellationToken, expand), cancellationToken);
 
-        public override Task<T> UpdateAsync(string id, IDictionary<string, object> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
+        public override Task<T?> UpdateAsync(string id, IDictionary<string, object?> changes, CancellationToken cancellationToken, bool returnRepresentation = false) =>
             Gated(() => base.UpdateAsync(id, changes, cancellationToken, returnRepresentation), cancellationToken);
     }
 
@@ -52,10 +52,10 @@ namespace GraphSecurity.Engine.SecureScore
         public SecureScoreService(ApiClient graph) : base(graph, CollectionPath) { }
 
         /// <summary>The newest <paramref name="days"/> scores, newest first.</summary>
-        public CollectionQuery Latest(int days) => new CollectionQuery(CollectionPath) { PageSize = days };
+        public CollectionQuery Latest(int days) => new CollectionQuery(Path) { PageSize = days };
 
         /// <summary>The score taken on the UTC day containing <paramref name="day"/>, or null.</summary>
-        public async Task<GraphSecurity.SecureScore> GetDayAsync(DateTimeOffset day, CancellationToken cancellationToken)
+        public async Task<GraphSecurity.SecureScore?> GetDayAsync(DateTimeOffset day, CancellationToken cancellationToken)
         {
             var start = new DateTimeOffset(day.UtcDateTime.Date, TimeSpan.Zero);
             var query = new CollectionQuery(CollectionPath) { PageSize = 1 }.Between("createdDateTime", start, start.AddDays(1));
@@ -63,16 +63,16 @@ namespace GraphSecurity.Engine.SecureScore
         }
 
         /// <summary>The newest score, or null when there is none.</summary>
-        public Task<GraphSecurity.SecureScore> LatestAsync(CancellationToken cancellationToken) => LatestAsync(Latest(1), cancellationToken);
+        public Task<GraphSecurity.SecureScore?> LatestAsync(CancellationToken cancellationToken) => LatestAsync(Latest(1), cancellationToken);
 
         /// <summary>The score <paramref name="daysBefore"/> days before the newest ($top=1&amp;$skip=n), or null.</summary>
-        public Task<GraphSecurity.SecureScore> DaysBeforeLatestAsync(int daysBefore, CancellationToken cancellationToken) =>
+        public Task<GraphSecurity.SecureScore?> DaysBeforeLatestAsync(int daysBefore, CancellationToken cancellationToken) =>
             LatestAsync(new CollectionQuery(CollectionPath) { PageSize = 1, Skip = daysBefore }, cancellationToken);
 
-        private async Task<GraphSecurity.SecureScore> LatestAsync(CollectionQuery query, CancellationToken cancellationToken)
+        private async Task<GraphSecurity.SecureScore?> LatestAsync(CollectionQuery query, CancellationToken cancellationToken)
         {
-            GraphSecurity.SecureScore found = null;
-            await List(query).ReadAsync(1, false, (items, _) => { found = items.FirstOrDefault(); return Task.CompletedTask; }, cancellationToken).ConfigureAwait(false);
+            GraphSecurity.SecureScore? found = null;
+            await List(query).ReadAsync(1, false, (items, _) => { found = items.Count > 0 ? items[0] : null; return Task.CompletedTask; }, cancellationToken).ConfigureAwait(false);
             return found;
         }
     }
@@ -88,11 +88,11 @@ namespace GraphSecurity.Engine.SecureScore
         public ControlProfileService(ApiClient graph) : base(graph, CollectionPath) { }
 
         /// <summary>The PATCH body; the service appends it to controlStateUpdates. Null arguments are left out.</summary>
-        public static Dictionary<string, object> UpdateBody(SecureScoreControlState? state, string assignedTo, string comment)
+        public static Dictionary<string, object?> UpdateBody(SecureScoreControlState? state, string? assignedTo, string? comment)
         {
-            var body = new Dictionary<string, object>
+            var body = new Dictionary<string, object?>
             {
-                ["vendorInformation"] = new Dictionary<string, object> { ["provider"] = "SecureScore", ["vendor"] = "Microsoft" },
+                ["vendorInformation"] = new Dictionary<string, object?> { ["provider"] = "SecureScore", ["vendor"] = "Microsoft" },
             };
             if (state.HasValue) body["state"] = state.Value.ToString(); // the documented spelling is PascalCase (Default, ThirdParty…)
             if (assignedTo != null) body["assignedTo"] = assignedTo;

@@ -12,11 +12,11 @@ namespace GraphSecurity.Engine.SecurityActions
     /// <summary>What Invoke-GsSecurityAction asks for, independent of the API that carries it out.</summary>
     public sealed class SecurityActionRequest
     {
-        public string Name { get; set; }
+        public string Name { get; set; } = "";
         /// <summary>Parameter name → value, in the order given.</summary>
         public IList<KeyValuePair<string, string>> Parameters { get; set; } = new List<KeyValuePair<string, string>>();
-        public string Reason { get; set; }
-        public string ClientContext { get; set; }
+        public string? Reason { get; set; }
+        public string? ClientContext { get; set; }
         public string Provider { get; set; } = SecurityActionBackends.DefaultProvider;
         public string Vendor { get; set; } = "Microsoft";
     }
@@ -44,7 +44,7 @@ namespace GraphSecurity.Engine.SecurityActions
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["BlockIp"] = "IP" };
 
         /// <summary>The backend for a provider; only the Graph securityActions provider exists yet.</summary>
-        public static ISecurityActionBackend For(GraphConnection connection, string provider = null) => new GraphSecurityActionService(connection.ClientFor(SecurityApi.Graph));
+        public static ISecurityActionBackend For(GraphConnection connection, string? provider = null) => new GraphSecurityActionService(connection.ClientFor(SecurityApi.Graph));
     }
 
     /// <summary>beta /security/securityActions.</summary>
@@ -58,15 +58,15 @@ namespace GraphSecurity.Engine.SecurityActions
 
         public Task<SecurityAction> InvokeAsync(SecurityActionRequest request, CancellationToken cancellationToken)
         {
-            var body = new Dictionary<string, object>
+            var body = new Dictionary<string, object?>
             {
                 ["name"] = request.Name,
-                ["parameters"] = request.Parameters.Select(p => new Dictionary<string, object> { ["name"] = p.Key, ["value"] = p.Value }).ToList(),
-                ["vendorInformation"] = new Dictionary<string, object> { ["provider"] = request.Provider, ["vendor"] = request.Vendor },
+                ["parameters"] = request.Parameters.Select(p => new Dictionary<string, object?> { ["name"] = p.Key, ["value"] = p.Value }).ToList(),
+                ["vendorInformation"] = new Dictionary<string, object?> { ["provider"] = request.Provider, ["vendor"] = request.Vendor },
             };
             if (request.Reason != null) body["actionReason"] = request.Reason;
             if (request.ClientContext != null) body["clientContext"] = request.ClientContext;
-            return Graph.SendAsync<SecurityAction>(HttpMethod.Post, Graph.Url(Version, Path), body, cancellationToken);
+            return Graph.SendForItemAsync<SecurityAction>(HttpMethod.Post, Graph.Url(Version, Path), body, cancellationToken);
         }
 
         /// <summary>POST …/cancelSecurityAction; the service answers 200 with no body.</summary>

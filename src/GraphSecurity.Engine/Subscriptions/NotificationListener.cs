@@ -50,7 +50,7 @@ namespace GraphSecurity.Engine.Subscriptions
 
         public void AcceptClientState(string clientState)
         {
-            if (string.IsNullOrEmpty(clientState)) return;
+            if (Strings.IsNullOrEmpty(clientState)) return;
             lock (_clientStates) _clientStates.Add(clientState);
         }
 
@@ -116,8 +116,9 @@ namespace GraphSecurity.Engine.Subscriptions
 
         private sealed class Incoming
         {
-            public string ClientState;
-            public ChangeNotification Notification;
+            public Incoming(string? clientState, ChangeNotification notification) { ClientState = clientState; Notification = notification; }
+            public string? ClientState { get; }
+            public ChangeNotification Notification { get; }
         }
 
         private static List<Incoming> ParseCollection(string body)
@@ -140,13 +141,13 @@ namespace GraphSecurity.Engine.Subscriptions
                     };
                     if (DateTimeOffset.TryParse(Text(item, "subscriptionExpirationDateTime"), out var expires)) notification.SubscriptionExpirationDateTime = expires;
                     if (item.TryGetProperty("resourceData", out var data) && data.ValueKind == JsonValueKind.Object) notification.ResourceId = Text(data, "id");
-                    result.Add(new Incoming { ClientState = Text(item, "clientState"), Notification = notification });
+                    result.Add(new Incoming(Text(item, "clientState"), notification));
                 }
             }
             return result;
         }
 
-        private static string Text(JsonElement element, string name) =>
+        private static string? Text(JsonElement element, string name) =>
             element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         private static int FreePort()

@@ -51,19 +51,19 @@ namespace GraphSecurity.Engine.Subscriptions
         /// <summary>What New-GsSubscription (or Receive-GsNotification -Subscribe) asks for: the service's spelling of the
         /// change types, and a clientState generated when none is given.</summary>
         public static Subscription NewRequest(string resource, IEnumerable<SubscriptionChangeType> changeTypes, string notificationUrl,
-            DateTimeOffset expiration, string clientState = null) => new Subscription
+            DateTimeOffset expiration, string? clientState = null) => new Subscription
             {
                 Resource = resource,
                 ChangeType = string.Join(",", changeTypes.Distinct().Select(c => Json.GraphJson.ToWire(c))),
                 NotificationUrl = notificationUrl,
                 ExpirationDateTime = expiration,
-                ClientState = string.IsNullOrEmpty(clientState) ? NewClientState() : clientState,
+                ClientState = Strings.IsNullOrEmpty(clientState) ? NewClientState() : clientState,
             };
 
         /// <summary>Creates the subscription; the service validates the notification URL before answering.</summary>
         public Task<Subscription> CreateAsync(Subscription request, CancellationToken cancellationToken)
         {
-            var body = new Dictionary<string, object>
+            var body = new Dictionary<string, object?>
             {
                 ["changeType"] = request.ChangeType,
                 ["notificationUrl"] = request.NotificationUrl,
@@ -72,18 +72,18 @@ namespace GraphSecurity.Engine.Subscriptions
                 ["clientState"] = request.ClientState,
             };
             if (request.LifecycleNotificationUrl != null) body["lifecycleNotificationUrl"] = request.LifecycleNotificationUrl;
-            return Graph.SendAsync<Subscription>(HttpMethod.Post, Graph.Url(Version, Path), body, cancellationToken);
+            return Graph.SendForItemAsync<Subscription>(HttpMethod.Post, Graph.Url(Version, Path), body, cancellationToken);
         }
 
-        /// <summary>Renews: PATCH with only expirationDateTime; the service answers with the subscription.</summary>
-        public Task<Subscription> RenewAsync(string id, DateTimeOffset expiration, CancellationToken cancellationToken) =>
-            UpdateAsync(id, new Dictionary<string, object> { ["expirationDateTime"] = expiration.UtcDateTime.ToString("o") }, cancellationToken);
+        /// <summary>Renews: PATCH with only expirationDateTime; the service answers with the subscription (null if it answers 204).</summary>
+        public Task<Subscription?> RenewAsync(string id, DateTimeOffset expiration, CancellationToken cancellationToken) =>
+            UpdateAsync(id, new Dictionary<string, object?> { ["expirationDateTime"] = expiration.UtcDateTime.ToString("o") }, cancellationToken);
 
         public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
             Graph.SendAsync<object>(HttpMethod.Delete, ItemUrl(id), null, cancellationToken);
 
         /// <summary>The legacy alert a notification names (resourceData.id).</summary>
         public Task<LegacyAlert> GetAlertAsync(string id, CancellationToken cancellationToken) =>
-            Graph.SendAsync<LegacyAlert>(HttpMethod.Get, Graph.Url(Version, "security/alerts/" + ItemIds.ToPathSegment(id, "alert id")), null, cancellationToken);
+            Graph.SendForItemAsync<LegacyAlert>(HttpMethod.Get, Graph.Url(Version, "security/alerts/" + ItemIds.ToPathSegment(id, "alert id")), null, cancellationToken);
     }
 }

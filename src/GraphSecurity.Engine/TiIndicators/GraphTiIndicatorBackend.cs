@@ -54,7 +54,7 @@ namespace GraphSecurity.Engine.TiIndicators
                     outcomes[i] = await SingleAsync(async () =>
                     {
                         await Graph.SendAsync<object>(HttpMethod.Delete, ItemUrl(ids[i]), null, cancellationToken).ConfigureAwait(false);
-                        return null;
+                        return (TiIndicator?)null;
                     }).ConfigureAwait(false);
             return outcomes;
         }
@@ -92,9 +92,9 @@ namespace GraphSecurity.Engine.TiIndicators
             if (chunk.Count > 0) yield return chunk;
         }
 
-        private static Dictionary<string, object> Body(TiIndicatorChange change)
+        private static Dictionary<string, object?> Body(TiIndicatorChange change)
         {
-            var body = new Dictionary<string, object>(change.Fields) { ["id"] = change.Id, ["targetProduct"] = change.TargetProduct };
+            var body = new Dictionary<string, object?>(change.Fields) { ["id"] = change.Id, ["targetProduct"] = change.TargetProduct };
             return body;
         }
 
@@ -124,7 +124,7 @@ namespace GraphSecurity.Engine.TiIndicators
             return TiItemOutcome.Success(item.Deserialize<TiIndicator>(GraphJson.Options));
         }
 
-        private static async Task<TiItemOutcome> SingleAsync(System.Func<Task<TiIndicator>> call)
+        private static async Task<TiItemOutcome> SingleAsync(System.Func<Task<TiIndicator?>> call)
         {
             try { return TiItemOutcome.Success(await call().ConfigureAwait(false)); }
             catch (ServiceErrorException ex) when ((int)ex.StatusCode != 401 && (int)ex.StatusCode != 403)

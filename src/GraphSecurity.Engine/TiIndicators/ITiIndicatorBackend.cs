@@ -9,13 +9,13 @@ namespace GraphSecurity.Engine.TiIndicators
     /// <summary>The outcome of one item of a bulk request: the indicator on success, else the item's status code and message.</summary>
     public sealed class TiItemOutcome
     {
-        public static TiItemOutcome Success(TiIndicator indicator, string message = null) => new TiItemOutcome { Succeeded = true, Indicator = indicator, Code = 200, Message = message };
-        public static TiItemOutcome Failure(int code, string message) => new TiItemOutcome { Code = code, Message = message };
+        public static TiItemOutcome Success(TiIndicator? indicator, string? message = null) => new TiItemOutcome { Succeeded = true, Indicator = indicator, Code = 200, Message = message };
+        public static TiItemOutcome Failure(int code, string? message) => new TiItemOutcome { Code = code, Message = message };
 
         public bool Succeeded { get; private set; }
-        public TiIndicator Indicator { get; private set; }
+        public TiIndicator? Indicator { get; private set; }
         public int Code { get; private set; }
-        public string Message { get; private set; }
+        public string? Message { get; private set; }
         /// <summary>Throttled or a service error: the item may succeed when sent again.</summary>
         public bool IsTransient => !Succeeded && (Code == 429 || Code >= 500);
     }
@@ -23,9 +23,10 @@ namespace GraphSecurity.Engine.TiIndicators
     /// <summary>An indicator change: its id, its target product and expiration when known, and the fields to set.</summary>
     public sealed class TiIndicatorChange
     {
-        public string Id { get; set; }
-        public string TargetProduct { get; set; }
-        public Dictionary<string, object> Fields { get; } = new Dictionary<string, object>();
+        public string Id { get; set; } = "";
+        /// <summary>Null until known: the backend reads it from the indicator when it needs it.</summary>
+        public string? TargetProduct { get; set; }
+        public Dictionary<string, object?> Fields { get; } = new Dictionary<string, object?>();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -7,14 +8,14 @@ namespace GraphSecurity.Engine.TiIndicators
     /// <summary>How a tiIndicator field's value is checked and written.</summary>
     public enum TiFieldKind
     {
-        Text, Description, Integer, Long, Date, Boolean, TextList, KillChain, Enumeration, ThreatType, TargetProduct,
+        Text, Description, Number, LargeNumber, Date, Boolean, TextList, KillChain, Enumeration, ThreatType, TargetProduct,
         IPv4, IPv6, IPAddress, Cidr, Url, Domain, Email, Hash,
     }
 
     /// <summary>One tiIndicator field (reference §4.2): its wire name, kind, range and group.</summary>
     public sealed class TiField
     {
-        public TiField(string name, TiFieldKind kind, bool observable = false, long min = 0, long max = 0, Type enumType = null)
+        public TiField(string name, TiFieldKind kind, bool observable = false, long min = 0, long max = 0, Type? enumType = null)
         {
             Name = name; Kind = kind; IsObservable = observable; Min = min; Max = max; EnumType = enumType;
         }
@@ -25,7 +26,7 @@ namespace GraphSecurity.Engine.TiIndicators
         public bool IsObservable { get; }
         public long Min { get; }
         public long Max { get; }
-        public Type EnumType { get; }
+        public Type? EnumType { get; }
     }
 
     /// <summary>The tiIndicator schema the module validates against, and the wire spellings of its string enumerations.</summary>
@@ -40,7 +41,7 @@ namespace GraphSecurity.Engine.TiIndicators
             new TiField("activityGroupNames", TiFieldKind.TextList),
             new TiField("additionalInformation", TiFieldKind.Text),
             new TiField("azureTenantId", TiFieldKind.Text),
-            new TiField("confidence", TiFieldKind.Integer, min: 0, max: 100),
+            new TiField("confidence", TiFieldKind.Number, min: 0, max: 100),
             new TiField("description", TiFieldKind.Description),
             new TiField("diamondModel", TiFieldKind.Enumeration, enumType: typeof(DiamondModel)),
             new TiField("expirationDateTime", TiFieldKind.Date),
@@ -51,7 +52,7 @@ namespace GraphSecurity.Engine.TiIndicators
             new TiField("lastReportedDateTime", TiFieldKind.Date),
             new TiField("malwareFamilyNames", TiFieldKind.TextList),
             new TiField("passiveOnly", TiFieldKind.Boolean),
-            new TiField("severity", TiFieldKind.Integer, min: 0, max: 5),
+            new TiField("severity", TiFieldKind.Number, min: 0, max: 5),
             new TiField("tags", TiFieldKind.TextList),
             new TiField("targetProduct", TiFieldKind.TargetProduct),
             new TiField("threatType", TiFieldKind.ThreatType),
@@ -75,25 +76,25 @@ namespace GraphSecurity.Engine.TiIndicators
             new TiField("fileName", TiFieldKind.Text, true),
             new TiField("filePacker", TiFieldKind.Text, true),
             new TiField("filePath", TiFieldKind.Text, true),
-            new TiField("fileSize", TiFieldKind.Long, true, 0, long.MaxValue),
+            new TiField("fileSize", TiFieldKind.LargeNumber, true, 0, long.MaxValue),
             new TiField("fileType", TiFieldKind.Text, true),
 
             new TiField("domainName", TiFieldKind.Domain, true),
             new TiField("networkCidrBlock", TiFieldKind.Cidr, true),
-            new TiField("networkDestinationAsn", TiFieldKind.Long, true, 0, uint.MaxValue),
+            new TiField("networkDestinationAsn", TiFieldKind.LargeNumber, true, 0, uint.MaxValue),
             new TiField("networkDestinationCidrBlock", TiFieldKind.Cidr, true),
             new TiField("networkDestinationIPv4", TiFieldKind.IPv4, true),
             new TiField("networkDestinationIPv6", TiFieldKind.IPv6, true),
-            new TiField("networkDestinationPort", TiFieldKind.Integer, true, 0, 65535),
+            new TiField("networkDestinationPort", TiFieldKind.Number, true, 0, 65535),
             new TiField("networkIPv4", TiFieldKind.IPv4, true),
             new TiField("networkIPv6", TiFieldKind.IPv6, true),
-            new TiField("networkPort", TiFieldKind.Integer, true, 0, 65535),
-            new TiField("networkProtocol", TiFieldKind.Integer, true, 0, 255),
-            new TiField("networkSourceAsn", TiFieldKind.Long, true, 0, uint.MaxValue),
+            new TiField("networkPort", TiFieldKind.Number, true, 0, 65535),
+            new TiField("networkProtocol", TiFieldKind.Number, true, 0, 255),
+            new TiField("networkSourceAsn", TiFieldKind.LargeNumber, true, 0, uint.MaxValue),
             new TiField("networkSourceCidrBlock", TiFieldKind.Cidr, true),
             new TiField("networkSourceIPv4", TiFieldKind.IPv4, true),
             new TiField("networkSourceIPv6", TiFieldKind.IPv6, true),
-            new TiField("networkSourcePort", TiFieldKind.Integer, true, 0, 65535),
+            new TiField("networkSourcePort", TiFieldKind.Number, true, 0, 65535),
             new TiField("url", TiFieldKind.Url, true),
             new TiField("userAgent", TiFieldKind.Text, true),
         };
@@ -121,7 +122,7 @@ namespace GraphSecurity.Engine.TiIndicators
         public static string ToWire(TiTargetProduct product) => product == TiTargetProduct.MicrosoftDefenderAtp ? DefenderAtp : Sentinel;
 
         /// <summary>Reads a target product from the spellings people use: "Azure Sentinel", "Sentinel", "Microsoft Defender ATP", "MDE", …</summary>
-        public static bool TryParseTargetProduct(string text, out string wire)
+        public static bool TryParseTargetProduct(string? text, [NotNullWhen(true)] out string? wire)
         {
             var key = new string((text ?? "").Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
             switch (key)
@@ -135,7 +136,7 @@ namespace GraphSecurity.Engine.TiIndicators
             }
         }
 
-        public static bool TryParseThreatType(string text, out string wire)
+        public static bool TryParseThreatType(string? text, [NotNullWhen(true)] out string? wire)
         {
             wire = Enum.GetNames(typeof(TiThreatType)).FirstOrDefault(n => string.Equals(n, (text ?? "").Trim(), StringComparison.OrdinalIgnoreCase));
             return wire != null;

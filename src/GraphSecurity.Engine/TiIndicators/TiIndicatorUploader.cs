@@ -35,7 +35,7 @@ namespace GraphSecurity.Engine.TiIndicators
         private readonly RetryPolicy _retry;
         private readonly UnreachableServiceGuard _unreachable;
 
-        public TiIndicatorUploader(ITiIndicatorBackend backend, RetryPolicy retry, UnreachableServiceGuard unreachable = null)
+        public TiIndicatorUploader(ITiIndicatorBackend backend, RetryPolicy retry, UnreachableServiceGuard? unreachable = null)
         {
             _backend = backend;
             _retry = retry;
@@ -56,9 +56,9 @@ namespace GraphSecurity.Engine.TiIndicators
             }
 
             var attempts = 1;
-            if (_unreachable.Failure != null)
+            if (_unreachable.Failure is Exception unreachable)
             {
-                foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, NotSent(_unreachable.Failure));
+                foreach (var i in pending) Resolve(results[i], TiIndicatorResultStatus.Failed, null, NotSent(unreachable));
                 pending.Clear();
             }
             try
@@ -93,7 +93,7 @@ namespace GraphSecurity.Engine.TiIndicators
             var attempt = 0;
             var budget = _retry.NewBudget();
             var mayExist = false;
-            Exception lastFailure = null;
+            Exception? lastFailure = null;
             while (pending.Count > 0)
             {
                 attempt++;
@@ -129,7 +129,8 @@ namespace GraphSecurity.Engine.TiIndicators
                         else Resolve(results[pending[k]], TiIndicatorResultStatus.Failed, null, outcome.Message);
                     }
                     pending = again;
-                    if (pending.Count == 0) break;
+                    // Items are left only when one was transient, which set lastFailure.
+                    if (pending.Count == 0 || lastFailure == null) break;
                     if (!budget.TryTake(FailureKind.Ambiguous)) { GiveUp(pending, results, attempt, lastFailure); break; }
                     await _retry.WaitAsync(attempt, lastFailure, cancellationToken).ConfigureAwait(false);
                 }
@@ -160,7 +161,7 @@ namespace GraphSecurity.Engine.TiIndicators
         private static void GiveUp(List<int> pending, TiIndicatorResult[] results, int attempts, Exception lastFailure)
         {
             foreach (var i in pending)
-                Resolve(results[i], TiIndicatorResultStatus.Failed, null, $"Gave up after {attempts} attempts: {lastFailure?.Message}");
+                Resolve(results[i], TiIndicatorResultStatus.Failed, null, $"Gave up after {attempts} attempts: {lastFailure.Message}");
         }
 
         private static string NotSent(Exception unreachable) => "Not sent: " + unreachable.Message;
@@ -193,7 +194,7 @@ namespace GraphSecurity.Engine.TiIndicators
             InputObject = item.Input,
         };
 
-        private static void Resolve(TiIndicatorResult result, TiIndicatorResultStatus status, string id, string error)
+        private static void Resolve(TiIndicatorResult result, TiIndicatorResultStatus status, string? id, string? error)
         {
             result.Status = status;
             result.Id = id;

@@ -22,17 +22,17 @@ namespace GraphSecurity.Engine.TiIndicators
         /// <summary>expirationDateTime = now + ValidFor.</summary>
         public TimeSpan ValidFor { get; set; } = TimeSpan.FromDays(30);
         /// <summary>The caller's tenant id, stamped on Azure Sentinel indicators (the service requires it).</summary>
-        public string AzureTenantId { get; set; }
+        public string? AzureTenantId { get; set; }
     }
 
     /// <summary>A validated indicator, ready to submit: its create body and the keys used to find it again.</summary>
     public sealed class TiIndicatorDraft
     {
         public Dictionary<string, object> Body { get; } = new Dictionary<string, object>();
-        public string ExternalId { get; set; }
-        public string TargetProduct { get; set; }
-        public string IndicatorType { get; set; }
-        public string Indicator { get; set; }
+        public string ExternalId { get; set; } = "";
+        public string TargetProduct { get; set; } = "";
+        public string IndicatorType { get; set; } = "";
+        public string Indicator { get; set; } = "";
     }
 
     /// <summary>
@@ -56,7 +56,7 @@ namespace GraphSecurity.Engine.TiIndicators
 
         /// <summary>Validates an input given as wire field names and raw values (text, numbers, dates, lists).</summary>
         /// <returns>The draft, or null with <paramref name="errors"/> saying everything that is wrong.</returns>
-        public static TiIndicatorDraft Validate(IReadOnlyDictionary<string, object> input, TiIndicatorDefaults defaults, DateTimeOffset now, out IReadOnlyList<string> errors)
+        public static TiIndicatorDraft? Validate(IReadOnlyDictionary<string, object> input, TiIndicatorDefaults defaults, DateTimeOffset now, out IReadOnlyList<string> errors)
         {
             var problems = new List<string>();
             var draft = new TiIndicatorDraft();
@@ -101,7 +101,7 @@ namespace GraphSecurity.Engine.TiIndicators
             using (var sha = SHA256.Create())
             {
                 var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(indicatorType + ":" + indicator.Trim().ToLowerInvariant()));
-                return "gs-" + string.Concat(hash.Take(10).Select(b => b.ToString("x2")));
+                return "gs-" + string.Concat(hash.Take(10).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
             }
         }
 
@@ -174,10 +174,10 @@ namespace GraphSecurity.Engine.TiIndicators
         }
 
         /// <summary>The wire value of one field, or null with a problem added.</summary>
-        private static object Convert(TiField field, object raw, List<string> problems)
+        private static object? Convert(TiField field, object raw, List<string> problems)
         {
-            string text = raw is string s ? s.Trim() : null;
-            string Fail(string why) { problems.Add($"{field.Name} '{Text(raw)}' {why}"); return null; }
+            string? text = raw is string s ? s.Trim() : null;
+            string? Fail(string why) { problems.Add($"{field.Name} '{Text(raw)}' {why}"); return null; }
             switch (field.Kind)
             {
                 case TiFieldKind.Text:
@@ -185,11 +185,11 @@ namespace GraphSecurity.Engine.TiIndicators
                 case TiFieldKind.Description:
                     var description = Text(raw);
                     return description.Length <= 100 ? description : Fail($"has {description.Length} characters; at most 100 are allowed.");
-                case TiFieldKind.Integer:
-                case TiFieldKind.Long:
+                case TiFieldKind.Number:
+                case TiFieldKind.LargeNumber:
                     if (!TryInteger(raw, out var number)) return Fail("is not a whole number.");
                     if (number < field.Min || number > field.Max) return Fail($"is outside {field.Min}–{field.Max}.");
-                    return field.Kind == TiFieldKind.Integer ? (object)(int)number : number;
+                    return field.Kind == TiFieldKind.Number ? (object)(int)number : number;
                 case TiFieldKind.Boolean:
                     return TryBoolean(raw, out var flag) ? (object)flag : Fail("is not true or false.");
                 case TiFieldKind.Date:
@@ -206,9 +206,10 @@ namespace GraphSecurity.Engine.TiIndicators
                     }
                     return phases;
                 case TiFieldKind.Enumeration:
-                    if (raw is Enum member && member.GetType() == field.EnumType) text = member.ToString();
-                    var name = Enum.GetNames(field.EnumType).FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase) && n != "UnknownFutureValue");
-                    return name != null ? GraphJson.CamelCase(name) : Fail($"is not one of {string.Join(", ", Enum.GetNames(field.EnumType).Where(n => n != "UnknownFutureValue").Select(GraphJson.CamelCase))}.");
+                    var enumType = field.EnumType ?? throw new InvalidOperationException($"The enumeration field {field.Name} names no enumeration.");
+                    if (raw is Enum member && member.GetType() == enumType) text = member.ToString();
+                    var name = Enum.GetNames(enumType).FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase) && n != "UnknownFutureValue");
+                    return name != null ? GraphJson.CamelCase(name) : Fail($"is not one of {string.Join(", ", Enum.GetNames(enumType).Where(n => n != "UnknownFutureValue").Select(GraphJson.CamelCase))}.");
                 case TiFieldKind.ThreatType:
                     return TiIndicatorFields.TryParseThreatType(Text(raw), out var threat) ? threat : Fail($"is not one of {string.Join(", ", Enum.GetNames(typeof(TiThreatType)))}.");
                 case TiFieldKind.TargetProduct:
@@ -251,9 +252,9 @@ namespace GraphSecurity.Engine.TiIndicators
         /// A domain in lower-case ASCII: internationalised names (bücher.example) become their IDNA
         /// (punycode) form, xn--bcher-kva.example, which every target accepts; null when it is not a name at all.
         /// </summary>
-        internal static string ToAsciiDomain(string domain)
+        internal static string? ToAsciiDomain(string? domain)
         {
-            if (string.IsNullOrEmpty(domain)) return null;
+            if (Strings.IsNullOrEmpty(domain)) return null;
             if (domain.All(c => c < 128)) return domain.ToLowerInvariant();
             try { return Idn.GetAscii(domain).ToLowerInvariant(); }
             catch (ArgumentException) { return null; }

@@ -12,12 +12,12 @@ namespace GraphSecurity.Engine.Triage
         public AlertClassification? Classification { get; set; }
         public AlertDetermination? Determination { get; set; }
         /// <summary>The owner; an empty string clears it.</summary>
-        public string AssignedTo { get; set; }
+        public string? AssignedTo { get; set; }
 
         /// <summary>The PATCH body: only the fields being changed.</summary>
-        public Dictionary<string, object> ToBody()
+        public Dictionary<string, object?> ToBody()
         {
-            var body = new Dictionary<string, object>();
+            var body = new Dictionary<string, object?>();
             AddStatus(body);
             if (Classification.HasValue) body["classification"] = GraphJson.ToWire(Classification.Value);
             if (Determination.HasValue) body["determination"] = GraphJson.ToWire(Determination.Value);
@@ -26,8 +26,8 @@ namespace GraphSecurity.Engine.Triage
             return body;
         }
 
-        protected abstract void AddStatus(Dictionary<string, object> body);
+        protected abstract void AddStatus(Dictionary<string, object?> body);
 
-        protected virtual void AddOthers(Dictionary<string, object> body) { }
+        protected virtual void AddOthers(Dictionary<string, object?> body) { }
     }
 }

@@ -61,7 +61,7 @@ namespace GraphSecurity.Engine.Watching
         public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(5);
 
         /// <summary>Where the state is saved after each page (null: kept in memory only).</summary>
-        public string StatePath { get; set; }
+        public string? StatePath { get; set; }
 
         /// <summary>The URL of the first page the next poll reads.</summary>
         public Uri NextPollUrl => _service.List(BuildQuery(State.ReadFrom(Overlap), 0)).FirstPage;

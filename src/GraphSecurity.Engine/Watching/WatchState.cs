@@ -20,7 +20,7 @@ namespace GraphSecurity.Engine.Watching
 
         [JsonPropertyName("version")] public int Version { get; set; } = 1;
         /// <summary>The collection watched, e.g. "security/alerts_v2"; a state file of another collection is refused.</summary>
-        [JsonPropertyName("resource")] public string Resource { get; set; }
+        [JsonPropertyName("resource")] public string? Resource { get; set; }
         [JsonPropertyName("cursor")] public DateTimeOffset Cursor { get; set; }
         /// <summary>Nothing older is ever read (the -Since of the first run), even inside the overlap window.</summary>
         [JsonPropertyName("start")] public DateTimeOffset? Start { get; set; }
@@ -55,7 +55,7 @@ namespace GraphSecurity.Engine.Watching
 
         public static WatchState Load(string path, string resource)
         {
-            WatchState state;
+            WatchState? state;
             try
             {
                 state = JsonSerializer.Deserialize<WatchState>(File.ReadAllText(path, Encoding.UTF8));
@@ -89,7 +89,7 @@ namespace GraphSecurity.Engine.Watching
                 if (File.Exists(full) && (File.GetAttributes(full) & FileAttributes.ReadOnly) != 0)
                     throw new UnauthorizedAccessException("the file is read-only");
                 var folder = Path.GetDirectoryName(full);
-                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+                if (!Strings.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
                 File.WriteAllText(temporary, JsonSerializer.Serialize(this), new UTF8Encoding(false));
                 if (File.Exists(full))
                 {

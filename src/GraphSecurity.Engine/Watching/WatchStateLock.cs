@@ -6,7 +6,7 @@ namespace GraphSecurity.Engine.Watching
     /// <summary>A watch state file could not be used: locked by another watcher, unreadable or unwritable. The message names the file.</summary>
     public sealed class WatchStateException : IOException
     {
-        public WatchStateException(string path, string message, bool inUse = false, Exception inner = null) : base(message, inner)
+        public WatchStateException(string path, string message, bool inUse = false, Exception? inner = null) : base(message, inner)
         {
             Path = path;
             InUse = inUse;
@@ -36,7 +36,7 @@ namespace GraphSecurity.Engine.Watching
             try
             {
                 var folder = System.IO.Path.GetDirectoryName(lockPath);
-                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+                if (!Strings.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
                 return new WatchStateLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
             catch (IOException ex) when (!(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException) && !(ex is PathTooLongException) && File.Exists(lockPath))
