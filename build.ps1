@@ -75,8 +75,13 @@ function Move-Dependency([string] $ModuleFolder) {
         Move-Item -Destination $dependencies
 }
 
+# Test restores in locked mode: a package version that differs from packages.lock.json fails the run
+# instead of drifting. Build restores normally and updates the lock files after a version change.
+$LockedRestore = $false
+
 function Invoke-Build {
-    Invoke-Dotnet build (Join-Path $Root 'GraphSecurity.sln') -c $Configuration --nologo --verbosity minimal
+    $restore = if ($LockedRestore) { '-p:RestoreLockedMode=true' } else { '-p:RestoreLockedMode=false' }
+    Invoke-Dotnet build (Join-Path $Root 'GraphSecurity.sln') -c $Configuration --nologo --verbosity minimal $restore
 
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     Invoke-Dotnet publish (Join-Path $Root 'src/GraphSecurity/GraphSecurity.csproj') -c $Configuration --no-build -o $ModuleOut --nologo --verbosity quiet
@@ -123,7 +128,8 @@ function Invoke-Package {
 }
 
 function Get-PesterModulePath {
-    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/TestPackages.csproj') --nologo --verbosity quiet
+    $locked = @(if ($LockedRestore) { '--locked-mode' })
+    Invoke-Dotnet restore (Join-Path $Root 'tests/tools/TestPackages.csproj') --nologo --verbosity quiet @locked
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $path = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $path)) { throw "Pester was not restored to $path." }
@@ -173,6 +179,7 @@ function Invoke-PesterTests {
 }
 
 function Invoke-Test {
+    $script:LockedRestore = $true
     Invoke-Package
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
     Get-ChildItem $ResultsDir -File | Remove-Item -Force
