@@ -57,7 +57,7 @@ public sealed class SentinelWorkspace
 /// </summary>
 public sealed class ArmModule : IEmulatorModule
 {
-    public void AddServices(IServiceCollection services, EmulatorOptions options) => services.AddSingleton(SentinelWorkspace.Defaults());
+    public void AddServices(IServiceCollection services, EmulatorOptions options) => services.AddSingleton(options.SentinelWorkspaces);
 
     public void MapRoutes(IEndpointRouteBuilder app)
     {
@@ -85,7 +85,7 @@ public sealed class ArmModule : IEmulatorModule
             });
     }
 
-    private static void RequireApiVersion(HttpContext ctx)
+    public static void RequireApiVersion(HttpContext ctx)
     {
         if (string.IsNullOrEmpty(ctx.Request.Query["api-version"]))
             throw new ApiError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");

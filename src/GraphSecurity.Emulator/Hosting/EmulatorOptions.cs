@@ -67,6 +67,7 @@ public sealed partial class EmulatorOptions
         if (file != null) o.ApplyAccessSettings(file);
         if (file?.Now != null) o.Now = file.Now.Value;
         o.ApplySecurityActions(file?.SecurityActions);
+        o.ApplySentinel(file?.Sentinel);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())
             if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))
