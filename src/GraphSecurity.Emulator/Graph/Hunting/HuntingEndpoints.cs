@@ -44,7 +44,9 @@ public static class HuntingEndpoints
         KqlTable result;
         try
         {
-            result = new KqlEngine(name => HuntingTables.Build(name, alerts, from, to), now).Run(query);
+            var sources = services.GetServices<IHuntingTableSource>().ToList();
+            result = new KqlEngine(name => HuntingTables.Build(name, alerts, from, to) ??
+                sources.Select(s => s.Build(name, principal.Tenant.Id, from, to, now)).FirstOrDefault(t => t != null), now).Run(query);
         }
         catch (KqlException e)
         {
