@@ -27,5 +27,6 @@ public static class EmulatorModules
         new BatchModule(),
         new Defender.DefenderModule(),
         new Arm.ArmModule(),
+        new Sentinel.SentinelModule(),
     };
 }

@@ -35,6 +35,9 @@ public static class Permissions
 
     /// <summary>Any valid ARM token: ARM authorizes by Azure role assignments on the resource, checked by the route.</summary>
     public static readonly Permission ArmCaller = new(ApiResources.AzureResourceManager, null);
+
+    /// <summary>The Sentinel upload API takes ARM tokens; the Microsoft Sentinel Contributor role on the workspace is checked by the route.</summary>
+    public static readonly Permission SentinelUpload = new(ApiResources.AzureResourceManager, null);
 }
 
 /// <summary>Endpoint metadata: the caller must hold <see cref="Permission"/>; <see cref="PermissionMiddleware"/> checks it.</summary>

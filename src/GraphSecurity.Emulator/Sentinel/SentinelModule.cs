@@ -1,0 +1,48 @@
+using GraphSecurity.Emulator.Control;
+using GraphSecurity.Emulator.Graph.Hunting;
+using GraphSecurity.Emulator.Hosting;
+
+namespace GraphSecurity.Emulator.Sentinel;
+
+/// <summary>
+/// Microsoft Sentinel threat intelligence: the STIX upload API and the legacy upload-indicators API under
+/// <c>/sentinel-ti</c>, the ARM threatIntelligence indicators of each workspace under <c>/arm</c>, and the
+/// ThreatIntelIndicators / ThreatIntelObjects hunting tables, all over one store. Workspaces and their
+/// role assignments are the ARM module's.
+/// </summary>
+public sealed class SentinelModule : IEmulatorModule
+{
+    public void AddServices(IServiceCollection services, EmulatorOptions options)
+    {
+        services.AddSingleton<ThreatIntelStore>();
+        services.AddSingleton<UploadRateLimiter>();
+        services.AddSingleton<IHuntingTableSource, ThreatIntelTables>();
+    }
+
+    public void MapRoutes(IEndpointRouteBuilder app)
+    {
+        UploadEndpoints.Map(app);
+        ArmIndicatorEndpoints.Map(app);
+    }
+
+    /// <summary>/_emulator/sentinel/ti: the raw store (?workspace= a customerId) and emptying it; /upload-limit: the per-caller limit.</summary>
+    public void MapControl(IEndpointRouteBuilder control)
+    {
+        control.MapGet("/sentinel/ti", (ThreatIntelStore store, string workspace = null) => Results.Json(store.Snapshot(workspaceId: workspace).Select(o => new
+        {
+            o.TenantId, o.WorkspaceId, o.Id, o.Type, o.SourceSystem, o.Revoked, o.Deleted, o.Created, o.Modified, o.TimeGenerated, o.LastUpdated,
+            o.UploadedBy, o.LastUpdateMethod, o.Data,
+        }), AlertControl.Json));
+        control.MapDelete("/sentinel/ti", (ThreatIntelStore store) =>
+        {
+            store.Clear();
+            return Results.NoContent();
+        });
+        control.MapGet("/sentinel/upload-limit", (UploadRateLimiter limiter) => Results.Json(limiter.Limit, AlertControl.Json));
+        control.MapPost("/sentinel/upload-limit", (ThrottleLimit body, UploadRateLimiter limiter) =>
+        {
+            limiter.Limit = body ?? throw new ArgumentException("A body is required.");
+            return Results.Json(limiter.Limit, AlertControl.Json);
+        });
+    }
+}
