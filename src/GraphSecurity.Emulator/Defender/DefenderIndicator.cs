@@ -28,6 +28,8 @@ public sealed record DefenderIndicator
     public List<string> RbacGroupNames { get; init; } = new();
     public List<string> RbacGroupIds { get; init; } = new();
     public bool GenerateAlert { get; init; }
+    /// <summary>The page a Block/Warn URL or domain indicator sends users to.</summary>
+    public string EducateUrl { get; init; }
 }
 
 /// <summary>The indicator's properties as the API writes and filters them (§1.3, §1.6: the $filter-able ones).</summary>
@@ -60,5 +62,17 @@ public static class DefenderIndicatorSchema
         P.C("rbacGroupNames", i => i.RbacGroupNames, lambda: true),
         P.C("rbacGroupIds", i => i.RbacGroupIds, lambda: true),
         P.B("generateAlert", i => i.GenerateAlert, filterable: true),
+        P.S("educateUrl", i => i.EducateUrl),
+        // Seen in real answers though undocumented (§1.3), so clients must tolerate them: always empty here.
+        P.S("category", _ => null),
+        P.I("bypassDurationHours", _ => null),
+        P.S("notificationId", _ => null),
+        P.S("notificationBody", _ => null),
+        P.S("version", _ => null),
+        P.C("mitreTechniques", _ => null),
+        P.B("historicalDetection", _ => null),
+        P.S("lookBackPeriod", _ => null),
+        P.S("additionalInfo", _ => null),
+        P.S("certificateInfo", _ => null),
     });
 }

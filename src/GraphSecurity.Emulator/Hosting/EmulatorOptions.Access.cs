@@ -17,6 +17,8 @@ public sealed partial class EmulatorOptions
     public string ManagedIdentityHeader { get; set; } = DefaultManagedIdentityHeader;
     public ThrottleSettings Throttling { get; set; } = new();
     public FaultSettings Faults { get; set; } = new();
+    /// <summary>Defender for Endpoint's indicator cap and rate limits (config file key <c>defender</c>).</summary>
+    public Defender.DefenderSettings Defender { get; set; } = new();
     /// <summary>APIs that answer as retired from the start (<see cref="RetiredApis"/>).</summary>
     public List<string> RetiredApis { get; set; } = new();
 
@@ -29,6 +31,7 @@ public sealed partial class EmulatorOptions
         if (file.InteractiveUser != null) InteractiveUser = file.InteractiveUser;
         if (file.ManagedIdentityHeader != null) ManagedIdentityHeader = file.ManagedIdentityHeader;
         if (file.Throttling != null) Throttling = file.Throttling.MergedOverDefaults();
+        if (file.Defender != null) Defender = file.Defender.MergedOverDefaults();
         if (file.Faults != null)
         {
             file.Faults.Validate();
@@ -48,6 +51,8 @@ public sealed partial class EmulatorConfigFile
     public string ManagedIdentityHeader { get; set; }
     public ThrottleSettings Throttling { get; set; }
     public FaultSettings Faults { get; set; }
+    /// <summary>"defender": {"indicatorCap": 15000, "rateLimits": {"import": [{"requests": 30, "windowSeconds": 60}]}}</summary>
+    public Defender.DefenderSettings Defender { get; set; }
     /// <summary>"retiredApis": ["tiIndicators", "securityActions", "alerts"]</summary>
     public List<string> RetiredApis { get; set; }
 

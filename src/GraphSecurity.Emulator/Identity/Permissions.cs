@@ -29,6 +29,8 @@ public static class Permissions
 
     /// <summary>Defender for Endpoint indicators: Ti.ReadWrite sees the app's own, Ti.ReadWrite.All every one.</summary>
     public static readonly Permission DefenderIndicators = new(ApiResources.DefenderForEndpoint, "Ti.ReadWrite,Ti.ReadWrite.All");
+    /// <summary>Delete and BatchDelete list no delegated permission (successor-apis.md §1.2): application roles only.</summary>
+    public static readonly Permission DefenderIndicatorsDelete = new(ApiResources.DefenderForEndpoint, "Ti.ReadWrite,Ti.ReadWrite.All", AppOnly: true);
 
     /// <summary>Any valid Graph token ($batch: each item is then checked as a request of its own).</summary>
     public static readonly Permission GraphCaller = new(ApiResources.Graph, null);
