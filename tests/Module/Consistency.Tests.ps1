@@ -1,13 +1,12 @@
 # The rules every cmdlet follows, checked over the whole exported surface so later cmdlets cannot slip.
+# Each rule's cases are chosen at discovery, from the imported module: a case exists only where its rule
+# applies, and every case asserts.
 BeforeDiscovery {
     Import-Module $env:GS_TEST_MODULE
-    $script:Cmdlets = @(Get-Command -Module GraphSecurity -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
-}
+    $commands = @(Get-Command -Module GraphSecurity -CommandType Cmdlet)
 
-BeforeAll {
-    Import-Module $env:GS_TEST_MODULE
     # The same parameter name means the same thing everywhere: its type (element type for arrays).
-    $script:Shared = @{
+    $shared = [ordered]@{
         Connection = ([GraphSecurity.GsConnectionInfo[]])
         Filter     = ([string])
         Top        = ([int])
@@ -16,45 +15,67 @@ BeforeAll {
         Since      = ([datetime])
         Until      = ([datetime])
     }
-    $script:Changing = 'Set', 'New', 'Remove', 'Stop', 'Update', 'Add', 'Start', 'Disconnect'
+    $changing = 'Set', 'New', 'Remove', 'Stop', 'Update', 'Add', 'Start', 'Disconnect'
     # Invoke- is a verb of both kinds: a response action changes something, a hunting query only reads.
-    $script:Acting = 'Invoke-GsSecurityAction'
+    $acting = 'Invoke-GsSecurityAction'
+    $writing = 'Get', 'New', 'Watch', 'Compare', 'Receive', 'Start'
+
+    $script:Cmdlets = @($commands | ForEach-Object { @{ Name = $_.Name } })
+    $script:SharedParameters = @(foreach ($command in $commands) {
+            foreach ($name in $shared.Keys | Where-Object { $command.Parameters.ContainsKey($_) }) {
+                @{ Name = $command.Name; Parameter = $name; Type = $shared[$name]; TypeName = $shared[$name].Name }
+            }
+        })
+    $script:IdCommands = @($commands | Where-Object { $_.Parameters.ContainsKey('Id') } | ForEach-Object { @{ Name = $_.Name } })
+    $script:ChangingCommands = @($commands | Where-Object { $_.Verb -in $changing -or $_.Name -in $acting } | ForEach-Object { @{ Name = $_.Name } })
+    $script:HighImpactCommands = @($commands | Where-Object { $_.Verb -eq 'Remove' -or $_.Name -in $acting } | ForEach-Object { @{ Name = $_.Name } })
+    $script:WritingCommands = @($commands | Where-Object Verb -In $writing | ForEach-Object { @{ Name = $_.Name } })
+
+    # A rule whose cases are all gone would pass by checking nothing: the counts are a case of their own.
+    $script:RuleCounts = @(@{ Counts = [ordered]@{
+                Cmdlets = $Cmdlets.Count; SharedParameters = $SharedParameters.Count; IdCommands = $IdCommands.Count
+                ChangingCommands = $ChangingCommands.Count; HighImpactCommands = $HighImpactCommands.Count; WritingCommands = $WritingCommands.Count
+            }
+        })
 }
 
-Describe 'Conventions of <Name>' -ForEach $Cmdlets {
-    BeforeAll {
-        $script:Command = Get-Command $Name
-        $script:Metadata = [System.Management.Automation.CommandMetadata]::new($Command)
+BeforeAll {
+    Import-Module $env:GS_TEST_MODULE
+}
+
+Describe 'Conventions' {
+    It 'every rule has cmdlets to check' -ForEach $RuleCounts {
+        foreach ($rule in $Counts.Keys) { $Counts[$rule] | Should -BeGreaterThan 0 -Because "the rule over $rule found no case" }
     }
 
-    It 'uses an approved verb and the Gs prefix' {
-        (Get-Verb).Verb | Should -Contain $Command.Verb
-        $Command.Noun | Should -BeLike 'Gs*'
+    It '<Name> uses an approved verb and the Gs prefix' -ForEach $Cmdlets {
+        $command = Get-Command $Name
+        (Get-Verb).Verb | Should -Contain $command.Verb
+        $command.Noun | Should -BeLike 'Gs*'
     }
 
-    It 'shared parameter names have the shared type' {
-        foreach ($name in $Shared.Keys) {
-            if ($Command.Parameters.ContainsKey($name)) {
-                $Command.Parameters[$name].ParameterType | Should -Be $Shared[$name] -Because "-$name of $Name"
-            }
-        }
+    It '<Name> -<Parameter> has the shared type <TypeName>' -ForEach $SharedParameters {
+        (Get-Command $Name).Parameters[$Parameter].ParameterType | Should -Be $Type
     }
 
-    It 'an -Id parameter takes strings and binds from piped objects' {
-        if (-not $Command.Parameters.ContainsKey('Id')) { return }
-        $id = $Command.Parameters['Id']
+    It '<Name> -Id takes strings and binds from piped objects' -ForEach $IdCommands {
+        $id = (Get-Command $Name).Parameters['Id']
         $id.ParameterType | Should -BeIn @([string], [string[]])
         @($id.ParameterSets.Values | Where-Object ValueFromPipelineByPropertyName).Count | Should -BeGreaterThan 0
     }
 
-    It 'a command that changes something supports -WhatIf and -Confirm' {
-        if ($Command.Verb -notin $Changing -and $Name -notin $Acting) { return }
-        $Metadata.SupportsShouldProcess | Should -BeTrue -Because "$Name changes state"
-        if ($Command.Verb -eq 'Remove' -or $Name -in $Acting) { $Metadata.ConfirmImpact | Should -Be 'High' -Because "$Name deletes or acts" }
+    It '<Name> changes something, so it supports -WhatIf and -Confirm' -ForEach $ChangingCommands {
+        $metadata = [System.Management.Automation.CommandMetadata]::new((Get-Command $Name))
+        $metadata.SupportsShouldProcess | Should -BeTrue
     }
 
-    It 'declares its output type' {
-        if ($Command.Verb -in 'Get', 'New', 'Watch', 'Compare', 'Receive', 'Start') { $Command.OutputType | Should -Not -BeNullOrEmpty }
+    It '<Name> deletes or acts, so it asks first (ConfirmImpact High)' -ForEach $HighImpactCommands {
+        $metadata = [System.Management.Automation.CommandMetadata]::new((Get-Command $Name))
+        $metadata.ConfirmImpact | Should -Be 'High'
+    }
+
+    It '<Name> declares its output type' -ForEach $WritingCommands {
+        (Get-Command $Name).OutputType | Should -Not -BeNullOrEmpty
     }
 }
 
@@ -69,22 +90,37 @@ BeforeDiscovery {
     $free = @{
         'Start-GsEmulator -Seed' = 'any integer is a seed'
     }
+    # The engine loads into the module's own load context, where a type literal cannot reach it: its assembly is found by name.
+    $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GraphSecurity.Engine' } | Select-Object -First 1
+    $fields = $engine.GetType('GraphSecurity.Engine.TiIndicators.TiIndicatorFields', $true)
+    $rowFields = $fields::ByName
     $script:ValueParameters = @()
     $script:EnumParameters = @()
+    $script:KnownValueParameters = @()
     foreach ($command in Get-Command -Module GraphSecurity -CommandType Cmdlet) {
         foreach ($parameter in $command.Parameters.Values | Where-Object Name -NotIn $common) {
             $key = "$($command.Name) -$($parameter.Name)"
             $type = $parameter.ParameterType
             # New-GsTiIndicator reads its fields from piped rows as well; TiIndicatorValidator checks both alike.
-            $fromRows = $command.Name -eq 'New-GsTiIndicator' -and [GraphSecurity.Engine.TiIndicators.TiIndicatorFields]::ByName.ContainsKey($parameter.Name) -or ($command.Name -eq 'New-GsTiIndicator' -and $parameter.Name -eq 'Indicator')
+            $fromRows = $command.Name -eq 'New-GsTiIndicator' -and ($rowFields.ContainsKey($parameter.Name) -or $parameter.Name -eq 'Indicator')
             if ($type -in $checked -and -not $free.ContainsKey($key) -and -not $fromRows) { $script:ValueParameters += @{ Key = $key; Command = $command.Name; Parameter = $parameter.Name } }
             $element = if ($type.IsArray) { $type.GetElementType() } else { $type }
-            if ($element.IsEnum -and [Enum]::GetNames($element) -contains 'UnknownFutureValue') { $script:EnumParameters += @{ Key = $key; Command = $command.Name; Parameter = $parameter.Name; Enum = $element } }
+            if ($element.IsEnum -and [Enum]::GetNames($element) -contains 'UnknownFutureValue') {
+                $known = $parameter.Attributes | Where-Object { $_ -is [GraphSecurity.Commands.Base.ValidateKnownValueAttribute] }
+                $case = @{ Key = $key; Command = $command.Name; Parameter = $parameter.Name; Enum = $element }
+                $script:EnumParameters += $case
+                if ($known) { $script:KnownValueParameters += @($case + @{ AllowUnknown = $known.AllowUnknown }) }
+            }
         }
     }
+    $script:ValueRuleCounts = @(@{ Counts = [ordered]@{ ValueParameters = $ValueParameters.Count; EnumParameters = $EnumParameters.Count; KnownValueParameters = $KnownValueParameters.Count } })
 }
 
 Describe 'Values are checked as they bind' {
+    It 'every rule has parameters to check' -ForEach $ValueRuleCounts {
+        foreach ($rule in $Counts.Keys) { $Counts[$rule] | Should -BeGreaterThan 0 -Because "the rule over $rule found no case" }
+    }
+
     It '<Key> has a check that runs before anything is sent' -ForEach $ValueParameters {
         $checks = (Get-Command $Command).Parameters[$Parameter].Attributes | Where-Object {
             $_ -is [System.Management.Automation.ValidateArgumentsAttribute] -and $_ -isnot [System.Management.Automation.ValidateNotNullOrEmptyAttribute] -and $_ -isnot [System.Management.Automation.ValidateNotNullAttribute]
@@ -93,17 +129,17 @@ Describe 'Values are checked as they bind' {
     }
 
     It '<Key> completes and accepts only members the service uses' -ForEach $EnumParameters {
-        $attributes = (Get-Command $Command).Parameters[$Parameter].Attributes
-        $set = $attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+        $set = (Get-Command $Command).Parameters[$Parameter].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
         $set | Should -Not -BeNullOrEmpty -Because 'PowerShell completes enumerations from ValidateSet'
         $set.ValidValues | Should -Not -Contain 'UnknownFutureValue'
-        $known = $attributes | Where-Object { $_ -is [GraphSecurity.Commands.Base.ValidateKnownValueAttribute] }
-        if ($known) {
-            @($set.ValidValues) | Should -Be @([GraphSecurity.Commands.Base.ValidateKnownValueAttribute]::Members($Enum, $known.AllowUnknown))
-        }
         $line = "$Command -$Parameter "
         $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $completions | Should -Not -Contain 'UnknownFutureValue'
         @($completions | Sort-Object) | Should -Be @($set.ValidValues | Sort-Object)
+    }
+
+    It '<Key> lists in its ValidateSet exactly the members ValidateKnownValue takes' -ForEach $KnownValueParameters {
+        $set = (Get-Command $Command).Parameters[$Parameter].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+        @($set.ValidValues) | Should -Be @([GraphSecurity.Commands.Base.ValidateKnownValueAttribute]::Members($Enum, $AllowUnknown))
     }
 }
