@@ -10,7 +10,7 @@
       Package  Build, then out/package/GraphSecurity/<version> (the installed layout, without
              .pdb files unless -IncludeSymbols) and out/package/GraphSecurity.<version>.nupkg,
              which Publish-PSResource and Install-PSResource accept.
-      Test   Package, then the xunit projects and the Pester suite (in a child pwsh, against
+      Test   Package, then the format check (dotnet format --verify-no-changes), the xunit projects and the Pester suite (in a child pwsh, against
              out/GraphSecurity and a running emulator; the package tests install the .nupkg).
              Ends with "N passed, N failed" and a non-zero exit code when anything failed.
       Demo   Build, then the triage walkthrough of docs/demo.ps1 against a local emulator.
@@ -178,15 +178,24 @@ function Invoke-PesterTests {
     @{ Passed = [int]$result.Passed; Failed = [int]$result.Failed }
 }
 
+# The code style of .editorconfig, checked without changing anything; 'dotnet format' fixes it.
+function Test-Format {
+    & dotnet format (Join-Path $Root 'GraphSecurity.sln') --verify-no-changes --no-restore --verbosity quiet | Out-Host
+    if ($LASTEXITCODE -eq 0) { Write-Host 'Format: clean'; return @{ Passed = 1; Failed = 0 } }
+    Write-Host "Format: files differ from .editorconfig's style (exit code $LASTEXITCODE); run 'dotnet format GraphSecurity.sln'."
+    @{ Passed = 0; Failed = 1 }
+}
+
 function Invoke-Test {
     $script:LockedRestore = $true
     Invoke-Package
     New-Item -ItemType Directory -Force $ResultsDir | Out-Null
     Get-ChildItem $ResultsDir -File | Remove-Item -Force
+    $format = Test-Format
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
+    $passed = $format.Passed + $xunit.Passed + $pester.Passed
+    $failed = $format.Failed + $xunit.Failed + $pester.Failed
     if ($passed -eq 0) { $failed = [Math]::Max($failed, 1) }
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }

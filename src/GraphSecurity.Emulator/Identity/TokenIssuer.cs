@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using GraphSecurity.Emulator.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using GraphSecurity.Emulator.Hosting;
 
 namespace GraphSecurity.Emulator.Identity;
 

@@ -7,150 +7,149 @@ using System.Threading.Tasks;
 using GraphSecurity.Engine.Authentication;
 using GraphSecurity.Engine.Http;
 
-namespace GraphSecurity.Engine.Connections
+namespace GraphSecurity.Engine.Connections;
+
+/// <summary>
+/// A signed-in connection to one tenant: one sign-in (one token source), and a client per API of
+/// its cloud, made on first use, each getting tokens for its own resource.
+/// </summary>
+public sealed class GraphConnection : IDisposable
 {
-    /// <summary>
-    /// A signed-in connection to one tenant: one sign-in (one token source), and a client per API of
-    /// its cloud, made on first use, each getting tokens for its own resource.
-    /// </summary>
-    public sealed class GraphConnection : IDisposable
+    private readonly TransportFactory _transport;
+    private readonly ConcurrentDictionary<SecurityApi, ApiClient> _clients = new ConcurrentDictionary<SecurityApi, ApiClient>();
+    /// <summary>The latest token of each resource (for Get-GsConnection: expiry and permissions; never shown itself).</summary>
+    private readonly ConcurrentDictionary<string, AccessToken> _latestTokens = new ConcurrentDictionary<string, AccessToken>(StringComparer.OrdinalIgnoreCase);
+    private string? _account;
+
+    private GraphConnection(ConnectionRequest request, ITokenSource tokens, TransportFactory transport)
     {
-        private readonly TransportFactory _transport;
-        private readonly ConcurrentDictionary<SecurityApi, ApiClient> _clients = new ConcurrentDictionary<SecurityApi, ApiClient>();
-        /// <summary>The latest token of each resource (for Get-GsConnection: expiry and permissions; never shown itself).</summary>
-        private readonly ConcurrentDictionary<string, AccessToken> _latestTokens = new ConcurrentDictionary<string, AccessToken>(StringComparer.OrdinalIgnoreCase);
-        private string? _account;
+        Name = request.Name ?? throw new ArgumentException("A connection request needs a name.", nameof(request));
+        TenantId = request.TenantId;
+        ClientId = request.ClientId;
+        Kind = request.Kind;
+        Cloud = request.Cloud;
+        CertificateThumbprint = request.Certificate?.Thumbprint;
+        Scopes = request.IsDelegated && request.Scopes != null && request.Scopes.Count > 0
+            ? new List<string>(request.Scopes) : new List<string> { request.Cloud.DefaultScope };
+        ConnectedAt = DateTimeOffset.UtcNow;
+        Tokens = tokens;
+        _transport = transport;
+        _account = request.Kind == AuthenticationKind.ManagedIdentity ? request.ManagedIdentity.ToString() : null;
+    }
 
-        private GraphConnection(ConnectionRequest request, ITokenSource tokens, TransportFactory transport)
+    public string Name { get; }
+    public string? TenantId { get; }
+    public string? ClientId { get; }
+    public AuthenticationKind Kind { get; }
+    public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
+    public CloudEnvironment Cloud { get; }
+    public string? CertificateThumbprint { get; }
+    public IReadOnlyList<string> Scopes { get; }
+    public DateTimeOffset ConnectedAt { get; }
+    public ITokenSource Tokens { get; }
+
+    /// <summary>The client of an API; an <see cref="ApiNotInCloudException"/> when the connection's cloud does not have it.</summary>
+    public ApiClient ClientFor(SecurityApi api) =>
+        _clients.GetOrAdd(api, a =>
         {
-            Name = request.Name ?? throw new ArgumentException("A connection request needs a name.", nameof(request));
-            TenantId = request.TenantId;
-            ClientId = request.ClientId;
-            Kind = request.Kind;
-            Cloud = request.Cloud;
-            CertificateThumbprint = request.Certificate?.Thumbprint;
-            Scopes = request.IsDelegated && request.Scopes != null && request.Scopes.Count > 0
-                ? new List<string>(request.Scopes) : new List<string> { request.Cloud.DefaultScope };
-            ConnectedAt = DateTimeOffset.UtcNow;
-            Tokens = tokens;
-            _transport = transport;
-            _account = request.Kind == AuthenticationKind.ManagedIdentity ? request.ManagedIdentity.ToString() : null;
+            var endpoint = Cloud.Endpoint(a);
+            return new ApiClient(Cloud, a, Tokens, _transport, token => _latestTokens[endpoint.Resource] = token);
+        });
+
+    /// <summary>The Microsoft Graph client.</summary>
+    public ApiClient Graph => ClientFor(SecurityApi.Graph);
+
+    /// <summary>A token for an API's resource (the same one its client would send).</summary>
+    public async Task<AccessToken> TokenForAsync(SecurityApi api, CancellationToken cancellationToken)
+    {
+        var resource = Cloud.Endpoint(api).Resource;
+        var token = await Tokens.GetTokenAsync(resource, cancellationToken).ConfigureAwait(false);
+        _latestTokens[resource] = token;
+        return token;
+    }
+
+    /// <summary>
+    /// The names the service may record as this connection's caller (e.g. as a comment's
+    /// createdByDisplayName): the signed-in user's UPN and name, or the app's display name and id,
+    /// read from the Graph access token.
+    /// </summary>
+    public async Task<IReadOnlyCollection<string>> CallerNamesAsync(CancellationToken cancellationToken)
+    {
+        var token = await TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        foreach (var claim in new[] { "upn", "preferred_username", "unique_name", "name", "app_displayname", "appid", "azp" })
+        {
+            var value = JwtClaims.TryReadString(token.Value, claim);
+            if (!Strings.IsNullOrEmpty(value) && !names.Contains(value)) names.Add(value);
         }
+        if (!Strings.IsNullOrEmpty(_account) && !names.Contains(_account)) names.Add(_account);
+        return names;
+    }
 
-        public string Name { get; }
-        public string? TenantId { get; }
-        public string? ClientId { get; }
-        public AuthenticationKind Kind { get; }
-        public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
-        public CloudEnvironment Cloud { get; }
-        public string? CertificateThumbprint { get; }
-        public IReadOnlyList<string> Scopes { get; }
-        public DateTimeOffset ConnectedAt { get; }
-        public ITokenSource Tokens { get; }
-
-        /// <summary>The client of an API; an <see cref="ApiNotInCloudException"/> when the connection's cloud does not have it.</summary>
-        public ApiClient ClientFor(SecurityApi api) =>
-            _clients.GetOrAdd(api, a =>
-            {
-                var endpoint = Cloud.Endpoint(a);
-                return new ApiClient(Cloud, a, Tokens, _transport, token => _latestTokens[endpoint.Resource] = token);
-            });
-
-        /// <summary>The Microsoft Graph client.</summary>
-        public ApiClient Graph => ClientFor(SecurityApi.Graph);
-
-        /// <summary>A token for an API's resource (the same one its client would send).</summary>
-        public async Task<AccessToken> TokenForAsync(SecurityApi api, CancellationToken cancellationToken)
+    /// <summary>What the connection holds for each API of its cloud: where it is and, once used, its token's expiry and permissions.</summary>
+    public IReadOnlyList<GsApiAccess> ApiAccess() => Cloud.Apis.Select(endpoint =>
+    {
+        var access = new GsApiAccess { Api = endpoint.Api, BaseUrl = endpoint.BaseUrl, Resource = endpoint.Resource };
+        if (_latestTokens.TryGetValue(endpoint.Resource, out var token))
         {
-            var resource = Cloud.Endpoint(api).Resource;
-            var token = await Tokens.GetTokenAsync(resource, cancellationToken).ConfigureAwait(false);
-            _latestTokens[resource] = token;
-            return token;
+            access.HasToken = true;
+            access.TokenExpiresOn = token.ExpiresOn;
+            access.Permissions = new ValueList<string>(JwtClaims.Permissions(token.Value));
         }
+        return access;
+    }).ToList();
 
-        /// <summary>
-        /// The names the service may record as this connection's caller (e.g. as a comment's
-        /// createdByDisplayName): the signed-in user's UPN and name, or the app's display name and id,
-        /// read from the Graph access token.
-        /// </summary>
-        public async Task<IReadOnlyCollection<string>> CallerNamesAsync(CancellationToken cancellationToken)
+    public GsConnectionInfo ToInfo(bool isCurrent)
+    {
+        _latestTokens.TryGetValue(Cloud.GraphResource, out var graphToken);
+        return new GsConnectionInfo
         {
-            var token = await TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
-            var names = new List<string>();
-            foreach (var claim in new[] { "upn", "preferred_username", "unique_name", "name", "app_displayname", "appid", "azp" })
-            {
-                var value = JwtClaims.TryReadString(token.Value, claim);
-                if (!Strings.IsNullOrEmpty(value) && !names.Contains(value)) names.Add(value);
-            }
-            if (!Strings.IsNullOrEmpty(_account) && !names.Contains(_account)) names.Add(_account);
-            return names;
+            Name = Name,
+            TenantId = TenantId,
+            ClientId = ClientId,
+            AuthenticationKind = Kind,
+            IsDelegated = IsDelegated,
+            Account = _account,
+            Scopes = new ValueList<string>(new List<string>(Scopes)),
+            Environment = Cloud.Name,
+            GraphEndpoint = Cloud.GraphEndpoint,
+            LoginEndpoint = Cloud.LoginEndpoint,
+            CertificateThumbprint = CertificateThumbprint,
+            ConnectedAt = ConnectedAt,
+            TokenExpiresOn = graphToken?.ExpiresOn,
+            Apis = new ValueList<GsApiAccess>(ApiAccess().ToList()),
+            IsCurrent = isCurrent,
+        };
+    }
+
+    /// <summary>
+    /// Builds the connection and signs in once (for Microsoft Graph), so a wrong credential fails
+    /// here with a clear message rather than on the first call. The other APIs' tokens are asked for
+    /// when first used. A connection given tokens (-AccessToken) signs in with the first of them.
+    /// </summary>
+    public static async Task<GraphConnection> ConnectAsync(ConnectionRequest request, CancellationToken cancellationToken)
+    {
+        var transport = new TransportFactory(request.PinnedServerThumbprint);
+        var tokens = await TokenSources.CreateAsync(request, transport).ConfigureAwait(false);
+        var connection = new GraphConnection(request, tokens, transport);
+        if (tokens is PublicClientTokenSource user)
+        {
+            connection._latestTokens[request.Cloud.GraphResource] = await user.SignInAsync(cancellationToken).ConfigureAwait(false);
+            connection._account = user.Account;
         }
-
-        /// <summary>What the connection holds for each API of its cloud: where it is and, once used, its token's expiry and permissions.</summary>
-        public IReadOnlyList<GsApiAccess> ApiAccess() => Cloud.Apis.Select(endpoint =>
+        else if (request.Kind == AuthenticationKind.AccessToken)
         {
-            var access = new GsApiAccess { Api = endpoint.Api, BaseUrl = endpoint.BaseUrl, Resource = endpoint.Resource };
-            if (_latestTokens.TryGetValue(endpoint.Resource, out var token))
-            {
-                access.HasToken = true;
-                access.TokenExpiresOn = token.ExpiresOn;
-                access.Permissions = new ValueList<string>(JwtClaims.Permissions(token.Value));
-            }
-            return access;
-        }).ToList();
-
-        public GsConnectionInfo ToInfo(bool isCurrent)
-        {
-            _latestTokens.TryGetValue(Cloud.GraphResource, out var graphToken);
-            return new GsConnectionInfo
-            {
-                Name = Name,
-                TenantId = TenantId,
-                ClientId = ClientId,
-                AuthenticationKind = Kind,
-                IsDelegated = IsDelegated,
-                Account = _account,
-                Scopes = new ValueList<string>(new List<string>(Scopes)),
-                Environment = Cloud.Name,
-                GraphEndpoint = Cloud.GraphEndpoint,
-                LoginEndpoint = Cloud.LoginEndpoint,
-                CertificateThumbprint = CertificateThumbprint,
-                ConnectedAt = ConnectedAt,
-                TokenExpiresOn = graphToken?.ExpiresOn,
-                Apis = new ValueList<GsApiAccess>(ApiAccess().ToList()),
-                IsCurrent = isCurrent,
-            };
+            foreach (var api in request.AccessTokens.Keys) await connection.TokenForAsync(api, cancellationToken).ConfigureAwait(false);
         }
-
-        /// <summary>
-        /// Builds the connection and signs in once (for Microsoft Graph), so a wrong credential fails
-        /// here with a clear message rather than on the first call. The other APIs' tokens are asked for
-        /// when first used. A connection given tokens (-AccessToken) signs in with the first of them.
-        /// </summary>
-        public static async Task<GraphConnection> ConnectAsync(ConnectionRequest request, CancellationToken cancellationToken)
+        else
         {
-            var transport = new TransportFactory(request.PinnedServerThumbprint);
-            var tokens = await TokenSources.CreateAsync(request, transport).ConfigureAwait(false);
-            var connection = new GraphConnection(request, tokens, transport);
-            if (tokens is PublicClientTokenSource user)
-            {
-                connection._latestTokens[request.Cloud.GraphResource] = await user.SignInAsync(cancellationToken).ConfigureAwait(false);
-                connection._account = user.Account;
-            }
-            else if (request.Kind == AuthenticationKind.AccessToken)
-            {
-                foreach (var api in request.AccessTokens.Keys) await connection.TokenForAsync(api, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await connection.TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
-            }
-            return connection;
+            await connection.TokenForAsync(SecurityApi.Graph, cancellationToken).ConfigureAwait(false);
         }
+        return connection;
+    }
 
-        public void Dispose()
-        {
-            foreach (var client in _clients.Values) client.Dispose();
-        }
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values) client.Dispose();
     }
 }

@@ -4,66 +4,65 @@ using System.Threading.Tasks;
 using GraphSecurity.Engine.Connections;
 using GraphSecurity.Engine.Http;
 
-namespace GraphSecurity.Engine.TiIndicators
+namespace GraphSecurity.Engine.TiIndicators;
+
+/// <summary>The outcome of one item of a bulk request: the indicator on success, else the item's status code and message.</summary>
+public sealed class TiItemOutcome
 {
-    /// <summary>The outcome of one item of a bulk request: the indicator on success, else the item's status code and message.</summary>
-    public sealed class TiItemOutcome
-    {
-        public static TiItemOutcome Success(TiIndicator? indicator, string? message = null) => new TiItemOutcome { Succeeded = true, Indicator = indicator, Code = 200, Message = message };
-        public static TiItemOutcome Failure(int code, string? message) => new TiItemOutcome { Code = code, Message = message };
+    public static TiItemOutcome Success(TiIndicator? indicator, string? message = null) => new TiItemOutcome { Succeeded = true, Indicator = indicator, Code = 200, Message = message };
+    public static TiItemOutcome Failure(int code, string? message) => new TiItemOutcome { Code = code, Message = message };
 
-        public bool Succeeded { get; private set; }
-        public TiIndicator? Indicator { get; private set; }
-        public int Code { get; private set; }
-        public string? Message { get; private set; }
-        /// <summary>Throttled or a service error: the item may succeed when sent again.</summary>
-        public bool IsTransient => !Succeeded && (Code == 429 || Code >= 500);
-    }
+    public bool Succeeded { get; private set; }
+    public TiIndicator? Indicator { get; private set; }
+    public int Code { get; private set; }
+    public string? Message { get; private set; }
+    /// <summary>Throttled or a service error: the item may succeed when sent again.</summary>
+    public bool IsTransient => !Succeeded && (Code == 429 || Code >= 500);
+}
 
-    /// <summary>An indicator change: its id, its target product and expiration when known, and the fields to set.</summary>
-    public sealed class TiIndicatorChange
-    {
-        public string Id { get; set; } = "";
-        /// <summary>Null until known: the backend reads it from the indicator when it needs it.</summary>
-        public string? TargetProduct { get; set; }
-        public Dictionary<string, object?> Fields { get; } = new Dictionary<string, object?>();
-    }
+/// <summary>An indicator change: its id, its target product and expiration when known, and the fields to set.</summary>
+public sealed class TiIndicatorChange
+{
+    public string Id { get; set; } = "";
+    /// <summary>Null until known: the backend reads it from the indicator when it needs it.</summary>
+    public string? TargetProduct { get; set; }
+    public Dictionary<string, object?> Fields { get; } = new Dictionary<string, object?>();
+}
 
-    /// <summary>
-    /// Where indicators are stored. The cmdlets only talk to this seam; Graph tiIndicators (beta) is
-    /// the first implementation, and the successor APIs (Defender for Endpoint indicators import,
-    /// Sentinel STIX upload) can be added behind it, chosen by target product in <see cref="TiIndicatorBackends"/>.
-    /// Bulk methods answer one outcome per item, in order, and do not retry: the caller decides.
-    /// </summary>
-    public interface ITiIndicatorBackend
-    {
-        /// <summary>The most items one bulk request may carry.</summary>
-        int MaxBatchSize { get; }
+/// <summary>
+/// Where indicators are stored. The cmdlets only talk to this seam; Graph tiIndicators (beta) is
+/// the first implementation, and the successor APIs (Defender for Endpoint indicators import,
+/// Sentinel STIX upload) can be added behind it, chosen by target product in <see cref="TiIndicatorBackends"/>.
+/// Bulk methods answer one outcome per item, in order, and do not retry: the caller decides.
+/// </summary>
+public interface ITiIndicatorBackend
+{
+    /// <summary>The most items one bulk request may carry.</summary>
+    int MaxBatchSize { get; }
 
-        /// <summary>Creates indicators (create bodies as validated by <see cref="TiIndicatorValidator"/>).</summary>
-        Task<IReadOnlyList<TiItemOutcome>> SubmitAsync(IReadOnlyList<IDictionary<string, object>> indicators, CancellationToken cancellationToken);
+    /// <summary>Creates indicators (create bodies as validated by <see cref="TiIndicatorValidator"/>).</summary>
+    Task<IReadOnlyList<TiItemOutcome>> SubmitAsync(IReadOnlyList<IDictionary<string, object>> indicators, CancellationToken cancellationToken);
 
-        /// <summary>The caller's indicators carrying any of these externalIds.</summary>
-        Task<IReadOnlyList<TiIndicator>> FindByExternalIdsAsync(IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
+    /// <summary>The caller's indicators carrying any of these externalIds.</summary>
+    Task<IReadOnlyList<TiIndicator>> FindByExternalIdsAsync(IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
 
-        Task<IReadOnlyList<TiItemOutcome>> UpdateAsync(IReadOnlyList<TiIndicatorChange> changes, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TiItemOutcome>> UpdateAsync(IReadOnlyList<TiIndicatorChange> changes, CancellationToken cancellationToken);
 
-        Task<IReadOnlyList<TiItemOutcome>> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TiItemOutcome>> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
 
-        Task<IReadOnlyList<TiItemOutcome>> DeleteByExternalIdAsync(IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
+    Task<IReadOnlyList<TiItemOutcome>> DeleteByExternalIdAsync(IReadOnlyList<string> externalIds, CancellationToken cancellationToken);
 
-        PageReader<TiIndicator> List(CollectionQuery query);
+    PageReader<TiIndicator> List(CollectionQuery query);
 
-        Task<TiIndicator> GetAsync(string id, CancellationToken cancellationToken);
-    }
+    Task<TiIndicator> GetAsync(string id, CancellationToken cancellationToken);
+}
 
-    /// <summary>Chooses the backend for a target product. Today every target product goes to Graph tiIndicators.</summary>
-    public static class TiIndicatorBackends
-    {
-        /// <summary>The backend of a target product, asking the connection for the API it needs.</summary>
-        public static ITiIndicatorBackend For(GraphConnection connection, string targetProduct) => Graph(connection);
+/// <summary>Chooses the backend for a target product. Today every target product goes to Graph tiIndicators.</summary>
+public static class TiIndicatorBackends
+{
+    /// <summary>The backend of a target product, asking the connection for the API it needs.</summary>
+    public static ITiIndicatorBackend For(GraphConnection connection, string targetProduct) => Graph(connection);
 
-        /// <summary>Graph tiIndicators itself, for what only it offers (OData queries by Get-GsTiIndicator).</summary>
-        public static GraphTiIndicatorBackend Graph(GraphConnection connection) => new GraphTiIndicatorBackend(connection.ClientFor(SecurityApi.Graph));
-    }
+    /// <summary>Graph tiIndicators itself, for what only it offers (OData queries by Get-GsTiIndicator).</summary>
+    public static GraphTiIndicatorBackend Graph(GraphConnection connection) => new GraphTiIndicatorBackend(connection.ClientFor(SecurityApi.Graph));
 }

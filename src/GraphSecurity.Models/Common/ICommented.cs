@@ -1,8 +1,7 @@
-namespace GraphSecurity
+namespace GraphSecurity;
+
+/// <summary>An object with a comment list (alerts and incidents).</summary>
+public interface ICommented
 {
-    /// <summary>An object with a comment list (alerts and incidents).</summary>
-    public interface ICommented
-    {
-        ValueList<AlertComment> Comments { get; set; }
-    }
+    ValueList<AlertComment> Comments { get; set; }
 }

@@ -1,21 +1,20 @@
-namespace GraphSecurity
-{
-    // tiIndicator enumerations (reference §4.3). The JSON strings are these names in camelCase.
+namespace GraphSecurity;
 
-    public enum TiAction { Unknown, Allow, Block, Alert, UnknownFutureValue }
+// tiIndicator enumerations (reference §4.3). The JSON strings are these names in camelCase.
 
-    public enum TlpLevel { Unknown, White, Green, Amber, Red, UnknownFutureValue }
+public enum TiAction { Unknown, Allow, Block, Alert, UnknownFutureValue }
 
-    public enum DiamondModel { Unknown, Adversary, Capability, Infrastructure, Victim, UnknownFutureValue }
+public enum TlpLevel { Unknown, White, Green, Amber, Red, UnknownFutureValue }
 
-    public enum FileHashType { Unknown, Sha1, Sha256, Md5, AuthenticodeHash256, LsHash, Ctph, UnknownFutureValue }
+public enum DiamondModel { Unknown, Adversary, Capability, Infrastructure, Victim, UnknownFutureValue }
 
-    /// <summary>threatType is a string on the wire; these names are its exact spelling.</summary>
-    public enum TiThreatType { Botnet, C2, CryptoMining, Darknet, DDoS, MaliciousUrl, Malware, Phishing, Proxy, PUA, WatchList }
+public enum FileHashType { Unknown, Sha1, Sha256, Md5, AuthenticodeHash256, LsHash, Ctph, UnknownFutureValue }
 
-    /// <summary>Where an indicator goes. The wire strings are "Azure Sentinel" and "Microsoft Defender ATP".</summary>
-    public enum TiTargetProduct { AzureSentinel, MicrosoftDefenderAtp }
+/// <summary>threatType is a string on the wire; these names are its exact spelling.</summary>
+public enum TiThreatType { Botnet, C2, CryptoMining, Darknet, DDoS, MaliciousUrl, Malware, Phishing, Proxy, PUA, WatchList }
 
-    /// <summary>What happened to one input of New-, Set- or Remove-GsTiIndicator.</summary>
-    public enum TiIndicatorResultStatus { Created, Updated, Skipped, Removed, Failed }
-}
+/// <summary>Where an indicator goes. The wire strings are "Azure Sentinel" and "Microsoft Defender ATP".</summary>
+public enum TiTargetProduct { AzureSentinel, MicrosoftDefenderAtp }
+
+/// <summary>What happened to one input of New-, Set- or Remove-GsTiIndicator.</summary>
+public enum TiIndicatorResultStatus { Created, Updated, Skipped, Removed, Failed }

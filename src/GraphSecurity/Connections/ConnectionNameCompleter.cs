@@ -5,19 +5,18 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using GraphSecurity.Engine.Connections;
 
-namespace GraphSecurity.Commands.Connections
+namespace GraphSecurity.Commands.Connections;
+
+/// <summary>Completes connection names for -Connection and -Name.</summary>
+public sealed class ConnectionNameCompleter : IArgumentCompleter
 {
-    /// <summary>Completes connection names for -Connection and -Name.</summary>
-    public sealed class ConnectionNameCompleter : IArgumentCompleter
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            return ConnectionStore.All()
-                .Where(c => pattern.IsMatch(c.Name))
-                .Select(c => new CompletionResult(c.Name.Contains(" ") ? $"'{c.Name}'" : c.Name, c.Name, CompletionResultType.ParameterValue,
-                    $"{c.Name} ({c.TenantId}, {c.Cloud.Name})"));
-        }
+        var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        return ConnectionStore.All()
+            .Where(c => pattern.IsMatch(c.Name))
+            .Select(c => new CompletionResult(c.Name.Contains(" ") ? $"'{c.Name}'" : c.Name, c.Name, CompletionResultType.ParameterValue,
+                $"{c.Name} ({c.TenantId}, {c.Cloud.Name})"));
     }
 }

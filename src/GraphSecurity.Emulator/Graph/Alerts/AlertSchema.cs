@@ -46,7 +46,8 @@ public static class AlertSchema
         P.S("threatDisplayName", a => a.ThreatDisplayName),
         P.S("threatFamilyName", a => a.ThreatFamilyName),
         P.S("title", a => a.Title),
-    }) { FilterHint = ", and evidence/any(...) lambdas" };
+    })
+    { FilterHint = ", and evidence/any(...) lambdas" };
 
     public static IReadOnlyList<PropertyDef> Properties => Entity.Properties;
 

@@ -1,7 +1,7 @@
-using GraphSecurity.Emulator.Identity;
 using System.Text;
 using System.Text.Json;
 using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Graph.Batch;
 

@@ -1,4 +1,3 @@
-using GraphSecurity.Emulator.Identity;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -7,6 +6,7 @@ using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Alerts;
 using GraphSecurity.Emulator.Graph.Hunting.Kql;
 using GraphSecurity.Emulator.Hosting;
+using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Graph.Hunting;
 

@@ -144,7 +144,8 @@ public static class LegacyAlertSchema
         P.J("userStates", a => a.UserStates, lambda: true),
         P.J("vendorInformation", a => a.VendorInformation, filterable: true),
         P.J("vulnerabilityStates", a => a.VulnerabilityStates, lambda: true),
-    }) { WriteODataType = false, FilterHint = ", vendorInformation/provider|vendor|subProvider|providerVersion, and any() lambdas over the state collections and tags" };
+    })
+    { WriteODataType = false, FilterHint = ", vendorInformation/provider|vendor|subProvider|providerVersion, and any() lambdas over the state collections and tags" };
 
     public const int MaxTop = 1000;
     public const int MaxSkip = 500;

@@ -1,9 +1,9 @@
-using GraphSecurity.Emulator.Identity;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Query;
 using GraphSecurity.Emulator.Hosting;
+using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Graph.SecureScore;
 

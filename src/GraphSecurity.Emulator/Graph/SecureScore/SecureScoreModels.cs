@@ -69,7 +69,8 @@ public static class SecureScoreSchemas
         ScoreP.I("licensedUserCount", s => s.LicensedUserCount),
         ScoreP.Dbl("maxScore", s => s.MaxScore),
         ScoreP.J("vendorInformation", s => s.VendorInformation),
-    }) { WriteODataType = false };
+    })
+    { WriteODataType = false };
 
     public static readonly EntitySchema ControlProfile = new("microsoft.graph.secureScoreControlProfile", "secureScoreControlProfiles", new List<PropertyDef>
     {
@@ -93,7 +94,8 @@ public static class SecureScoreSchemas
         ProfileP.S("title", p => p.Title),
         ProfileP.S("userImpact", p => p.UserImpact),
         ProfileP.J("vendorInformation", p => p.VendorInformation),
-    }) { WriteODataType = false };
+    })
+    { WriteODataType = false };
 
     /// <summary>90 daily scores: one page holds them all unless $top says otherwise.</summary>
     public static readonly QueryRules ScoreRules = new(Score, 1000) { DefaultTop = 100 };

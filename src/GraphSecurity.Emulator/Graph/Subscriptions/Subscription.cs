@@ -50,7 +50,8 @@ public static class SubscriptionSchema
         P.S("notificationUrl", s => s.NotificationUrl),
         P.S("notificationUrlAppId", s => s.NotificationUrlAppId),
         P.S("resource", s => s.Resource),
-    }) { WriteODataType = false };
+    })
+    { WriteODataType = false };
 
     public static readonly QueryRules Rules = new(Entity, 1000) { DefaultTop = 100 };
 }

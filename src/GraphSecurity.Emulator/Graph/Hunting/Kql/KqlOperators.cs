@@ -17,13 +17,22 @@ public static class KqlOperators
                 return op == "and"
                     ? new Bound(KqlType.Boolean, r => left.Eval(r) is true && right.Eval(r) is true)
                     : new Bound(KqlType.Boolean, r => left.Eval(r) is true || right.Eval(r) is true);
-            case "==": case "!=": case "<": case "<=": case ">": case ">=":
+            case "==":
+            case "!=":
+            case "<":
+            case "<=":
+            case ">":
+            case ">=":
                 if (left.Type != right.Type && !(KqlValues.IsNumeric(left.Type) && KqlValues.IsNumeric(right.Type))) throw Mismatch();
                 return Comparison(op, left, right, ignoreCase: false);
-            case "=~": case "!~":
+            case "=~":
+            case "!~":
                 if (left.Type != KqlType.String || right.Type != KqlType.String) throw Mismatch();
                 return Comparison(op == "=~" ? "==" : "!=", left, right, ignoreCase: true);
-            case "+": case "-": case "*": case "/":
+            case "+":
+            case "-":
+            case "*":
+            case "/":
                 return Arithmetic(op, left, right) ?? throw Mismatch();
             default:
                 // has, contains, startswith, endswith and their negations: case-insensitive text tests.
@@ -91,14 +100,17 @@ public static class KqlOperators
         {
             (KqlType.Int64, KqlType.Int64, _) => (KqlType.Int64, (a, b) => op switch
             {
-                "+" => (long)a + (long)b, "-" => (long)a - (long)b, "*" => (long)a * (long)b,
+                "+" => (long)a + (long)b,
+                "-" => (long)a - (long)b,
+                "*" => (long)a * (long)b,
                 _ => (long)b == 0 ? null : (long)a / (long)b,
             }),
             (var x, var y, _) when KqlValues.IsNumeric(x) && KqlValues.IsNumeric(y) => (KqlType.Double, (a, b) =>
             {
                 double da = Convert.ToDouble(a, CultureInfo.InvariantCulture), db = Convert.ToDouble(b, CultureInfo.InvariantCulture);
                 return op switch { "+" => da + db, "-" => da - db, "*" => da * db, _ => da / db };
-            }),
+            }
+            ),
             (KqlType.DateTime, KqlType.TimeSpan, "+") => (KqlType.DateTime, (a, b) => (DateTimeOffset)a + (TimeSpan)b),
             (KqlType.DateTime, KqlType.TimeSpan, "-") => (KqlType.DateTime, (a, b) => (DateTimeOffset)a - (TimeSpan)b),
             (KqlType.TimeSpan, KqlType.DateTime, "+") => (KqlType.DateTime, (a, b) => (DateTimeOffset)b + (TimeSpan)a),
