@@ -59,6 +59,8 @@ public class ValueCompleterTests
     [Theory]
     [InlineData("", new[] { "BlockIp" })]
     [InlineData("block", new[] { "BlockIp" })]
+    [InlineData("'Bl", new[] { "BlockIp" })]
+    [InlineData("\"Bl", new[] { "BlockIp" })]
     [InlineData("Isolate", new string[0])]
     public void Security_action_names_complete_from_the_typed_prefix(string word, string[] expected) =>
         Assert.Equal(expected, Completion.Texts(new SecurityActionNameCompleter(), "Invoke-GsSecurityAction", "Name", word));

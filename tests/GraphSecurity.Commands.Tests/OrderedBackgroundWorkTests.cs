@@ -93,6 +93,21 @@ public class OrderedBackgroundWorkTests
     }
 
     [Fact]
+    public void A_result_finished_before_a_failure_is_returned_before_the_failure_is_thrown()
+    {
+        var work = new ControlledWork(3);
+        work.Finish(0);
+        work.Fail(1, new InvalidOperationException("batch 1 failed"));
+
+        Assert.Equal(new[] { "item 0" }, work.Work.Collect(stillRunning: 1));
+        var failure = Assert.Throws<InvalidOperationException>(() => work.Work.Collect(stillRunning: 1));
+        Assert.Equal("batch 1 failed", failure.Message);
+
+        work.Finish(2);
+        Assert.Equal(new[] { "item 2" }, work.Work.Collect(0));
+    }
+
+    [Fact]
     public async Task Cancelling_the_command_while_Collect_waits_stops_the_pipeline()
     {
         var cancellation = new CancellationTokenSource();

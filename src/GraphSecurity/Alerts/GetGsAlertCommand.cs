@@ -159,7 +159,7 @@ namespace GraphSecurity.Commands.Alerts
         public System.Collections.Generic.IEnumerable<System.Management.Automation.CompletionResult> CompleteArgument(string commandName, string parameterName,
             string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
         {
-            var prefix = (wordToComplete ?? "").Trim('\'', '"');
+            var prefix = CompletionWords.Unquoted(wordToComplete);
             return GraphSecurity.Engine.Legacy.LegacyAlertService.Providers
                 .Where(p => p.StartsWith(prefix, System.StringComparison.OrdinalIgnoreCase))
                 .Select(p => new System.Management.Automation.CompletionResult(p.Contains(" ") ? "'" + p + "'" : p, p,

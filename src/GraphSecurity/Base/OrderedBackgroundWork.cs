@@ -41,7 +41,8 @@ internal sealed class OrderedBackgroundWork<T> : IEngineLog, IProgressLog
     /// <summary>
     /// Writes what the work posted and returns the results of the oldest finished work, in start
     /// order; waits while more than <paramref name="stillRunning"/> are pending (0: wait for all).
-    /// A work's exception is thrown here, when its turn comes. Ctrl+C stops the pipeline.
+    /// A work's exception is thrown here, when its turn comes (a call that has results returns them
+    /// first, and the next call throws). Ctrl+C stops the pipeline.
     /// </summary>
     public IReadOnlyList<T> Collect(int stillRunning)
     {
@@ -50,7 +51,11 @@ internal sealed class OrderedBackgroundWork<T> : IEngineLog, IProgressLog
         {
             while (_posted.TryTake(out var posted)) posted();
             while (_running.Count > 0 && _running.Peek().IsCompleted)
+            {
+                // A failed work throws at its turn, but only after the results finished before it are returned.
+                if (_running.Peek().Status != TaskStatus.RanToCompletion && results != null) return results;
                 (results ?? (results = new List<T>())).Add(_running.Dequeue().GetAwaiter().GetResult());
+            }
             if (_running.Count <= stillRunning) return (IReadOnlyList<T>)results ?? Array.Empty<T>();
             try { _posted.Take(_cancellation.Token)(); }
             catch (OperationCanceledException) { throw new System.Management.Automation.PipelineStoppedException(); }

@@ -72,7 +72,7 @@ public sealed class RecentIdCompleter<T> : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var prefix = (wordToComplete ?? "").Trim('\'', '"');
+        var prefix = CompletionWords.Unquoted(wordToComplete);
         return RecentResults.Of(typeof(T))
             .Where(p => p.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Select(p => new CompletionResult(p.Key, p.Key, CompletionResultType.ParameterValue, p.Value));

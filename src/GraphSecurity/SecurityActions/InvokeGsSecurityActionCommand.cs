@@ -195,6 +195,6 @@ public sealed class SecurityActionNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
         SecurityActionBackends.KnownActions
-            .Where(a => a.Key.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+            .Where(a => a.Key.StartsWith(CompletionWords.Unquoted(wordToComplete), StringComparison.OrdinalIgnoreCase))
             .Select(a => new CompletionResult(a.Key, a.Key, CompletionResultType.ParameterValue, $"{a.Key} (parameter {a.Value})"));
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Json;
 using GraphSecurity.Engine.TiIndicators;
 
@@ -30,7 +31,7 @@ public sealed class TiValueCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         if (!Values.TryGetValue(parameterName, out var values)) return Enumerable.Empty<CompletionResult>();
-        var prefix = (wordToComplete ?? "").Trim('\'', '"');
+        var prefix = CompletionWords.Unquoted(wordToComplete);
         return values.Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Select(v => new CompletionResult(v.Contains(" ") ? $"'{v}'" : v, v, CompletionResultType.ParameterValue, v));
     }
