@@ -90,9 +90,8 @@ BeforeDiscovery {
     $free = @{
         'Start-GsEmulator -Seed' = 'any integer is a seed'
     }
-    # The engine loads into the module's own load context, where a type literal cannot reach it: its assembly is found by name.
-    $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GraphSecurity.Engine' } | Select-Object -First 1
-    $fields = $engine.GetType('GraphSecurity.Engine.TiIndicators.TiIndicatorFields', $true)
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    $fields = Get-EngineType 'GraphSecurity.Engine.TiIndicators.TiIndicatorFields'
     $rowFields = $fields::ByName
     $script:ValueParameters = @()
     $script:EnumParameters = @()

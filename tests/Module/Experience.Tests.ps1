@@ -81,7 +81,7 @@ Describe 'Progress' {
         $waits = @($run.Streams.Progress | Where-Object { $_.Activity -eq 'Waiting for Microsoft Graph' -and $_.RecordType -eq 'Processing' })
         $waits.Count | Should -BeGreaterThan 0
         $waits[0].SecondsRemaining | Should -Be 1
-        $waits[0].StatusDescription | Should -BeLike "429*retry 1 of $([GraphSecurity.Engine.Http.RetryPolicy]::Default.MaxThrottledRetries) in 1 s (Retry-After)"
+        $waits[0].StatusDescription | Should -BeLike "429*retry 1 of $((Get-EngineType GraphSecurity.Engine.Http.RetryPolicy)::Default.MaxThrottledRetries) in 1 s (Retry-After)"
         @($run.Streams.Verbose | Where-Object Message -Match '-> 429').Count | Should -Be $waits.Count
     }
 }

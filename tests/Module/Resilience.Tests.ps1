@@ -207,7 +207,7 @@ Describe 'What the service answers for a removed API, and other 4xx faults' {
 
 Describe 'Documented retries are the retries made' {
     It 'the paging topic gives the limits the policy uses' {
-        $policy = [GraphSecurity.Engine.Http.RetryPolicy]::Default
+        $policy = (Get-EngineType GraphSecurity.Engine.Http.RetryPolicy)::Default
         $topic = Get-Content -Raw (Join-Path $PSScriptRoot '../../docs/about_GraphSecurity_Paging_And_Throttling.md')
         $topic | Should -Match "\| 429 Too Many Requests \| up to $($policy.MaxThrottledRetries) times"
         $topic | Should -Match "truncated|cut off"
@@ -223,7 +223,7 @@ Describe 'Documented retries are the retries made' {
             Set-Faults $own @(@{ route = '/v1.0/security/alerts_v2*'; throttleRate = 1; retryAfterSeconds = 0 })
             $failure = $null
             $verbose = @(try { Get-GsAlert -First 1 -Connection throttled -Verbose -ErrorAction Stop 4>&1 } catch { $failure = $_ })
-            $policy = [GraphSecurity.Engine.Http.RetryPolicy]::Default
+            $policy = (Get-EngineType GraphSecurity.Engine.Http.RetryPolicy)::Default
             $sent = @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '^GET .* -> 429' })
             $sent.Count | Should -Be ($policy.MaxThrottledRetries + 1)
             @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match "; retry \d+ of $($policy.MaxThrottledRetries) in" }).Count | Should -Be $policy.MaxThrottledRetries

@@ -188,3 +188,11 @@ function Get-PwshCommandLine {
     $path = (Get-Process -Id $PID).Path
     if ([IO.Path]::GetFileNameWithoutExtension($path) -eq 'dotnet') { @($path, (Join-Path $PSHOME 'pwsh.dll')) } else { @($path) }
 }
+
+# A type of the engine. The engine loads into the module's own load context, where a type literal
+# such as [GraphSecurity.Engine.Http.RetryPolicy] cannot reach it, so its assembly is found by name.
+function Get-EngineType([string] $Name) {
+    $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'GraphSecurity.Engine' } | Select-Object -First 1
+    if (-not $engine) { throw 'The engine is not loaded: import the module first.' }
+    $engine.GetType($Name, $true)
+}
