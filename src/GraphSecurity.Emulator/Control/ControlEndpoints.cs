@@ -58,6 +58,9 @@ public static class ControlEndpoints
             return Results.Json(throttle.Settings, AlertControl.Json);
         });
 
+        // The other APIs' named limits (set through their own config keys and control routes).
+        g.MapGet("/throttling/limits", (ThrottleService throttle) => Results.Json(throttle.Limits.Select(l => new { l.Name, Key = l.Key.ToString(), l.Windows }), AlertControl.Json));
+
         g.MapGet("/retired", (RetiredApis retired) => Results.Json(new { retired = retired.Retired }));
         g.MapPost("/retired", (RetiredSwitch body, RetiredApis retired) =>
         {

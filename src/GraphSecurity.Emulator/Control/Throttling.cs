@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace GraphSecurity.Emulator.Control;
@@ -52,7 +53,32 @@ public sealed class ThrottleSettings
     }
 }
 
-/// <summary>The outcome of <see cref="ThrottleService.TryEnter"/>. Dispose it when the request has finished (releases the concurrency slot).</summary>
+/// <summary>Who a <see cref="RateLimit"/> counts apart.</summary>
+public enum RateLimitKey
+{
+    /// <summary>Each app in each tenant, as Graph's buckets.</summary>
+    AppPerTenant,
+    /// <summary>Each caller in each tenant: the signed-in user for delegated tokens, else the app.</summary>
+    Caller,
+}
+
+/// <summary>
+/// A named limit of an API outside Graph's buckets (e.g. <c>defender.submit</c>): every window a request must
+/// stay within, counted per <see cref="Key"/>. Declared by the API's module, held and counted by <see cref="ThrottleService"/>.
+/// </summary>
+public sealed record RateLimit(string Name, IReadOnlyList<ThrottleLimit> Windows, RateLimitKey Key)
+{
+    public string KeyOf(CallerPrincipal caller) => Key switch
+    {
+        RateLimitKey.Caller => $"{caller.Tenant.Id}|{(caller.IsDelegated ? caller.UserPrincipalName : caller.AppId)}",
+        _ => $"{caller.Tenant.Id}|{caller.AppId}",
+    };
+}
+
+/// <summary>A request a <see cref="RateLimit"/> refused: the full window that refused it and the seconds until it has room.</summary>
+public sealed record RateLimitRefusal(RateLimit Limit, ThrottleLimit Window, int RetryAfterSeconds);
+
+/// <summary>The outcome of <see cref="ThrottleService.TryEnter(string, string, string)"/>. Dispose it when the request has finished (releases the concurrency slot).</summary>
 public sealed class ThrottleDecision : IDisposable
 {
     public static readonly ThrottleDecision Unthrottled = new(true, 0, null);
@@ -72,9 +98,10 @@ public sealed class ThrottleDecision : IDisposable
 }
 
 /// <summary>
-/// Per app + tenant + bucket throttling with fixed windows that start at the bucket's first request.
-/// Used by <see cref="ThrottlingMiddleware"/>, which also runs for every <c>$batch</c> item (the batch
-/// dispatcher sends items through the whole pipeline).
+/// Every rate limit of the emulator, with fixed windows that start at their first request: Graph's buckets
+/// per app + tenant (used by <see cref="ThrottlingMiddleware"/>, which also runs for every <c>$batch</c> item,
+/// the batch dispatcher sending items through the whole pipeline), and the other APIs' named
+/// <see cref="RateLimit"/>s. All follow one switch and time scale, and forget their windows together.
 /// </summary>
 public sealed class ThrottleService
 {
@@ -91,15 +118,35 @@ public sealed class ThrottleService
 
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Window> _windows = new();
+    private readonly ConcurrentDictionary<string, RateLimit> _limits = new(StringComparer.OrdinalIgnoreCase);
     private volatile ThrottleSettings _settings;
 
-    public ThrottleService(Hosting.EmulatorOptions options, TimeProvider time)
+    /// <param name="limits">The named limits the modules declare (registered as <see cref="RateLimit"/> services).</param>
+    public ThrottleService(Hosting.EmulatorOptions options, TimeProvider time, IEnumerable<RateLimit> limits = null)
     {
         _time = time;
         _settings = options.Throttling.MergedOverDefaults();
+        foreach (var limit in limits ?? Enumerable.Empty<RateLimit>()) Define(limit);
     }
 
     public ThrottleSettings Settings => _settings;
+
+    public IReadOnlyCollection<RateLimit> Limits => _limits.Values.OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>The named limit, or an error naming the known ones.</summary>
+    public RateLimit Limit(string name) =>
+        _limits.TryGetValue(name, out var limit) ? limit : throw new ArgumentException($"Unknown rate limit '{name}'. Known: {string.Join(", ", _limits.Keys)}.");
+
+    /// <summary>Adds or replaces a named limit; replacing forgets its windows.</summary>
+    public void Define(RateLimit limit)
+    {
+        if (limit.Windows is not { Count: > 0 } || limit.Windows.Any(w => w == null || w.Requests <= 0 || w.WindowSeconds <= 0 || w.Concurrency != null))
+            throw new ArgumentException($"Rate limit '{limit.Name}' needs windows with positive 'requests' and 'windowSeconds' (and no 'concurrency').");
+        _limits[limit.Name] = limit;
+        foreach (var key in _windows.Keys.Where(k => k.StartsWith(WindowPrefix(limit.Name), StringComparison.Ordinal))) _windows.TryRemove(key, out _);
+    }
+
+    private static string WindowPrefix(string limit) => $"limit|{limit.ToLowerInvariant()}|";
 
     /// <summary>Replaces the settings and forgets every window.</summary>
     public void Configure(ThrottleSettings settings)
@@ -138,19 +185,9 @@ public sealed class ThrottleService
         if (!settings.Enabled || bucket == null || tenantId == null || appId == null) return ThrottleDecision.Unthrottled;
         var limit = settings.Buckets[bucket];
         var window = _windows.GetOrAdd($"{tenantId}|{appId}|{bucket}".ToLowerInvariant(), _ => new Window { Start = _time.GetUtcNow() });
-        var length = TimeSpan.FromSeconds(limit.WindowSeconds / settings.TimeScale);
         lock (window)
         {
-            var now = _time.GetUtcNow();
-            if (now >= window.Start + length)
-            {
-                window.Start = now;
-                window.Count = 0;
-            }
-            // Throttled requests count too, as on the real service.
-            window.Count++;
-            if (window.Count > limit.Requests)
-                return new ThrottleDecision(false, Math.Max(1, (int)Math.Ceiling((window.Start + length - now).TotalSeconds)), null);
+            if (Count(window, limit, settings) is int wait) return new ThrottleDecision(false, wait, null);
             if (limit.Concurrency is int cap)
             {
                 if (window.InFlight >= cap) return new ThrottleDecision(false, 1, null);
@@ -159,6 +196,43 @@ public sealed class ThrottleService
             }
             return ThrottleDecision.Unthrottled;
         }
+    }
+
+    /// <summary>
+    /// Counts one request of <paramref name="caller"/> against every window of the named limit; null when each has
+    /// room (or throttling is disabled), else the refusal of the window with the longest wait.
+    /// </summary>
+    public RateLimitRefusal TryEnter(string limitName, CallerPrincipal caller)
+    {
+        var limit = Limit(limitName);
+        var settings = _settings;
+        if (!settings.Enabled) return null;
+        var prefix = WindowPrefix(limit.Name) + limit.KeyOf(caller).ToLowerInvariant();
+        RateLimitRefusal refused = null;
+        for (int i = 0; i < limit.Windows.Count; i++)
+        {
+            // Every window counts the request, refused or not.
+            var window = _windows.GetOrAdd($"{prefix}|{i}", _ => new Window { Start = _time.GetUtcNow() });
+            int? wait;
+            lock (window) wait = Count(window, limit.Windows[i], settings);
+            if (wait > (refused?.RetryAfterSeconds ?? 0)) refused = new RateLimitRefusal(limit, limit.Windows[i], wait.Value);
+        }
+        return refused;
+    }
+
+    /// <summary>Counts one request in a window (the caller holds its lock); the seconds to wait when it is over the limit, else null.</summary>
+    private int? Count(Window window, ThrottleLimit limit, ThrottleSettings settings)
+    {
+        var length = TimeSpan.FromSeconds(limit.WindowSeconds / settings.TimeScale);
+        var now = _time.GetUtcNow();
+        if (now >= window.Start + length)
+        {
+            window.Start = now;
+            window.Count = 0;
+        }
+        // Throttled requests count too, as on the real service.
+        window.Count++;
+        return window.Count > limit.Requests ? Math.Max(1, (int)Math.Ceiling((window.Start + length - now).TotalSeconds)) : null;
     }
 
     /// <summary>Tenant and app id from a bearer token, read without validation (the endpoint validates it later).</summary>
@@ -178,6 +252,23 @@ public sealed class ThrottleService
             return (null, null);
         }
     }
+}
+
+public static class RateLimitEndpoints
+{
+    /// <summary>
+    /// Counts every call of the endpoint against the named limit for the authenticated caller (so it goes after the
+    /// permission check); over the limit, sets Retry-After and answers what <paramref name="refuse"/> makes of the
+    /// refusal (each API has its own 429 body).
+    /// </summary>
+    public static TBuilder RateLimited<TBuilder>(this TBuilder builder, string limit, Func<RateLimitRefusal, IResult> refuse) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            var http = ctx.HttpContext;
+            if (http.RequestServices.GetRequiredService<ThrottleService>().TryEnter(limit, http.Caller()) is not { } refusal) return await next(ctx);
+            http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return refuse(refusal);
+        });
 }
 
 /// <summary>Answers 429 + Retry-After for Graph requests over their bucket's limit (see <see cref="ThrottleService"/>).</summary>

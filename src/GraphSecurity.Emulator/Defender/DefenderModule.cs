@@ -30,7 +30,7 @@ public sealed class DefenderModule : IEmulatorModule
         foreach (var tenant in options.Directory.Tenants)
             indicators.Seed(tenant.Id, DefenderSeeder.PortalIndicators(tenant, options.Now));
         services.AddSingleton(indicators);
-        services.AddSingleton<DefenderRateLimits>();
+        DefenderRateLimits.Declare(services, options);
     }
 
     public void MapRoutes(IEndpointRouteBuilder app)

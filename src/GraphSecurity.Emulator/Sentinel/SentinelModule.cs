@@ -15,7 +15,7 @@ public sealed class SentinelModule : IEmulatorModule
     public void AddServices(IServiceCollection services, EmulatorOptions options)
     {
         services.AddSingleton<ThreatIntelStore>();
-        services.AddSingleton<UploadRateLimiter>();
+        services.AddSingleton(UploadEndpoints.Limit(options.SentinelUploadLimit));
         services.AddSingleton<IHuntingTableSource, ThreatIntelTables>();
     }
 
@@ -38,11 +38,13 @@ public sealed class SentinelModule : IEmulatorModule
             store.Clear();
             return Results.NoContent();
         });
-        control.MapGet("/sentinel/upload-limit", (UploadRateLimiter limiter) => Results.Json(limiter.Limit, AlertControl.Json));
-        control.MapPost("/sentinel/upload-limit", (ThrottleLimit body, UploadRateLimiter limiter) =>
+        control.MapGet("/sentinel/upload-limit", (ThrottleService throttle) => Results.Json(throttle.Limit(UploadEndpoints.LimitName).Windows[0], AlertControl.Json));
+        control.MapPost("/sentinel/upload-limit", (ThrottleLimit body, ThrottleService throttle) =>
         {
-            limiter.Limit = body ?? throw new ArgumentException("A body is required.");
-            return Results.Json(limiter.Limit, AlertControl.Json);
+            SentinelSettings.ValidateLimit(body);
+            // Replacing the limit forgets its windows.
+            throttle.Define(UploadEndpoints.Limit(body));
+            return Results.Json(body, AlertControl.Json);
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Arm;
+using GraphSecurity.Emulator.Control;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph;
 using GraphSecurity.Emulator.Hosting;
@@ -26,9 +27,17 @@ public static class UploadEndpoints
     public const int MaxObjects = 100;
     public const string ReservedSourceSystem = "Microsoft Sentinel";
 
+    /// <summary>The name of the upload endpoints' shared limit in <see cref="ThrottleService"/>.</summary>
+    public const string LimitName = "sentinel.upload";
+
+    /// <summary>The three endpoints' one limit, per caller (user or app, not app + tenant as Graph's buckets).</summary>
+    public static RateLimit Limit(ThrottleLimit window) => new(LimitName, new[] { window }, RateLimitKey.Caller);
+
     public static void Map(IEndpointRouteBuilder app)
     {
-        var ti = app.MapGroup(ApiResources.SentinelPathRoot).Requires(Permissions.SentinelUpload);
+        // The limit counts every authenticated request, including those the handler refuses, as on Graph.
+        var ti = app.MapGroup(ApiResources.SentinelPathRoot).Requires(Permissions.SentinelUpload)
+            .RateLimited(LimitName, r => Results.Json(new { statusCode = 429, message = $"Rate limit is exceeded. Try again in {r.RetryAfterSeconds} seconds." }, statusCode: 429));
         ti.MapPost("/workspaces/{workspaceId}/threat-intelligence-stix-objects:upload", (HttpContext ctx, string workspaceId) => UploadAsync(ctx, workspaceId, UploadApi.StixObjects));
         ti.MapPost("/workspaces/{workspaceId}/threatintelligenceindicators:upload", (HttpContext ctx, string workspaceId) => UploadAsync(ctx, workspaceId, UploadApi.IndicatorsV2));
         ti.MapPost("/{workspaceId}/threatintelligence:upload-indicators", (HttpContext ctx, string workspaceId) => UploadAsync(ctx, workspaceId, UploadApi.IndicatorsV1));
@@ -38,12 +47,6 @@ public static class UploadEndpoints
     {
         var services = ctx.RequestServices;
         var caller = ctx.Caller();
-        // The limit counts every authenticated request, including those refused below, as on Graph.
-        if (services.GetRequiredService<UploadRateLimiter>().Enter(caller) is int wait)
-        {
-            ctx.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(new { statusCode = 429, message = $"Rate limit is exceeded. Try again in {wait} seconds." }, statusCode: 429);
-        }
         var version = ctx.Request.Query["api-version"].ToString();
         if (version != api.ApiVersion)
             throw new ApiError(400, "InvalidApiVersion", $"The api-version '{version}' is not supported here; use api-version={api.ApiVersion}.");
