@@ -155,10 +155,15 @@ public sealed class FaultInjectionMiddleware
         }
     }
 
-    /// <summary>The real service's body for an injected status: Graph shape on Graph paths, AAD shape elsewhere.</summary>
+    /// <summary>
+    /// The real service's body for an injected status, in the shape of the API whose path it is, chosen by path
+    /// root as the error middlewares choose it: Graph's on Graph paths, the other APIs' (Defender's with its
+    /// <c>target</c>, ARM's on <c>/arm</c> and <c>/sentinel-ti</c>) on theirs, the token service's elsewhere.
+    /// </summary>
     private static async Task WriteFaultAsync(HttpContext context, int status, int retryAfter)
     {
-        if (Errors.GraphErrorMiddleware.IsGraphPath(context.Request.Path))
+        var path = context.Request.Path;
+        if (GraphErrorMiddleware.IsGraphPath(path) || ApiErrorMiddleware.IsApiPath(path))
         {
             var error = status switch
             {
@@ -171,7 +176,7 @@ public sealed class FaultInjectionMiddleware
                 504 => new GraphError(504, "GatewayTimeout", "The operation timed out."),
                 _ => new GraphError(500, "UnknownError", ""),
             };
-            await error.WriteAsync(context);
+            await (GraphErrorMiddleware.IsGraphPath(path) ? error.WriteAsync(context) : ApiError.From(error).WriteAsync(context));
             return;
         }
         var aad = status switch

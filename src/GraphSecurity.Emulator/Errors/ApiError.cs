@@ -25,6 +25,9 @@ public sealed class ApiError : Exception
     public static ApiError NotFound(string message) => new(404, "NotFound", message);
     public static ApiError Forbidden(string message) => new(403, "Forbidden", message);
 
+    /// <summary>A Graph error in these APIs' shape: shared code (the permission check, query parsing, fault injection) speaks Graph.</summary>
+    public static ApiError From(GraphError e) => new(e.Status, e.Status == 403 ? "Forbidden" : e.Code, e.Message) { RetryAfterSeconds = e.RetryAfterSeconds };
+
     public async Task WriteAsync(HttpContext context)
     {
         var response = context.Response;
@@ -67,8 +70,7 @@ public sealed class ApiErrorMiddleware
         }
         catch (GraphError e) when (!context.Response.HasStarted)
         {
-            // Shared code (the permission check, query parsing) speaks Graph; these APIs answer in their own shape.
-            await new ApiError(e.Status, e.Status == 403 ? "Forbidden" : e.Code, e.Message).WriteAsync(context);
+            await ApiError.From(e).WriteAsync(context);
         }
         catch (Exception e) when (!context.Response.HasStarted && e is JsonException or BadHttpRequestException)
         {
