@@ -11,7 +11,9 @@ BeforeAll {
 
     $script:Profile = Join-Path $env:GS_TEST_WORK "package-profile-$PID"
     $script:Repository = Join-Path $env:GS_TEST_WORK "package-repository-$PID"
-    New-Item -ItemType Directory -Force $Profile, $Repository | Out-Null
+    # .NET reports a special folder (LocalApplicationData…) only if it exists; PSResourceGet would
+    # otherwise keep its repository list relative to the working folder.
+    New-Item -ItemType Directory -Force $Repository, (Join-Path $Profile '.local/share'), (Join-Path $Profile '.config'), (Join-Path $Profile '.cache') | Out-Null
 
     # Runs a script in a new pwsh whose user profile (HOME, XDG folders) is the fresh folder.
     function Invoke-AsNewUser([string] $Script) {
@@ -52,8 +54,10 @@ try {
 AfterAll { Remove-Item $Profile, $Repository -Recurse -Force -ErrorAction SilentlyContinue }
 
 Describe 'The package' {
-    It 'is published to a file repository and installed with Install-PSResource' {
+    It 'is published to a file repository and installed with Install-PSResource, all inside the fresh profile' {
         $Install.ExitCode | Should -Be 0 -Because ($Install.Output -join "`n")
+        Join-Path $Profile '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist
+        Join-Path (Get-Location) 'PSResourceGet' | Should -Not -Exist
         Get-ChildItem $Repository -Filter 'GraphSecurity.*.nupkg' | Should -HaveCount 1
         $installed = Join-Path $Profile ".local/share/powershell/Modules/GraphSecurity/$($Manifest.ModuleVersion)"
         Join-Path $installed 'GraphSecurity.psd1' | Should -Exist
