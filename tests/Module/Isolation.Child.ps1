@@ -1,7 +1,7 @@
 # Run by Isolation.Tests.ps1 in a new process: loads the older assemblies and the module in the
 # order given, signs in, reads alerts, uses the older MSAL, and prints one "REPORT {json}" line.
 param(
-    [Parameter(Mandatory)] [ValidateSet('OlderFirst', 'ModuleFirst')] [string] $Order,
+    [Parameter(Mandatory)] [ValidateSet('OlderFirst', 'ModuleFirst', 'NewerFirst')] [string] $Order,
     [Parameter(Mandatory)] [string] $OlderAssemblies
 )
 $ErrorActionPreference = 'Stop'
@@ -38,7 +38,31 @@ function Test-OlderMsal {
     $result
 }
 
-if ($Order -eq 'OlderFirst') {
+# No MSAL newer than the module's is served here: an assembly of that name and identity at version
+# 99 stands in for one, which is all the loader sees of an assembly it must not bind to.
+function Add-NewerMsal {
+    $folder = Join-Path $env:GS_TEST_WORK "newer-msal-$PID"
+    New-Item -ItemType Directory -Force $folder | Out-Null
+    $path = Join-Path $folder 'Microsoft.Identity.Client.dll'
+    # Add-Type names its assemblies at random; Roslyn (which Add-Type loads) compiles one under MSAL's name.
+    Add-Type -TypeDefinition 'public static class NewerMsalCompilerWarmUp {}'
+    $code = '[assembly: System.Reflection.AssemblyVersion("99.0.0.0")] namespace Microsoft.Identity.Client { public static class NewerStandIn { public static string Version => "99"; } }'
+    $runtime = Split-Path ([object].Assembly.Location)
+    $references = @([object].Assembly.Location, (Join-Path $runtime 'System.Runtime.dll')) | ForEach-Object { [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile($_) }
+    $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create('Microsoft.Identity.Client',
+        [Microsoft.CodeAnalysis.SyntaxTree[]] @([Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($code)),
+        [Microsoft.CodeAnalysis.MetadataReference[]] $references,
+        [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary))
+    $emitted = [Microsoft.CodeAnalysis.FileSystemExtensions]::Emit($compilation, $path)
+    if (-not $emitted.Success) { throw "The stand-in MSAL did not compile: $($emitted.Diagnostics -join '; ')" }
+    Add-Type -Path $path
+}
+
+if ($Order -eq 'NewerFirst') {
+    Add-NewerMsal
+    Import-Module $env:GS_TEST_MODULE
+    $report.Flows = @(Test-SignIn 'client secret'; Test-SignIn 'certificate')
+} elseif ($Order -eq 'OlderFirst') {
     Add-OlderAssembly
     Import-Module $env:GS_TEST_MODULE
     $report.Flows = @(foreach ($flow in $TestSignInFlows) { Test-SignIn $flow })

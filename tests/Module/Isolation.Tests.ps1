@@ -1,5 +1,6 @@
 # The module beside other modules' copies of its dependencies: an older MSAL, IdentityModel and
-# Azure.Core (what Az.Accounts or Microsoft.Graph.Authentication bring) loaded before or after it.
+# Azure.Core (what Az.Accounts or Microsoft.Graph.Authentication bring) loaded before or after it, and
+# an assembly that stands in for a newer MSAL.
 # Each order runs in a process of its own, since assemblies cannot be unloaded from the default context.
 BeforeDiscovery { . (Join-Path $PSScriptRoot 'TestSetup.ps1') }
 BeforeAll {
@@ -70,5 +71,20 @@ Describe 'GraphSecurity first, then an older MSAL, IdentityModel and Azure.Core'
         $Report.OlderMsal.ClientId | Should -Be $DefaultClientId
         $Report.OlderMsal.Error | Should -BeNullOrEmpty
         $Report.OlderAzureCore | Should -Be '1.38.0.0'
+    }
+}
+
+Describe 'A newer MSAL (version 99) loaded first, then GraphSecurity' {
+    BeforeAll { $script:Report = Invoke-LoadOrder 'NewerFirst' }
+
+    It 'signs in and reads alerts with the module''s own MSAL beside the newer one' {
+        $Report.Flows.Count | Should -Be 2
+        foreach ($flow in $Report.Flows) {
+            $flow.Error | Should -BeNullOrEmpty
+            $flow.Alerts | Should -Be 2
+        }
+        ($Report.Assemblies | Where-Object { $_.Name -eq 'Microsoft.Identity.Client' -and $_.Context -eq 'Default' }).Version | Should -Be '99.0.0.0'
+        $ours = $Report.Assemblies | Where-Object { $_.Name -eq 'Microsoft.Identity.Client' -and $_.Context -eq 'DependencyLoadContext' }
+        [version] $ours.Version | Should -BeLessThan ([version] '99.0.0.0')
     }
 }
