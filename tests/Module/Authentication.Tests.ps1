@@ -186,6 +186,10 @@ Describe 'No secret or token anywhere' {
                 $Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String }
             } *>&1 | Out-String -Width 400
         }
+        catch {
+            # A command that stops the script block: keep its stack, which the error record alone does not show.
+            throw "$($_.InvocationInfo.PositionMessage)`n$($_.Exception.ToString())"
+        }
         finally { Stop-Transcript | Out-Null; Disconnect-GsTenant -All }
         $text = $everything + (Get-Content -Raw $transcript)
         $text | Should -Not -BeLike "*$DefaultSecret*"
