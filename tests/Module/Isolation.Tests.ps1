@@ -15,12 +15,10 @@ BeforeAll {
 
     # Runs the child script in a new pwsh with the order given and returns what it reported.
     function Invoke-LoadOrder([string] $Order) {
-        $child = Join-Path $PSScriptRoot 'Isolation.Child.ps1'
-        $pwsh = @(Get-PwshCommandLine)
-        $report = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $child -Order $Order -OlderAssemblies ($OlderAssemblies -join ';') 2>&1
-        $json = $report | Where-Object { "$_" -like 'REPORT *' } | Select-Object -Last 1
-        if (-not $json) { throw "The child process reported nothing:`n$($report -join "`n")" }
-        "$json".Substring(7) | ConvertFrom-Json
+        $child = Invoke-TestPwsh (Join-Path $PSScriptRoot 'Isolation.Child.ps1') @('-Order', $Order, '-OlderAssemblies', ($OlderAssemblies -join ';'))
+        $json = $child.Output | Where-Object { $_ -like 'REPORT *' } | Select-Object -Last 1
+        if (-not $json) { throw "The child process reported nothing:`n$($child.Output -join "`n")" }
+        $json.Substring(7) | ConvertFrom-Json
     }
 }
 

@@ -10,6 +10,8 @@ BeforeAll {
     if (-not (Test-Path $Nupkg)) { throw "No package at ${Nupkg}: run './build.ps1 package' first." }
 
     $script:Profile = Join-Path $env:GS_TEST_WORK "package-profile-$PID"
+    # Where Install-PSResource -Scope CurrentUser puts the module under that profile.
+    $script:Installed = Join-Path $Profile ".local/share/powershell/Modules/GraphSecurity/$($Manifest.ModuleVersion)"
     $script:Repository = Join-Path $env:GS_TEST_WORK "package-repository-$PID"
     # .NET reports a special folder (LocalApplicationData…) only if it exists; PSResourceGet would
     # otherwise keep its repository list relative to the working folder.
@@ -19,16 +21,12 @@ BeforeAll {
     function Invoke-AsNewUser([string] $Script) {
         $scriptPath = Join-Path $env:GS_TEST_WORK "package-step-$([Guid]::NewGuid().ToString('N')).ps1"
         Set-Content -Path $scriptPath -Value "`$ErrorActionPreference = 'Stop'`n$Script"
-        $pwsh = @(Get-PwshCommandLine)
         $environment = @{
             HOME = $Profile; XDG_DATA_HOME = (Join-Path $Profile '.local/share'); XDG_CONFIG_HOME = (Join-Path $Profile '.config')
             XDG_CACHE_HOME = (Join-Path $Profile '.cache'); PSModulePath = $null
             GRAPHSECURITY_EMULATOR_INFO = (Join-Path $Profile 'emulator.json'); GRAPHSECURITY_EMULATOR_PATH = $null
         }
-        Invoke-WithEnvironment $environment {
-            $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $scriptPath 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
-        }
+        Invoke-WithEnvironment $environment { Invoke-TestPwsh $scriptPath }
     }
 
     $script:Install = Invoke-AsNewUser @"
@@ -59,23 +57,20 @@ Describe 'The package' {
         Join-Path $Profile '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist
         Join-Path (Get-Location) 'PSResourceGet' | Should -Not -Exist
         Get-ChildItem $Repository -Filter 'GraphSecurity.*.nupkg' | Should -HaveCount 1
-        $installed = Join-Path $Profile ".local/share/powershell/Modules/GraphSecurity/$($Manifest.ModuleVersion)"
-        Join-Path $installed 'GraphSecurity.psd1' | Should -Exist
+        Join-Path $Installed 'GraphSecurity.psd1' | Should -Exist
     }
 
     It 'holds only what the module needs: no tests, build outputs or symbols' {
-        $installed = Join-Path $Profile ".local/share/powershell/Modules/GraphSecurity/$($Manifest.ModuleVersion)"
-        Get-ChildItem $installed -Recurse -File -Include '*.pdb', '*.Tests.*', '*.trx', '*.deps.json' |
+        Get-ChildItem $Installed -Recurse -File -Include '*.pdb', '*.Tests.*', '*.trx', '*.deps.json' |
             Where-Object FullName -NotLike '*/Emulator/*.deps.json' | Should -BeNullOrEmpty
-        Join-Path $installed 'Dependencies/GraphSecurity.Engine.dll' | Should -Exist
-        Join-Path $installed 'Emulator/GraphSecurity.Emulator.dll' | Should -Exist
-        Join-Path $installed 'en-US/GraphSecurity.dll-Help.xml' | Should -Exist
-        Join-Path $installed 'Microsoft.Identity.Client.dll' | Should -Not -Exist -Because 'third-party assemblies stay in Dependencies/'
+        Join-Path $Installed 'Dependencies/GraphSecurity.Engine.dll' | Should -Exist
+        Join-Path $Installed 'Emulator/GraphSecurity.Emulator.dll' | Should -Exist
+        Join-Path $Installed 'en-US/GraphSecurity.dll-Help.xml' | Should -Exist
+        Join-Path $Installed 'Microsoft.Identity.Client.dll' | Should -Not -Exist -Because 'third-party assemblies stay in Dependencies/'
     }
 
     It 'has a manifest that Test-ModuleManifest accepts, with project, licence, tags and release notes' {
-        $installed = Join-Path $Profile ".local/share/powershell/Modules/GraphSecurity/$($Manifest.ModuleVersion)/GraphSecurity.psd1"
-        $tested = Test-ModuleManifest $installed -ErrorAction Stop
+        $tested = Test-ModuleManifest (Join-Path $Installed 'GraphSecurity.psd1') -ErrorAction Stop
         $tested.ProjectUri | Should -Not -BeNullOrEmpty
         $tested.LicenseUri | Should -Not -BeNullOrEmpty
         $tested.Tags | Should -Contain 'Security'

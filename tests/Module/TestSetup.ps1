@@ -183,10 +183,13 @@ function Invoke-TestSignIn([string] $Flow, [string] $Name, [scriptblock] $Then) 
     }
 }
 
-# The command line of a new pwsh process like this one (the pwsh dotnet tool runs as "dotnet pwsh.dll").
-function Get-PwshCommandLine {
-    $path = (Get-Process -Id $PID).Path
-    if ([IO.Path]::GetFileNameWithoutExtension($path) -eq 'dotnet') { @($path, (Join-Path $PSHOME 'pwsh.dll')) } else { @($path) }
+# Runs a script file in a new pwsh like this one (inheriting this environment) and returns its exit
+# code and every line it printed, errors included. The pwsh dotnet tool runs as "dotnet pwsh.dll".
+function Invoke-TestPwsh([string] $File, [string[]] $Arguments = @()) {
+    $processPath = (Get-Process -Id $PID).Path
+    $pwshDll = @(if ([IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $output = & $processPath @pwshDll -NoProfile -NonInteractive -File $File @Arguments 2>&1
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
 }
 
 # A type of the engine. The engine loads into the module's own load context, where a type literal

@@ -84,11 +84,12 @@ public class EntityStore<T> where T : class
         }
     }
 
-    /// <summary>Removes the entities that match; answers how many.</summary>
+    /// <summary>Removes the entities that match; answers how many. Nothing is copied when none match (expiry sweeps run per request).</summary>
     public int RemoveWhere(Func<T, bool> match)
     {
         lock (_writeLock)
         {
+            if (!_state.Items.Any(match)) return 0;
             var kept = _state.Items.Where(i => !match(i)).ToArray();
             var removed = _state.Items.Length - kept.Length;
             if (removed > 0) Volatile.Write(ref _state, Indexed(kept));
