@@ -48,6 +48,49 @@ public sealed class GraphConnection : IDisposable
     public DateTimeOffset ConnectedAt { get; }
     public ITokenSource Tokens { get; }
 
+    /// <summary>
+    /// The Sentinel workspace threat indicators go to when a command names none: its id (the Log
+    /// Analytics customerId GUID) or its ARM resource id.
+    /// </summary>
+    public string? SentinelWorkspace { get; set; }
+
+    private readonly ConcurrentDictionary<string, RatePacer> _pacers = new ConcurrentDictionary<string, RatePacer>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The pacer of a documented rate limit, shared by every command of this connection (the services
+    /// count per app and tenant, or per caller). Null when there is nothing to pace: an emulator whose
+    /// throttling is switched off. An emulator that throttles runs its windows <c>timeScale</c> times
+    /// faster, and so does the pacer.
+    /// </summary>
+    public async Task<RatePacer?> PacerForAsync(RateLimit limit, CancellationToken cancellationToken)
+    {
+        var scale = 1.0;
+        if (Cloud.IsEmulator)
+        {
+            var emulated = await EmulatorTimeScaleAsync(cancellationToken).ConfigureAwait(false);
+            if (emulated == null) return null;
+            scale = emulated.Value;
+        }
+        return _pacers.AddOrUpdate(limit.Name, _ => new RatePacer(limit, scale),
+            (_, existing) => existing.TimeScale == scale ? existing : new RatePacer(limit, scale));
+    }
+
+    /// <summary>The emulator's throttling timeScale, or null when its throttling is off (GET /_emulator/throttling, no token sent).</summary>
+    private async Task<double?> EmulatorTimeScaleAsync(CancellationToken cancellationToken)
+    {
+        using (var client = new System.Net.Http.HttpClient(_transport.CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) })
+        using (var response = await client.GetAsync(new Uri(Cloud.LoginEndpoint, "_emulator/throttling"), cancellationToken).ConfigureAwait(false))
+        {
+            if (!response.IsSuccessStatusCode) return null;
+            using (var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false)))
+            {
+                var root = json.RootElement;
+                if (!root.TryGetProperty("enabled", out var enabled) || enabled.ValueKind != System.Text.Json.JsonValueKind.True) return null;
+                return root.TryGetProperty("timeScale", out var scale) && scale.TryGetDouble(out var value) && value > 0 ? value : 1;
+            }
+        }
+    }
+
     /// <summary>The client of an API; an <see cref="ApiNotInCloudException"/> when the connection's cloud does not have it.</summary>
     public ApiClient ClientFor(SecurityApi api) =>
         _clients.GetOrAdd(api, a =>

@@ -337,7 +337,8 @@ public sealed class ApiClient : IDisposable
         }
 
         return new ServiceErrorException(status, code, message, requestId, clientRequestId, date, retryAfter,
-            request.Method.Method, request.RequestUri, Api);
+            request.Method.Method, request.RequestUri, Api)
+        { Body = text };
     }
 
     private static string? String(JsonElement element, string name) =>

@@ -35,12 +35,14 @@ public sealed class ServiceErrorException : Exception
     public SecurityApi Api { get; }
     /// <summary>How many times the request was sent (more than one when it was retried).</summary>
     public int Attempts { get; private set; } = 1;
+    /// <summary>The error answer's body as text, for APIs whose errors carry more than a message (e.g. Sentinel's per-object errors).</summary>
+    public string? Body { get; internal set; }
 
     /// <summary>The same failure, saying how many attempts were made.</summary>
     public ServiceErrorException AfterAttempts(int attempts) =>
         new ServiceErrorException(StatusCode, Code, (ServiceMessage ?? "").TrimEnd('.') + $" (still failing after {attempts} attempts)", RequestId,
             ClientRequestId, Date, RetryAfter, Method, RequestUri, Api)
-        { Attempts = attempts };
+        { Attempts = attempts, Body = Body };
 
     private static string Compose(SecurityApi api, HttpStatusCode status, string? code, string? message, string? requestId)
     {

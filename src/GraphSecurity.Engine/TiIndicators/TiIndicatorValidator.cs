@@ -33,6 +33,10 @@ public sealed class TiIndicatorDraft
     public string TargetProduct { get; set; } = "";
     public string IndicatorType { get; set; } = "";
     public string Indicator { get; set; } = "";
+    /// <summary>A Defender for Endpoint action named by the input (Audit, Warn, BlockAndRemediate, Allowed…); the body holds its closest tiIndicator action.</summary>
+    public string? DefenderAction { get; set; }
+    /// <summary>Defender for Endpoint device groups the indicator applies to; none means every device.</summary>
+    public List<string> RbacGroupNames { get; } = new List<string>();
 }
 
 /// <summary>

@@ -2,10 +2,36 @@ using System;
 
 namespace GraphSecurity;
 
-/// <summary>A threat indicator of the beta tiIndicators API (microsoft.graph.tiIndicator).</summary>
+/// <summary>
+/// A threat indicator in the fields of the beta tiIndicators API (microsoft.graph.tiIndicator), whichever
+/// API holds it: Defender for Endpoint and Sentinel indicators are read into the same fields, with
+/// <see cref="Target"/> saying where it lives and the few properties of their own below.
+/// </summary>
 public class TiIndicator : IConnectionBound
 {
+    /// <summary>The id in its API: a tiIndicator id, a Defender for Endpoint indicator id (numeric), or the ARM name of a Sentinel indicator.</summary>
     public string? Id { get; set; }
+    public TiTarget Target { get; set; } = TiTarget.Graph;
+    /// <summary>Defender: the application that created it (portal indicators have none). Sentinel: the source system of the upload.</summary>
+    public string? Source { get; set; }
+    /// <summary>Defender: the creator (an app id or a user). Sentinel: the STIX created_by_ref.</summary>
+    public string? CreatedBy { get; set; }
+    /// <summary>The action in Defender for Endpoint's own terms (Audit, Warn, Block, BlockAndRemediate, Allowed…); <see cref="Action"/> is its closest tiIndicator action.</summary>
+    public string? DefenderAction { get; set; }
+    /// <summary>Defender for Endpoint's title.</summary>
+    public string? Title { get; set; }
+    /// <summary>Sentinel: the STIX id (indicator--UUID), the same on every upload of this indicator.</summary>
+    public string? StixId { get; set; }
+    /// <summary>Sentinel: the STIX pattern, e.g. [ipv4-addr:value = '203.0.113.7'].</summary>
+    public string? Pattern { get; set; }
+    /// <summary>Sentinel: revoked in STIX terms (withdrawn by its source).</summary>
+    public bool? Revoked { get; set; }
+    /// <summary>Sentinel: when the indicator became valid (STIX valid_from).</summary>
+    public DateTimeOffset? ValidFromDateTime { get; set; }
+    /// <summary>Sentinel: the workspace's ARM resource id.</summary>
+    public string? WorkspaceId { get; set; }
+    /// <summary>When it was created, or last changed, in its API (Defender's lastUpdateTime, Sentinel's modified).</summary>
+    public DateTimeOffset? LastUpdatedDateTime { get; set; }
     public string? ExternalId { get; set; }
     /// <summary>"Azure Sentinel" or "Microsoft Defender ATP" (the service's spelling).</summary>
     public string? TargetProduct { get; set; }

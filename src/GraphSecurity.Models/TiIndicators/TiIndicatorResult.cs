@@ -12,6 +12,8 @@ public sealed class TiIndicatorResult : IConnectionBound
     public string? Id { get; set; }
     public string? ExternalId { get; set; }
     public string? TargetProduct { get; set; }
+    /// <summary>The API the input went to (or would have gone to).</summary>
+    public TiTarget Target { get; set; } = TiTarget.Graph;
     /// <summary>The tiIndicator field that holds the observable, e.g. fileHashValue or url.</summary>
     public string? IndicatorType { get; set; }
     public string? Indicator { get; set; }
