@@ -97,6 +97,21 @@ public class ApiAudienceTests : IClassFixture<EmulatorFixture>
     }
 
     [Fact]
+    public async Task A_subscriptions_workspaces_are_listed_to_callers_with_a_role_on_them()
+    {
+        const string List = "/arm/subscriptions/00000000-0000-4000-8000-000000000001/providers/Microsoft.OperationalInsights/workspaces?api-version=2022-10-01";
+        var (status, body) = await GetAsync(List, await TokenAsync(Arm));
+        Assert.Equal(200, status);
+        var workspace = Assert.Single(body.GetProperty("value").EnumerateArray());
+        Assert.Equal("law-secops", workspace.GetProperty("name").GetString());
+        Assert.Equal("5e1c7a3b-9d2f-4b6e-8a1c-3f5d7b9e1a2c", workspace.GetProperty("properties").GetProperty("customerId").GetString());
+
+        (status, body) = await GetAsync(List, await TokenAsync(Arm, TenantDirectory.NoRolesClientId, TenantDirectory.NoRolesClientSecret));
+        Assert.Equal(200, status);
+        Assert.Empty(body.GetProperty("value").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_path_no_module_serves_under_an_api_root_is_that_apis_404()
     {
         var (status, body) = await GetAsync("/defender/api/nothing-here", await TokenAsync(Defender));

@@ -72,18 +72,28 @@ public sealed class ArmModule : IEmulatorModule
                 .ToList();
             return Results.Json(new { value, count = new { type = "Total", value = value.Count } });
         });
+        arm.MapGet("/subscriptions/{subscription}/providers/Microsoft.OperationalInsights/workspaces", (HttpContext ctx, string subscription, List<SentinelWorkspace> workspaces) =>
+        {
+            RequireApiVersion(ctx);
+            var caller = ctx.Caller();
+            var value = workspaces.Where(w => w.TenantId == caller.Tenant.Id && w.RoleOf(caller) != null &&
+                                              string.Equals(w.SubscriptionId, subscription, StringComparison.OrdinalIgnoreCase))
+                .Select(Describe).ToList();
+            return Results.Json(new { value });
+        });
         arm.MapGet("/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.OperationalInsights/workspaces/{name}",
             (HttpContext ctx, string subscription, string group, string name, List<SentinelWorkspace> workspaces) =>
             {
                 RequireApiVersion(ctx);
-                var workspace = Authorize(ctx.Caller(), workspaces, subscription, group, name, "Microsoft.OperationalInsights/workspaces/read");
-                return Results.Json(new
-                {
-                    id = workspace.ResourceId, name = workspace.Name, type = "Microsoft.OperationalInsights/workspaces", location = workspace.Location,
-                    properties = new { customerId = workspace.CustomerId, provisioningState = "Succeeded" },
-                });
+                return Results.Json(Describe(Authorize(ctx.Caller(), workspaces, subscription, group, name, "Microsoft.OperationalInsights/workspaces/read")));
             });
     }
+
+    private static object Describe(SentinelWorkspace workspace) => new
+    {
+        id = workspace.ResourceId, name = workspace.Name, type = "Microsoft.OperationalInsights/workspaces", location = workspace.Location,
+        properties = new { customerId = workspace.CustomerId, provisioningState = "Succeeded" },
+    };
 
     public static void RequireApiVersion(HttpContext ctx)
     {
