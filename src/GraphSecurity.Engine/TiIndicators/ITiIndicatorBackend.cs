@@ -29,23 +29,30 @@ public sealed class TiIndicatorChange
     public Dictionary<string, object?> Fields { get; } = new Dictionary<string, object?>();
 }
 
-/// <summary>
-/// Where indicators are stored. The cmdlets only talk to this seam; Graph tiIndicators (beta) is
-/// the first implementation, and the successor APIs (Defender for Endpoint indicators import,
-/// Sentinel STIX upload) can be added behind it, chosen by target product in <see cref="TiIndicatorBackends"/>.
-/// Bulk methods answer one outcome per item, in order, and do not retry: the caller decides.
-/// </summary>
-public interface ITiIndicatorBackend
+/// <summary>What <see cref="TiIndicatorUploader"/> needs of an API: bulk creation, and a lookup of what already exists.</summary>
+public interface ITiIndicatorSubmitter
 {
     /// <summary>The most items one bulk request may carry.</summary>
     int MaxBatchSize { get; }
 
-    /// <summary>Creates indicators (create bodies as validated by <see cref="TiIndicatorValidator"/>).</summary>
+    /// <summary>Creates indicators (bodies in the API's shape, as the command prepared them).</summary>
     Task<IReadOnlyList<TiItemOutcome>> SubmitAsync(IReadOnlyList<IDictionary<string, object>> indicators, CancellationToken cancellationToken);
 
-    /// <summary>The caller's indicators carrying any of these externalIds.</summary>
+    /// <summary>
+    /// The caller's indicators carrying any of these lookup keys (<see cref="TiIndicatorDraft.LookupKey"/>),
+    /// each answered with the key as its ExternalId.
+    /// </summary>
     Task<IReadOnlyList<TiIndicator>> FindByExternalIdsAsync(IReadOnlyCollection<string> externalIds, CancellationToken cancellationToken);
+}
 
+/// <summary>
+/// Where indicators are stored. The cmdlets only talk to this seam; Graph tiIndicators (beta) is
+/// its implementation; the successor APIs are <see cref="ITiTargetStore"/>s, which New-GsTiIndicator
+/// reaches through <see cref="TiTargetSubmitter"/>.
+/// Bulk methods answer one outcome per item, in order, and do not retry: the caller decides.
+/// </summary>
+public interface ITiIndicatorBackend : ITiIndicatorSubmitter
+{
     Task<IReadOnlyList<TiItemOutcome>> UpdateAsync(IReadOnlyList<TiIndicatorChange> changes, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TiItemOutcome>> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
@@ -57,12 +64,8 @@ public interface ITiIndicatorBackend
     Task<TiIndicator> GetAsync(string id, CancellationToken cancellationToken);
 }
 
-/// <summary>Chooses the backend for a target product. Today every target product goes to Graph tiIndicators.</summary>
+/// <summary>The Graph tiIndicators backend of a connection.</summary>
 public static class TiIndicatorBackends
 {
-    /// <summary>The backend of a target product, asking the connection for the API it needs.</summary>
-    public static ITiIndicatorBackend For(GraphConnection connection, string targetProduct) => Graph(connection);
-
-    /// <summary>Graph tiIndicators itself, for what only it offers (OData queries by Get-GsTiIndicator).</summary>
     public static GraphTiIndicatorBackend Graph(GraphConnection connection) => new GraphTiIndicatorBackend(connection.ClientFor(SecurityApi.Graph));
 }

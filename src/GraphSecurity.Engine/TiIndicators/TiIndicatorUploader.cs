@@ -31,11 +31,11 @@ public sealed class TiUploadItem
 /// </summary>
 public sealed class TiIndicatorUploader
 {
-    private readonly ITiIndicatorBackend _backend;
+    private readonly ITiIndicatorSubmitter _backend;
     private readonly RetryPolicy _retry;
     private readonly UnreachableServiceGuard _unreachable;
 
-    public TiIndicatorUploader(ITiIndicatorBackend backend, RetryPolicy retry, UnreachableServiceGuard? unreachable = null)
+    public TiIndicatorUploader(ITiIndicatorSubmitter backend, RetryPolicy retry, UnreachableServiceGuard? unreachable = null)
     {
         _backend = backend;
         _retry = retry;
@@ -171,7 +171,7 @@ public sealed class TiIndicatorUploader
     {
         var found = new Dictionary<int, TiIndicator>();
         if (pending.Count == 0) return found;
-        var externalIds = pending.Select(i => batch[i].Draft.ExternalId).ToList();
+        var externalIds = pending.Select(i => batch[i].Draft.LookupKey).ToList();
         // A read: the HTTP layer retries it.
         var existing = await _backend.FindByExternalIdsAsync(externalIds, cancellationToken).ConfigureAwait(false);
         var byKey = new Dictionary<string, TiIndicator>(StringComparer.OrdinalIgnoreCase);
@@ -181,7 +181,7 @@ public sealed class TiIndicatorUploader
         return found;
     }
 
-    private static string Key(TiUploadItem item) => item.Draft.ExternalId + "|" + item.Draft.TargetProduct;
+    private static string Key(TiUploadItem item) => item.Draft.LookupKey + "|" + item.Draft.TargetProduct;
 
     private static TiIndicatorResult NewResult(TiUploadItem item) => new TiIndicatorResult
     {

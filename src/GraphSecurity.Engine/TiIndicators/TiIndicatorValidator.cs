@@ -20,7 +20,24 @@ public sealed class TiIndicatorDefaults
     public string ThreatType { get; set; } = "WatchList";
     public string TargetProduct { get; set; } = TiIndicatorFields.Sentinel;
     /// <summary>expirationDateTime = now + ValidFor.</summary>
-    public TimeSpan ValidFor { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>When set, the lifetime of every input without an expiration, whatever its kind.</summary>
+    public TimeSpan? ValidFor { get; set; }
+
+    /// <summary>
+    /// Lifetimes by kind of observable (ip, domain, url, file, email, other) for inputs without an
+    /// expiration: addresses change hands within weeks, a file hash stays bad for good.
+    /// </summary>
+    public Dictionary<string, TimeSpan> Lifetimes { get; } = DefaultLifetimes.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+
+    public static readonly IReadOnlyDictionary<string, TimeSpan> DefaultLifetimes = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ip"] = TimeSpan.FromDays(30), ["domain"] = TimeSpan.FromDays(90), ["url"] = TimeSpan.FromDays(90),
+        ["file"] = TimeSpan.FromDays(365), ["email"] = TimeSpan.FromDays(90), ["other"] = TimeSpan.FromDays(30),
+    };
+
+    /// <summary>The lifetime of an input whose observable is in this tiIndicator field.</summary>
+    public TimeSpan LifetimeOf(string? observableField) =>
+        ValidFor ?? (Lifetimes.TryGetValue(TiObservable.LifetimeKind(observableField), out var lifetime) ? lifetime : Lifetimes["other"]);
     /// <summary>The caller's tenant id, stamped on Azure Sentinel indicators (the service requires it).</summary>
     public string? AzureTenantId { get; set; }
 }
@@ -33,6 +50,11 @@ public sealed class TiIndicatorDraft
     public string TargetProduct { get; set; } = "";
     public string IndicatorType { get; set; } = "";
     public string Indicator { get; set; } = "";
+    /// <summary>How the API the draft goes to recognises an existing indicator: the externalId unless the command sets another key.</summary>
+    public string LookupKey { get => _lookupKey ?? ExternalId; set => _lookupKey = value; }
+    private string? _lookupKey;
+    /// <summary>Its expiration has passed: the command reports it and sends nothing.</summary>
+    public bool IsExpired { get; set; }
     /// <summary>A Defender for Endpoint action named by the input (Audit, Warn, BlockAndRemediate, Allowed…); the body holds its closest tiIndicator action.</summary>
     public string? DefenderAction { get; set; }
     /// <summary>Defender for Endpoint device groups the indicator applies to; none means every device.</summary>
@@ -95,6 +117,7 @@ public static class TiIndicatorValidator
         draft.Indicator = System.Convert.ToString(body[observable.Name], CultureInfo.InvariantCulture);
         if (!body.ContainsKey("externalId")) body["externalId"] = DeriveExternalId(draft.IndicatorType, draft.Indicator);
         draft.ExternalId = (string)body["externalId"];
+        draft.IsExpired = (DateTimeOffset)body["expirationDateTime"] <= now;
         return draft;
     }
 
@@ -142,7 +165,11 @@ public static class TiIndicatorValidator
         if (!body.ContainsKey("tlpLevel")) body["tlpLevel"] = defaults.TlpLevel;
         if (!body.ContainsKey("threatType")) body["threatType"] = defaults.ThreatType;
         if (!body.ContainsKey("targetProduct")) body["targetProduct"] = defaults.TargetProduct;
-        if (!body.ContainsKey("expirationDateTime")) body["expirationDateTime"] = now.Add(defaults.ValidFor).ToUniversalTime();
+        if (!body.ContainsKey("expirationDateTime"))
+        {
+            var observable = TiIndicatorFields.All.FirstOrDefault(f => f.IsObservable && body.ContainsKey(f.Name));
+            body["expirationDateTime"] = now.Add(defaults.LifetimeOf(observable?.Name)).ToUniversalTime();
+        }
         if (!body.ContainsKey("description"))
         {
             var observable = TiIndicatorFields.All.FirstOrDefault(f => f.IsObservable && body.ContainsKey(f.Name));
@@ -175,8 +202,6 @@ public static class TiIndicatorValidator
             problems.Add($"'{hash}' is not a {hashType} hash: a {hashType} hash is {length} hexadecimal characters, this one has {((string)hash).Length}.");
         if (body.ContainsKey("fileHashType") && !body.ContainsKey("fileHashValue"))
             problems.Add("fileHashType is given without fileHashValue.");
-        if (body.TryGetValue("expirationDateTime", out var expires) && (DateTimeOffset)expires <= now)
-            problems.Add($"expirationDateTime {(DateTimeOffset)expires:u} is in the past; the indicator would be expired on arrival.");
     }
 
     /// <summary>The wire value of one field, or null with a problem added.</summary>

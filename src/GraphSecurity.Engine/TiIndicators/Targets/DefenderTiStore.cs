@@ -46,11 +46,11 @@ public sealed class DefenderTiStore : ITiTargetStore
         }
     }
 
-    public async Task<IReadOnlyList<TiItemOutcome>> WriteAsync(IReadOnlyList<TiTargetItem> items, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TiItemOutcome>> WriteAsync(IReadOnlyList<IDictionary<string, object>> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0) return Array.Empty<TiItemOutcome>();
         if (items.Count > ImportBatch) throw new ArgumentException($"An import carries at most {ImportBatch} indicators.");
-        var body = new Dictionary<string, object> { ["Indicators"] = items.Select(i => i.Body).ToList() };
+        var body = new Dictionary<string, object> { ["Indicators"] = items.ToList() };
         var answer = await _calls.SendAsync(RateLimit.DefenderImport,
             token => _api.SendAsync<ODataPage<JsonElement>>(HttpMethod.Post, _api.Url("api/indicators/import"), body, token, retry: RetryMode.None), cancellationToken).ConfigureAwait(false);
         if (answer == null || answer.Value.Count != items.Count)

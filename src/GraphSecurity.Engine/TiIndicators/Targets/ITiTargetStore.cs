@@ -5,15 +5,6 @@ using System.Threading.Tasks;
 
 namespace GraphSecurity.Engine.TiIndicators;
 
-/// <summary>One indicator on its way to a target: its observable (its key there) and the body in the target's own shape.</summary>
-public sealed class TiTargetItem
-{
-    public TiTargetItem(TiObservable observable, Dictionary<string, object> body) { Observable = observable; Body = body; }
-    public TiObservable Observable { get; }
-    /// <summary>A Defender indicator body or a STIX object.</summary>
-    public Dictionary<string, object> Body { get; }
-}
-
 /// <summary>
 /// A successor API that holds threat indicators (Defender for Endpoint's indicators, a Sentinel
 /// workspace's threat intelligence), as the cmdlets use it: read everything visible, write (create or
@@ -37,7 +28,8 @@ public interface ITiTargetStore
     /// </summary>
     Task ReadAsync(Func<IReadOnlyList<TiIndicator>, Task> onPage, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<TiItemOutcome>> WriteAsync(IReadOnlyList<TiTargetItem> items, CancellationToken cancellationToken);
+    /// <summary>Creates or updates indicators: Defender indicator bodies, or STIX objects.</summary>
+    Task<IReadOnlyList<TiItemOutcome>> WriteAsync(IReadOnlyList<IDictionary<string, object>> items, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<TiItemOutcome>> RemoveAsync(IReadOnlyList<TiIndicator> indicators, CancellationToken cancellationToken);
 

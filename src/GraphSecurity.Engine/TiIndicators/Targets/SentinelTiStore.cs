@@ -45,13 +45,13 @@ public sealed class SentinelTiStore : ITiTargetStore
     public int MaxBatchSize => UploadBatch;
     public string Describe() => "Sentinel workspace " + Workspace.Name;
 
-    public async Task<IReadOnlyList<TiItemOutcome>> WriteAsync(IReadOnlyList<TiTargetItem> items, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TiItemOutcome>> WriteAsync(IReadOnlyList<IDictionary<string, object>> items, CancellationToken cancellationToken)
     {
         if (items.Count == 0) return Array.Empty<TiItemOutcome>();
         if (items.Count > UploadBatch) throw new ArgumentException($"An upload carries at most {UploadBatch} objects.");
         if (Workspace.CustomerId == null) await Workspace.ResolveAsync(_connection, cancellationToken).ConfigureAwait(false);
         var url = _upload.Url($"workspaces/{Workspace.CustomerId}/threat-intelligence-stix-objects:upload?api-version={UploadApiVersion}");
-        var body = new Dictionary<string, object> { ["sourcesystem"] = SourceSystem, ["stixobjects"] = items.Select(i => i.Body).ToList() };
+        var body = new Dictionary<string, object> { ["sourcesystem"] = SourceSystem, ["stixobjects"] = items.ToList() };
         string? answer;
         try
         {
@@ -67,7 +67,7 @@ public sealed class SentinelTiStore : ITiTargetStore
     }
 
     /// <summary>One outcome per object: refused when the answer's errors name its recordIndex.</summary>
-    private List<TiItemOutcome> Outcomes(string? answer, IReadOnlyList<TiTargetItem> items)
+    private List<TiItemOutcome> Outcomes(string? answer, IReadOnlyList<IDictionary<string, object>> items)
     {
         var errors = new Dictionary<int, string>();
         if (answer != null && answer.Trim().Length > 0)
@@ -84,18 +84,18 @@ public sealed class SentinelTiStore : ITiTargetStore
         }
         return items.Select((item, i) => errors.TryGetValue(i, out var why)
             ? TiItemOutcome.Failure(400, why.Length > 0 ? why : "Sentinel refused the object.")
-            : TiItemOutcome.Success(new TiIndicator { Id = IdOf(item), StixId = Text(item.Body, "id"), Target = Target })).ToList();
+            : TiItemOutcome.Success(new TiIndicator { Id = IdOf(item), StixId = Text(item, "id"), Target = Target })).ToList();
     }
 
     /// <summary>The ARM name of an uploaded object: the UUID of its STIX id.</summary>
-    private static string? IdOf(TiTargetItem item)
+    private static string? IdOf(IDictionary<string, object> item)
     {
-        var stixId = Text(item.Body, "id");
+        var stixId = Text(item, "id");
         var at = stixId?.IndexOf("--", StringComparison.Ordinal) ?? -1;
         return at > 0 ? stixId!.Substring(at + 2) : stixId;
     }
 
-    private static string? Text(Dictionary<string, object> body, string key) => body.TryGetValue(key, out var v) ? v as string : null;
+    private static string? Text(IDictionary<string, object> body, string key) => body.TryGetValue(key, out var v) ? v as string : null;
 
     /// <summary>queryIndicators over the module's source system, revoked ones included (a feed may bring them back).</summary>
     public Task ReadAsync(Func<IReadOnlyList<TiIndicator>, Task> onPage, CancellationToken cancellationToken) =>

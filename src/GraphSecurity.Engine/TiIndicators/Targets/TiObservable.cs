@@ -41,6 +41,21 @@ public sealed class TiObservable
         ["userAgent"] = "user-agent",
     };
 
+    /// <summary>The lifetime kind (<see cref="TiIndicatorDefaults.Lifetimes"/>) of an observable field: ip, domain, url, file, email or other.</summary>
+    public static string LifetimeKind(string? observableField)
+    {
+        if (observableField == null) return "other";
+        if (observableField.StartsWith("file", StringComparison.OrdinalIgnoreCase)) return "file";
+        if (!KindByField.TryGetValue(observableField, out var kind)) return "other";
+        switch (kind)
+        {
+            case "ipv4": case "ipv6": case "cidr": return "ip";
+            case "domain": case "url": return kind;
+            case "email": case "email-subject": return "email";
+            default: return "other";
+        }
+    }
+
     /// <summary>The tiIndicator field a kind is written back to when an indicator is read.</summary>
     public static string FieldOf(string kind)
     {
