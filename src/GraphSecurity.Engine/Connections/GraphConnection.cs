@@ -153,6 +153,7 @@ public sealed class GraphConnection : IDisposable
             AuthenticationKind = Kind,
             IsDelegated = IsDelegated,
             Account = _account,
+            SentinelWorkspace = SentinelWorkspace,
             Scopes = new ValueList<string>(new List<string>(Scopes)),
             Environment = Cloud.Name,
             GraphEndpoint = Cloud.GraphEndpoint,

@@ -34,6 +34,8 @@ public class GsConnectionInfo
     public bool IsDelegated { get; set; }
     /// <summary>The signed-in user, or the managed identity used.</summary>
     public string? Account { get; set; }
+    /// <summary>The Sentinel workspace threat-indicator commands use when they name none (Connect-GsTenant -WorkspaceId).</summary>
+    public string? SentinelWorkspace { get; set; }
     /// <summary>The scopes asked for (delegated) or the .default scope (app-only).</summary>
     public ValueList<string> Scopes { get; set; } = ValueList<string>.Empty;
     public string? Environment { get; set; }

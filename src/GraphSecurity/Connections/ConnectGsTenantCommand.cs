@@ -178,11 +178,22 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     [ValidateText(SingleLine = true)]
     public string TokenCachePath { get; set; }
 
+    /// <summary>
+    /// The Sentinel workspace threat-indicator commands use when they name none: its workspace id (GUID)
+    /// or its resource id (/subscriptions/…/providers/Microsoft.OperationalInsights/workspaces/…).
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateText(SingleLine = true)]
+    public string WorkspaceId { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing()
     {
+        if (WorkspaceId != null && GraphSecurity.Engine.TiIndicators.SentinelWorkspace.Parse(WorkspaceId, out var notAWorkspace) == null)
+            ThrowArgumentError(ErrorIds.InvalidArgument, notAWorkspace, WorkspaceId);
         var request = BuildRequest();
         GraphConnection connection;
         try
@@ -195,6 +206,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
             ThrowTerminatingFor(ex, request.Name);
             return;
         }
+        connection.SentinelWorkspace = WorkspaceId;
         ConnectionStore.Add(connection);
         CurrentConnection.Name = connection.Name;
         var info = connection.ToInfo(isCurrent: true);

@@ -52,7 +52,7 @@ public abstract class TiBatchCmdlet<TItem> : GsConnectedCmdlet
         if (_buffer.Count == 0) return;
         var batch = _buffer.ToList();
         _buffer.Clear();
-        _backend = _backend ?? TiIndicatorBackends.For(Target, null);
+        _backend = _backend ?? TiIndicatorBackends.Graph(Target);
         var attempts = 0;
         IReadOnlyList<TiItemOutcome> outcomes;
         try
