@@ -21,7 +21,7 @@
         'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction',
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
-        'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Remove-GsTiIndicator',
+        'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Sync-GsTiIndicator', 'Remove-GsTiIndicator',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()

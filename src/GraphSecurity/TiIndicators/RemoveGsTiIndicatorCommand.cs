@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,10 +9,10 @@ using GraphSecurity.Engine.TiIndicators;
 namespace GraphSecurity.Commands.TiIndicators;
 
 /// <summary>
-/// <para type="synopsis">Deletes threat indicators by id (deleteTiIndicators) or by externalId (deleteTiIndicatorsByExternalId), in requests of up to 100.</para>
+/// <para type="synopsis">Deletes threat indicators by id from Defender for Endpoint (BatchDelete, up to 500 a request), a Sentinel workspace (ARM delete) or Graph tiIndicators (deleteTiIndicators; by externalId too).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "GsTiIndicator", DefaultParameterSetName = IdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[GraphPermission("tiIndicators (beta)", "ThreatIndicators.ReadWrite.OwnedBy", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
+[GraphPermission("Defender for Endpoint indicators, Sentinel threat intelligence, tiIndicators (beta)", "Ti.ReadWrite.All", "Microsoft Sentinel Contributor", "ThreatIndicators.ReadWrite.OwnedBy")]
 [OutputType(typeof(TiIndicatorResult))]
 public sealed class RemoveGsTiIndicatorCommand : TiBatchCmdlet<string>
 {
@@ -40,6 +41,11 @@ public sealed class RemoveGsTiIndicatorCommand : TiBatchCmdlet<string>
 
     protected override void ProcessRecord()
     {
+        if (ByExternalId && Target != TiTarget.Graph)
+        {
+            ThrowArgumentError(ErrorIds.InvalidArgument, $"-ExternalId removes Graph tiIndicators only; for {Target}, pipe the indicators: Get-GsTiIndicator -Target {Target} | Where-Object ExternalId -eq '…' | Remove-GsTiIndicator.", ExternalId);
+            return;
+        }
         foreach (var key in ByExternalId ? ExternalId : Id)
             if ((ByExternalId || IsValidId(key)) && ShouldProcess(ByExternalId ? $"threat indicators with externalId '{key}'" : $"threat indicator {key}", "Remove"))
             {
@@ -47,6 +53,9 @@ public sealed class RemoveGsTiIndicatorCommand : TiBatchCmdlet<string>
                 Enqueue(key);
             }
     }
+
+    protected override Task<IReadOnlyList<TiItemOutcome>> SendToStoreAsync(ITiTargetStore store, IReadOnlyList<string> batch, CancellationToken cancellationToken) =>
+        store.RemoveAsync(batch.Select(id => new TiIndicator { Id = id, Target = store.Target }).ToList(), cancellationToken);
 
     protected override Task<IReadOnlyList<TiItemOutcome>> SendAsync(ITiIndicatorBackend backend, IReadOnlyList<string> batch, CancellationToken cancellationToken) =>
         ByExternalId ? backend.DeleteByExternalIdAsync(batch, cancellationToken) : backend.DeleteAsync(batch, cancellationToken);
@@ -67,7 +76,7 @@ public sealed class RemoveGsTiIndicatorCommand : TiBatchCmdlet<string>
             ExternalId = ByExternalId ? key : null,
             Error = removed ? null : outcome.Message,
             InputObject = key,
-            ConnectionName = Target.Name,
+            ConnectionName = Connected.Name,
         });
     }
 }

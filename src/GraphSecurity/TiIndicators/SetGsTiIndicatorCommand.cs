@@ -11,10 +11,10 @@ using GraphSecurity.Engine.TiIndicators;
 namespace GraphSecurity.Commands.TiIndicators;
 
 /// <summary>
-/// <para type="synopsis">Changes threat indicators, one or thousands from the pipeline, in updateTiIndicators requests of up to 100.</para>
+/// <para type="synopsis">Changes threat indicators, one or thousands from the pipeline: Defender for Endpoint's written again through import (500 a request), a Sentinel workspace's uploaded again (100), Graph tiIndicators through updateTiIndicators (100).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "GsTiIndicator", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[GraphPermission("tiIndicators (beta)", "ThreatIndicators.ReadWrite.OwnedBy", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
+[GraphPermission("Defender for Endpoint indicators, Sentinel upload, tiIndicators (beta)", "Ti.ReadWrite.All", "Microsoft Sentinel Contributor", "ThreatIndicators.ReadWrite.OwnedBy")]
 [OutputType(typeof(TiIndicator))]
 public sealed class SetGsTiIndicatorCommand : TiBatchCmdlet<TiIndicatorChange>
 {
@@ -91,6 +91,15 @@ public sealed class SetGsTiIndicatorCommand : TiBatchCmdlet<TiIndicatorChange>
         Enqueue(change);
     }
 
+    private TiTargetChanges _targetChanges;
+    private ITiTargetStore _changesOf;
+
+    protected override Task<IReadOnlyList<TiItemOutcome>> SendToStoreAsync(ITiTargetStore store, IReadOnlyList<TiIndicatorChange> batch, CancellationToken cancellationToken)
+    {
+        if (_changesOf != store) { _targetChanges = new TiTargetChanges(store); _changesOf = store; }
+        return _targetChanges.ApplyAsync(batch, DateTimeOffset.UtcNow, cancellationToken);
+    }
+
     protected override Task<IReadOnlyList<TiItemOutcome>> SendAsync(ITiIndicatorBackend backend, IReadOnlyList<TiIndicatorChange> batch, CancellationToken cancellationToken) =>
         backend.UpdateAsync(batch, cancellationToken);
 
@@ -98,7 +107,7 @@ public sealed class SetGsTiIndicatorCommand : TiBatchCmdlet<TiIndicatorChange>
     {
         if (!outcome.Succeeded) { WriteItemError(item.Id, outcome, $"Updating threat indicator {item.Id}"); return; }
         if (!PassThru || outcome.Indicator == null) return;
-        outcome.Indicator.ConnectionName = Target.Name;
+        outcome.Indicator.ConnectionName = Connected.Name;
         WriteObject(outcome.Indicator);
     }
 

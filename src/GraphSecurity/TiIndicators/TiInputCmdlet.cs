@@ -23,6 +23,8 @@ internal sealed class TiPreparedInput
     /// <summary>Why the input cannot go anywhere (validation, or what its target cannot hold); null when it can.</summary>
     public string Rejection;
     public string ExternalId;
+    /// <summary>The input gave its expiration (else its kind's lifetime set it).</summary>
+    public bool ExpirationGiven;
 }
 
 /// <summary>
@@ -238,6 +240,7 @@ public abstract class TiInputCmdlet : GsConnectedCmdlet
             fields.Remove("targetProduct");
             defenderAction = DefenderIndicatorMapping.TakeDefenderAction(fields);
         }
+        prepared.ExpirationGiven = fields.ContainsKey("expirationDateTime");
         var draft = TiIndicatorValidator.Validate(fields, _defaults, now, out var problems);
         if (draft == null || unreadable.Count > 0)
         {

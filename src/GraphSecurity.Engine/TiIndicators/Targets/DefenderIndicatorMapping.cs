@@ -157,10 +157,15 @@ public static class DefenderIndicatorMapping
     private static string? Text(Dictionary<string, object> body, string field) =>
         body.TryGetValue(field, out var value) && value != null ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 
-    /// <summary>Public unicast: not private, loopback, link-local, CGNAT, documentation-only or multicast (§1.4: only external IPs).</summary>
+    /// <summary>
+    /// Public unicast (§1.4: only external IPs): not private, loopback, link-local, CGNAT, unspecified or
+    /// multicast; an IPv4 address written in IPv6 form is judged as IPv4. The documentation ranges
+    /// (203.0.113.0/24, 2001:db8::/32…) count as public, as the emulator has them: examples use them.
+    /// </summary>
     public static bool IsPublic(string address)
     {
         if (!IPAddress.TryParse(address, out var ip)) return false;
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
         if (IPAddress.IsLoopback(ip)) return false;
         var bytes = ip.GetAddressBytes();
         if (ip.AddressFamily == AddressFamily.InterNetwork)

@@ -16,6 +16,12 @@ public sealed class TiFeedRow
     /// <summary>The Defender indicator body or the STIX object to write.</summary>
     public IDictionary<string, object> Body { get; set; } = new Dictionary<string, object>();
     public DateTimeOffset? Expiration { get; set; }
+    /// <summary>
+    /// Set when the row gave no expiration and its kind's lifetime made one: an indicator already in the
+    /// target is then renewed only once less than half of that lifetime is left, so syncing the same
+    /// feed twice changes nothing.
+    /// </summary>
+    public TimeSpan? Lifetime { get; set; }
     /// <summary>Defender: the indicator's action.</summary>
     public string? Action { get; set; }
     /// <summary>0–100; how Sync-GsTiIndicator ranks rows under Defender's cap (then by <see cref="Reported"/>).</summary>
@@ -115,7 +121,7 @@ public sealed class TiSyncPlan
             if (mine == null) wanted.Add(new TiSyncStep(TiSyncAction.Create, row, null, null));
             else
             {
-                var difference = Difference(target, row, mine);
+                var difference = Difference(target, row, mine, now);
                 wanted.Add(difference == null ? new TiSyncStep(TiSyncAction.Unchanged, row, mine, null) : new TiSyncStep(TiSyncAction.Update, row, mine, difference));
             }
         }
@@ -149,10 +155,11 @@ public sealed class TiSyncPlan
     }
 
     /// <summary>What differs between the feed's row and the target's indicator (expiry to the second, action, revocation), or null.</summary>
-    private static string? Difference(TiTarget target, TiFeedRow row, TiIndicator existing)
+    private static string? Difference(TiTarget target, TiFeedRow row, TiIndicator existing, DateTimeOffset now)
     {
         var changes = new List<string>();
-        if (Seconds(row.Expiration) != Seconds(existing.ExpirationDateTime))
+        var renewalDue = row.Lifetime == null || existing.ExpirationDateTime == null || existing.ExpirationDateTime.Value - now < TimeSpan.FromTicks(row.Lifetime.Value.Ticks / 2);
+        if (renewalDue && Seconds(row.Expiration) != Seconds(existing.ExpirationDateTime))
             changes.Add($"expiry {Moment(existing.ExpirationDateTime)} → {Moment(row.Expiration)}");
         if (target == TiTarget.DefenderForEndpoint && !string.Equals(row.Action, existing.DefenderAction, StringComparison.OrdinalIgnoreCase))
             changes.Add($"action {existing.DefenderAction} → {row.Action}");
