@@ -52,6 +52,8 @@ public class DefenderIndicatorMappingTests
     [InlineData("fd00::1")]
     [InlineData("fc00::1")]
     [InlineData("fe80::1")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::ffff:192.168.1.1")]
     [InlineData("fec0::1")]
     [InlineData("ff02::1")]
     [InlineData("not an address")]

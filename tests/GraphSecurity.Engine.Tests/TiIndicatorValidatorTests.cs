@@ -24,9 +24,40 @@ public class TiIndicatorValidatorTests
         Assert.Equal("amber", draft.Body["tlpLevel"]);
         Assert.Equal("WatchList", draft.Body["threatType"]);
         Assert.Equal(TiIndicatorFields.Sentinel, draft.Body["targetProduct"]);
-        Assert.Equal(Now.AddDays(30), draft.Body["expirationDateTime"]);
+        Assert.Equal(Now.AddDays(90), draft.Body["expirationDateTime"]); // a domain's default lifetime
         Assert.Equal(Defaults.AzureTenantId, draft.Body["azureTenantId"]);
         Assert.True(((string)draft.Body["description"]).Length <= 100);
+    }
+
+    [Fact]
+    public void An_input_that_has_expired_is_valid_and_marked_expired()
+    {
+        var draft = Validate(out var errors, ("domainName", "ok.example"), ("expirationDateTime", "2020-01-01"));
+        Assert.Empty(errors);
+        Assert.True(draft.IsExpired);
+        Assert.False(Validate(out _, ("domainName", "ok.example")).IsExpired);
+    }
+
+    [Theory]
+    [InlineData("networkDestinationIPv4", "203.0.113.9", 30)]
+    [InlineData("url", "https://evil.example/x", 90)]
+    [InlineData("fileHashValue", "d41d8cd98f00b204e9800998ecf8427e", 365)]
+    [InlineData("emailSenderAddress", "a@evil.example", 90)]
+    public void Each_kind_of_observable_has_its_own_default_lifetime(string field, string value, int days)
+    {
+        var draft = Validate(out var errors, (field, value));
+        Assert.Empty(errors);
+        Assert.Equal(Now.AddDays(days), draft.Body["expirationDateTime"]);
+    }
+
+    [Fact]
+    public void ValidFor_overrides_every_kinds_lifetime_and_a_kind_can_be_changed()
+    {
+        var defaults = new TiIndicatorDefaults { AzureTenantId = Defaults.AzureTenantId, ValidFor = TimeSpan.FromDays(2) };
+        Assert.Equal(Now.AddDays(2), TiIndicatorValidator.Validate(new Dictionary<string, object> { ["url"] = "https://evil.example/" }, defaults, Now, out _)!.Body["expirationDateTime"]);
+        defaults = new TiIndicatorDefaults { AzureTenantId = Defaults.AzureTenantId };
+        defaults.Lifetimes["url"] = TimeSpan.FromDays(7);
+        Assert.Equal(Now.AddDays(7), TiIndicatorValidator.Validate(new Dictionary<string, object> { ["url"] = "https://evil.example/" }, defaults, Now, out _)!.Body["expirationDateTime"]);
     }
 
     [Fact]
@@ -66,7 +97,6 @@ public class TiIndicatorValidatorTests
     [InlineData("threatType", "Ransom", "is not one of Botnet")]
     [InlineData("targetProduct", "Splunk", "is not 'Azure Sentinel'")]
     [InlineData("expirationDateTime", "2026-13-45", "is not a date")]
-    [InlineData("expirationDateTime", "2020-01-01", "in the past")]
     [InlineData("killChain", "Delivery;Lunch", "'Lunch'")]
     [InlineData("description", "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789x", "at most 100")]
     public void Bad_values_are_rejected_with_a_message_naming_the_field(string field, string value, string expected)
