@@ -59,7 +59,8 @@ public sealed class GetGsTiIndicatorCommand : GsListCmdlet
 
     /// <summary>Sentinel: the workspace id (GUID) or resource id; default the connection's (Connect-GsTenant -WorkspaceId).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateText(SingleLine = true)]
+    [AllowNull]
+    [AllowEmptyString]
     public string WorkspaceId { get; set; }
 
     protected override string ItemsName => "threat indicators";

@@ -73,7 +73,11 @@ public sealed class NewGsTiIndicatorCommand : TiInputCmdlet
     protected override void ProcessRecord()
     {
         if (_declined) return;
-        var input = Prepare(DateTimeOffset.Now);
+        foreach (var input in Prepare(DateTimeOffset.Now, asIs: true)) Submit(input);
+    }
+
+    private void Submit(TiPreparedInput input)
+    {
         var key = input.Target == TiTarget.Graph ? input.Draft?.TargetProduct : input.Target.ToString();
         var rejection = input.Rejection ?? (input.Draft != null && !input.Draft.IsExpired ? StoreProblem(key, input.Target) : null);
         if (rejection != null)
@@ -105,7 +109,7 @@ public sealed class NewGsTiIndicatorCommand : TiInputCmdlet
             foreach (var field in input.TargetBody) draft.Body[field.Key] = field.Value;
         }
         if (!_buffers.TryGetValue(key, out var buffer)) _buffers[key] = buffer = new List<TiUploadItem>(BatchSizeOf(key));
-        buffer.Add(new TiUploadItem(input.Line, draft, InputObject));
+        buffer.Add(new TiUploadItem(input.Line, draft, input.Input));
         if (buffer.Count >= BatchSizeOf(key)) Flush(key);
         else if (_submitting != null) EmitResults(_submitting.Collect(int.MaxValue));
     }

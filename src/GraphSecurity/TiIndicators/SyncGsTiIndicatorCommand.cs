@@ -53,7 +53,11 @@ public sealed class SyncGsTiIndicatorCommand : TiInputCmdlet
 
     protected override void ProcessRecord()
     {
-        var input = Prepare(_now);
+        foreach (var input in Prepare(_now, asIs: false)) Collect(input);
+    }
+
+    private void Collect(TiPreparedInput input)
+    {
         if (input.Target != EffectiveTarget && input.Rejection == null)
             input.Rejection = $"The row's targetProduct routes it to {input.Target}, but this sync is of {EffectiveTarget}; give -Target for the feed, or run one sync per target.";
         if (input.Rejection != null)
@@ -68,7 +72,7 @@ public sealed class SyncGsTiIndicatorCommand : TiInputCmdlet
         _feed.Add(new TiFeedRow
         {
             Line = input.Line,
-            Input = InputObject,
+            Input = input.Input,
             Observable = input.Observable,
             Body = input.TargetBody,
             Expiration = body.TryGetValue("expirationDateTime", out var expires) ? (DateTimeOffset?)expires : null,

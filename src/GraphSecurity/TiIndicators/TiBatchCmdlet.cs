@@ -40,7 +40,8 @@ public abstract class TiBatchCmdlet<TItem> : GsConnectedCmdlet
 
     /// <summary>Sentinel: the workspace id (GUID) or resource id; piped indicators bring theirs; default the connection's.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateText(SingleLine = true)]
+    [AllowNull]
+    [AllowEmptyString]
     public string WorkspaceId { get; set; }
 
     protected GraphConnection Connected => _connection ?? (_connection = GraphConnection);

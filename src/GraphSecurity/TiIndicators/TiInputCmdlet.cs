@@ -25,6 +25,8 @@ internal sealed class TiPreparedInput
     public string ExternalId;
     /// <summary>The input gave its expiration (else its kind's lifetime set it).</summary>
     public bool ExpirationGiven;
+    /// <summary>The object the input came from: the piped object, or one object of a piped STIX bundle.</summary>
+    public object Input;
 }
 
 /// <summary>
@@ -221,18 +223,44 @@ public abstract class TiInputCmdlet : GsConnectedCmdlet
             _defaults.AzureTenantId = Run(token => TenantIds.OfConnectionAsync(connection, token));
     }
 
-    /// <summary>Reads, validates and maps the current piped input.</summary>
-    internal TiPreparedInput Prepare(DateTimeOffset now)
+    /// <summary>
+    /// Reads, validates and maps the current piped input: a row (CSV, feed entry, indicator), a plain
+    /// string, a STIX object, or a STIX bundle (one prepared input per object it holds).
+    /// </summary>
+    /// <param name="asIs">STIX objects bound for Sentinel go as they are (their own ids, every type); else a STIX indicator's pattern becomes a row.</param>
+    internal IEnumerable<TiPreparedInput> Prepare(DateTimeOffset now, bool asIs)
+    {
+        if (StixInput.IsBundle(InputObject, out var objects))
+        {
+            foreach (var item in objects) yield return PrepareOne(PSObject.AsPSObject(item), now, asIs);
+            yield break;
+        }
+        yield return PrepareOne(InputObject, now, asIs);
+    }
+
+    private TiPreparedInput PrepareOne(PSObject input, DateTimeOffset now, bool asIs)
     {
         _line++;
         var unreadable = new List<string>();
-        var fields = ReadFields(unreadable);
+        var stix = StixInput.AsStixObject(input);
+        if (stix != null && asIs && (TargetGiven ? Target : TiTarget.DefenderForEndpoint) == TiTarget.Sentinel)
+            return StixInput.AsIs(stix, _line, input, now);
+        Dictionary<string, object> fields;
+        if (stix != null)
+        {
+            fields = StixInput.FieldsOf(stix, out var notAnIndicator);
+            if (fields == null) return new TiPreparedInput { Line = _line, Target = TargetGiven ? Target : TiTarget.DefenderForEndpoint, Input = input, Rejection = notAnIndicator, ExternalId = stix.TryGetValue("id", out var id) ? id as string : null };
+            AddBoundFields(fields);
+        }
+        else fields = ReadFields(input, unreadable);
         var prepared = new TiPreparedInput
         {
             Line = _line,
-            Target = TargetGiven ? Target : TiTargetStores.ForTargetProduct(fields.TryGetValue("targetProduct", out var product) ? product as string : null),
+            Input = input,
+            Target = TargetGiven ? Target : TiTarget.DefenderForEndpoint,
             ExternalId = fields.TryGetValue("externalId", out var externalId) ? externalId as string : null,
         };
+        if (!TargetGiven && fields.TryGetValue("targetProduct", out var product)) prepared.Target = TiTargetStores.ForTargetProduct(product as string);
         string defenderAction = null;
         if (prepared.Target != TiTarget.Graph)
         {
@@ -272,7 +300,7 @@ public abstract class TiInputCmdlet : GsConnectedCmdlet
         TargetProduct = input.Draft?.TargetProduct,
         IndicatorType = input.Draft?.IndicatorType,
         Indicator = input.Draft?.Indicator,
-        InputObject = InputObject,
+        InputObject = input.Input ?? InputObject,
         ConnectionName = connection.Name,
     };
 
@@ -302,13 +330,13 @@ public abstract class TiInputCmdlet : GsConnectedCmdlet
     /// object's properties, the parameter's own name first, then its aliases in order, skipping empty
     /// cells (a feed with both sha256 and md5 columns fills one per row).
     /// </summary>
-    private Dictionary<string, object> ReadFields(List<string> problems)
+    private Dictionary<string, object> ReadFields(PSObject input, List<string> problems)
     {
         var fields = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
         var ranks = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var bound = MyInvocation.BoundParameters;
-        var row = InputObject != null && !(InputObject.BaseObject is string) ? InputObject : null;
+        var row = input != null && !(input.BaseObject is string) ? input : null;
         if (row != null)
         {
             foreach (var property in row.Properties)
@@ -333,13 +361,19 @@ public abstract class TiInputCmdlet : GsConnectedCmdlet
         if (columns.TryGetValue("fileHashValue", out var hashColumn) && HashColumns.Contains(hashColumn) && !fields.ContainsKey("fileHashType") &&
             !bound.ContainsKey(nameof(FileHashValue)))
             fields["fileHashType"] = hashColumn.ToLowerInvariant();
-        foreach (var parameter in FieldParameters)
-            if (bound.TryGetValue(parameter.Property.Name, out var value) && !IsBlank(value))
-                fields[parameter.Field] = value is PSObject wrapped ? wrapped.BaseObject : value;
+        AddBoundFields(fields);
         // A plain string piped in (e.g. from Get-Content) is the indicator itself.
-        if (InputObject?.BaseObject is string text && !fields.ContainsKey(TiIndicatorValidator.GenericIndicator))
+        if (input?.BaseObject is string text && !fields.ContainsKey(TiIndicatorValidator.GenericIndicator))
             fields[TiIndicatorValidator.GenericIndicator] = text;
         return fields;
+    }
+
+    /// <summary>Field parameters given on the command line win over the input's own values.</summary>
+    private void AddBoundFields(Dictionary<string, object> fields)
+    {
+        foreach (var parameter in FieldParameters)
+            if (MyInvocation.BoundParameters.TryGetValue(parameter.Property.Name, out var value) && !IsBlank(value))
+                fields[parameter.Field] = value is PSObject wrapped ? wrapped.BaseObject : value;
     }
 
     /// <summary>A property value as the parameter's type would take it (string, string[]; objects as they are).</summary>

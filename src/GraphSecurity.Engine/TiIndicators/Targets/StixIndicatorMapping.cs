@@ -90,7 +90,12 @@ public static class StixIndicatorMapping
     public static TiObservable? ParsePattern(string? pattern, out string? reason)
     {
         reason = null;
-        var match = SimplePattern.Match((pattern ?? "").Trim());
+        if (pattern == null || pattern.Trim().Length == 0)
+        {
+            reason = "The indicator has no pattern.";
+            return null;
+        }
+        var match = SimplePattern.Match(pattern.Trim());
         if (!match.Success)
         {
             reason = $"The pattern {pattern} is not one comparison of an observable with a value, so it cannot become a single indicator.";

@@ -26,6 +26,7 @@ public sealed class TiTargetChanges
         var outcomes = new TiItemOutcome?[changes.Count];
         var bodies = new List<IDictionary<string, object>>();
         var sent = new List<int>();
+        var currents = new List<TiIndicator>();
         for (var i = 0; i < changes.Count; i++)
         {
             var current = await CurrentAsync(changes[i].Id, cancellationToken).ConfigureAwait(false);
@@ -35,10 +36,28 @@ public sealed class TiTargetChanges
             if (body == null) { outcomes[i] = TiItemOutcome.Failure(400, refusal); continue; }
             bodies.Add(body);
             sent.Add(i);
+            currents.Add(current);
         }
         var written = await _store.WriteAsync(bodies, cancellationToken).ConfigureAwait(false);
-        for (var k = 0; k < sent.Count; k++) outcomes[sent[k]] = written[k];
+        for (var k = 0; k < sent.Count; k++)
+            outcomes[sent[k]] = written[k].Succeeded ? TiItemOutcome.Success(Changed(currents[k], changes[sent[k]].Fields), written[k].Message) : written[k];
         return outcomes.Select(o => o!).ToList();
+    }
+
+    /// <summary>The indicator as it now is: what was read, with the changes.</summary>
+    private TiIndicator Changed(TiIndicator current, Dictionary<string, object?> fields)
+    {
+        if (fields.TryGetValue("expirationDateTime", out var e) && e is DateTimeOffset expires) current.ExpirationDateTime = expires;
+        if (fields.TryGetValue("description", out var d) && d != null) current.Description = Convert.ToString(d, CultureInfo.InvariantCulture);
+        if (fields.TryGetValue("severity", out var s) && s is int severity) current.Severity = severity;
+        if (fields.TryGetValue("confidence", out var c) && c is int confidence) current.Confidence = confidence;
+        if (_store.Target == TiTarget.DefenderForEndpoint && fields.TryGetValue("action", out var a) && a != null)
+        {
+            current.DefenderAction = DefenderIndicatorMapping.ActionOf(Convert.ToString(a, CultureInfo.InvariantCulture));
+            current.Action = DefenderIndicatorMapping.TiActionOf(current.DefenderAction);
+        }
+        current.LastUpdatedDateTime = DateTimeOffset.UtcNow;
+        return current;
     }
 
     private async Task<TiIndicator?> CurrentAsync(string id, CancellationToken cancellationToken)

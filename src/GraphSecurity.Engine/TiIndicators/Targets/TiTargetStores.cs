@@ -30,7 +30,7 @@ public static class TiTargetStores
             case TiTarget.DefenderForEndpoint:
                 return new DefenderTiStore(connection);
             case TiTarget.Sentinel:
-                var named = workspace ?? connection.SentinelWorkspace;
+                var named = Strings.IsNullOrEmpty(workspace) ? connection.SentinelWorkspace : workspace;
                 if (named == null)
                     throw new ArgumentException("Sentinel needs a workspace: give -WorkspaceId (the workspace id GUID or its resource id), or set one for the connection with Connect-GsTenant -WorkspaceId.");
                 var parsed = SentinelWorkspace.Parse(named, out var reason) ?? throw new ArgumentException(reason);
