@@ -18,7 +18,8 @@ $env:GRAPHSECURITY_EMULATOR_INFO = Join-Path ([IO.Path]::GetTempPath()) "graphse
 $emulator = Start-GsEmulator
 try {
     Write-Host "Emulator running at $($emulator.Url)`n"
-    Connect-GsTenant -Emulator
+    # The emulator's Sentinel workspace: threat indicators for Sentinel go there.
+    Connect-GsTenant -Emulator -WorkspaceId 5e1c7a3b-9d2f-4b6e-8a1c-3f5d7b9e1a2c
 
     Write-Host 'New high-severity alerts of the last 7 days:' -ForegroundColor Cyan
     $alerts = Get-GsAlert -Severity High -Status New -Since (Get-Date).AddDays(-7) -All
@@ -41,11 +42,12 @@ try {
     Write-Host ("  {0} new high-severity alerts in the last 7 days; {1} triaged; {2} still new." -f $alerts.Count, $triage.Count, $open.Count)
     if ($byDevice) { Write-Host ('  Devices with the most open alerts: ' + (($byDevice | ForEach-Object { "$($_.Name) ($($_.Count))" }) -join ', ')) }
 
-    # Feed custom threat indicators: a feed export with two bad rows, uploaded twice.
+    # Feed custom threat indicators: an old tiIndicators export with two bad rows, uploaded twice. Its
+    # targetProduct routes each row to the successor API: Defender for Endpoint or the Sentinel workspace.
     Write-Host "`nThreat indicators from docs/examples/iocs.csv:" -ForegroundColor Cyan
     $iocs = Join-Path $PSScriptRoot 'examples/iocs.csv'
     $first = Import-Csv $iocs | New-GsTiIndicator -ErrorVariable rejected -ErrorAction SilentlyContinue
-    $first | Sort-Object Line | Format-Table Line, Status, IndicatorType, Indicator, TargetProduct -AutoSize | Out-String -Width 200 | Write-Host
+    $first | Sort-Object Line | Format-Table Line, Status, Target, IndicatorType, Indicator -AutoSize | Out-String -Width 200 | Write-Host
     $rejected | ForEach-Object { Write-Host "  rejected: $_" -ForegroundColor Yellow }
     $second = Import-Csv $iocs | New-GsTiIndicator -ErrorAction SilentlyContinue
     Write-Host ("  Second run of the same file: " + (($second | Group-Object Status | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', ') + ' (nothing created twice).')

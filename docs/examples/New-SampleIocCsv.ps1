@@ -7,7 +7,7 @@
     email), plus TargetProduct, Action, ThreatType, Description, Confidence, Tags and ValidUntil.
     Values are unique per row and depend only on -Seed and the row number, so the same call always
     writes the same file. -InvalidCount rows, spread evenly, carry one mistake each (bad IP, hash of
-    the wrong length, relative URL, past or impossible expiry, unknown action, confidence out of
+    the wrong length, relative URL, an unknown threat type, an impossible expiry, unknown action, confidence out of
     range, description too long, an e-mail indicator for Defender ATP), in rotation.
     The file docs/examples/iocs.csv was written with: ./New-SampleIocCsv.ps1 -Path iocs.csv -Count 20 -InvalidCount 2
     Outputs the path, the row count and the line numbers (1 = first data row) of the bad rows.
@@ -27,7 +27,7 @@ function Get-Hex([Security.Cryptography.HashAlgorithm] $Algorithm, [string] $Tex
     [BitConverter]::ToString($Algorithm.ComputeHash([Text.Encoding]::UTF8.GetBytes($Text))).Replace('-', '').ToLowerInvariant()
 }
 
-$mistakes = 'BadIp', 'ShortHash', 'RelativeUrl', 'PastExpiry', 'UnknownAction', 'Confidence', 'LongDescription', 'EmailForDefender', 'BadDate'
+$mistakes = 'BadIp', 'ShortHash', 'RelativeUrl', 'UnknownThreatType', 'UnknownAction', 'Confidence', 'LongDescription', 'EmailForDefender', 'BadDate'
 $invalid = @{}
 for ($k = 0; $k -lt $InvalidCount; $k++) { $invalid[[int][Math]::Floor(($k + 0.5) * $Count / $InvalidCount) + 1] = $mistakes[$k % $mistakes.Count] }
 $kinds = 'ip', 'domain', 'url', 'sha256', 'md5', 'email'
@@ -45,7 +45,7 @@ try {
             Description = "Sample $kind indicator $line"; Confidence = 50 + $line % 50; Tags = "sample;seed-$Seed"; ValidUntil = $ValidUntil
         }
         switch ($kind) {
-            'ip' { $row.ip = '10.{0}.{1}.{2}' -f ($Seed % 256), (($line -shr 8) % 256), ($line % 256) }
+            'ip' { $row.ip = '45.{0}.{1}.{2}' -f ($Seed % 256), (($line -shr 8) % 256), ($line % 256) }
             'domain' { $row.domain = "host$line.seed$Seed.bad.example" }
             'url' { $row.url = "https://phish$line.seed$Seed.example/login?id=$line" }
             'sha256' { $row.sha256 = Get-Hex $sha $key }
@@ -56,7 +56,7 @@ try {
             'BadIp' { $row.ip = "300.1.2.$($line % 256)"; $row.domain = $row.url = $row.sha256 = $row.md5 = $row.email = '' }
             'ShortHash' { $row.sha256 = (Get-Hex $sha $key).Substring(1); $row.ip = $row.domain = $row.url = $row.md5 = $row.email = '' }
             'RelativeUrl' { $row.url = "/login?id=$line"; $row.ip = $row.domain = $row.sha256 = $row.md5 = $row.email = '' }
-            'PastExpiry' { $row.ValidUntil = '2020-01-01' }
+            'UnknownThreatType' { $row.ThreatType = 'Malwar' }
             'UnknownAction' { $row.Action = 'blok' }
             'Confidence' { $row.Confidence = 150 }
             'LongDescription' { $row.Description = 'x' * 101 }

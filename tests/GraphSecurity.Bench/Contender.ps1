@@ -168,7 +168,7 @@ switch ($Name) {
         Connect-Module
         $rows = Import-Csv $CsvPath
         $clock.Start()
-        $result.items = ($rows | New-GsTiIndicator | Measure-Object).Count
+        $result.items = ($rows | New-GsTiIndicator -Target Graph | Measure-Object).Count
     }
     default { throw "Unknown contender '$Name'." }
 }

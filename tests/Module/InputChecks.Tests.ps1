@@ -111,12 +111,12 @@ Describe 'Errors of one connection among several name it' {
 
 Describe 'Values users type' {
     It 'an internationalised domain is taken and sent as its IDNA (punycode) form' {
-        $result = New-GsTiIndicator -DomainName 'bücher.example' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection checks -Confirm:$false
+        $result = New-GsTiIndicator -Target Graph -DomainName 'bücher.example' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection checks -Confirm:$false
         $result.Status | Should -BeIn 'Created', 'Skipped'
         $result.Indicator | Should -Be 'xn--bcher-kva.example'
-        (Get-GsTiIndicator -Id $result.Id -Connection checks).DomainName | Should -Be 'xn--bcher-kva.example'
+        (Get-GsTiIndicator -Target Graph -Id $result.Id -Connection checks).DomainName | Should -Be 'xn--bcher-kva.example'
         # In a generic indicator column as well.
-        (New-GsTiIndicator -Indicator 'münchen.example' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection checks -Confirm:$false).Indicator | Should -Be 'xn--mnchen-3ya.example'
+        (New-GsTiIndicator -Target Graph -Indicator 'münchen.example' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection checks -Confirm:$false).Indicator | Should -Be 'xn--mnchen-3ya.example'
     }
 
     It 'a wrong-length hash in a sha256 column says the column expects 64 hexadecimal characters' {

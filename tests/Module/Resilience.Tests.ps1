@@ -153,7 +153,7 @@ Describe 'A connection whose emulator went away' {
         try {
             $rows = 1..1000 | ForEach-Object { [pscustomobject]@{ url = "https://bad$_.example/x"; action = 'block'; threatType = 'Malware'; targetProduct = 'Azure Sentinel' } }
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            $results = @($rows | New-GsTiIndicator -Connection feed-gone -ErrorVariable failures -ErrorAction SilentlyContinue)
+            $results = @($rows | New-GsTiIndicator -Target Graph -Connection feed-gone -ErrorVariable failures -ErrorAction SilentlyContinue)
             $seconds = $clock.Elapsed.TotalSeconds
             $seconds | Should -BeLessThan 30 -Because 'a refused connection is not a throttle: the run gives up after a few seconds, not minutes'
             $results.Count | Should -Be 1000
@@ -180,7 +180,7 @@ Describe 'What the service answers for a removed API, and other 4xx faults' {
     It 'a retired tiIndicators API is the ApiRetired error that points to the migration topic' {
         Invoke-RestMethod -Method Post -Uri "$root/_emulator/retired" -Body '{"api":"tiIndicators","retired":true}' -ContentType 'application/json' -SkipCertificateCheck | Out-Null
         $failure = $null
-        try { Get-GsTiIndicator -Connection retired -ErrorAction Stop } catch { $failure = $_ }
+        try { Get-GsTiIndicator -Target Graph -Connection retired -ErrorAction Stop } catch { $failure = $_ }
         $failure.FullyQualifiedErrorId | Should -BeLike 'ApiRetired,*'
         $failure.CategoryInfo.Category | Should -Be 'NotImplemented'
         $failure.ErrorDetails.RecommendedAction | Should -Match 'about_GraphSecurity_Migration'

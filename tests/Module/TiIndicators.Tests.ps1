@@ -34,7 +34,7 @@ BeforeAll {
     function Import-TiCsv([int] $Seed, [int] $Count, [int] $InvalidCount) {
         $path = Join-Path $Folder "iocs-$Seed.csv"
         $file = & $Generator -Path $path -Count $Count -InvalidCount $InvalidCount -Seed $Seed
-        $results = Measure-Request submitTiIndicators { Import-Csv $path | New-GsTiIndicator -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue -Verbose }
+        $results = Measure-Request submitTiIndicators { Import-Csv $path | New-GsTiIndicator -Target Graph -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue -Verbose }
         [pscustomobject]@{ File = $file; Results = @($results); Path = $path; Submits = $Requests }
     }
     # The externalIds of a set of indicators that the service holds more or less than once.
@@ -74,7 +74,7 @@ Describe 'New-GsTiIndicator bulk upload' {
         @($created | Where-Object { -not $rawIds.Contains($_.Id) }) | Should -BeNullOrEmpty
 
         $script:uploadErrors = @()
-        $again = @(Measure-Request submitTiIndicators { Import-Csv $run.Path | New-GsTiIndicator -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue -Verbose })
+        $again = @(Measure-Request submitTiIndicators { Import-Csv $run.Path | New-GsTiIndicator -Target Graph -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue -Verbose })
         @($again | Where-Object Status -EQ Created).Count | Should -Be 0
         @($again | Where-Object Status -EQ Skipped).Count | Should -Be 4963
         $Requests | Should -Be 0
@@ -99,7 +99,7 @@ Describe 'New-GsTiIndicator bulk upload' {
 
     It 'reads the sample CSV of docs/examples, whose columns are feed names (ip, domain, url, sha256, md5, email, ValidUntil)' {
         $sample = Join-Path $PSScriptRoot '../../docs/examples/iocs.csv'
-        $results = @(Import-Csv $sample | New-GsTiIndicator -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue)
+        $results = @(Import-Csv $sample | New-GsTiIndicator -Target Graph -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue)
         $results.Count | Should -Be 20
         @($results | Where-Object { $_.Status -in 'Created', 'Skipped' }).Count | Should -Be 18
         @($uploadErrors.TargetObject.Line) | Should -Be @(6, 16)
@@ -112,7 +112,7 @@ Describe 'New-GsTiIndicator bulk upload' {
     }
 
     It 'takes plain strings from the pipeline and typed parameters, and applies -ValidFor' {
-        $result = '198.51.100.77' | New-GsTiIndicator -Action Block -ThreatType C2 -TargetProduct 'Microsoft Defender ATP' -ValidFor (New-TimeSpan -Days 3) -Severity 4
+        $result = '198.51.100.77' | New-GsTiIndicator -Target Graph -Action Block -ThreatType C2 -TargetProduct 'Microsoft Defender ATP' -ValidFor (New-TimeSpan -Days 3) -Severity 4
         $result.Status | Should -BeIn 'Created', 'Skipped'
         $result.IndicatorType | Should -Be 'networkDestinationIPv4'
         $raw = Get-RawTiIndicator -Filter "externalId eq '$($result.ExternalId)'"
@@ -128,7 +128,7 @@ Describe 'New-GsTiIndicator bulk upload' {
         $before = (Invoke-Control GET counters).total
         $transcript = Join-Path $Folder 'whatif.txt'
         Start-Transcript -Path $transcript | Out-Null
-        $output = @(Import-Csv $path | New-GsTiIndicator -WhatIf -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue)
+        $output = @(Import-Csv $path | New-GsTiIndicator -Target Graph -WhatIf -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue)
         Stop-Transcript | Out-Null
         (Invoke-Control GET counters).total | Should -Be $before
         $output.Count | Should -Be 0
@@ -139,7 +139,7 @@ Describe 'New-GsTiIndicator bulk upload' {
         foreach ($target in $valid | Group-Object TargetProduct) {
             $plan | Should -Match ("{0}: {1} indicators in {2} submitTiIndicators request" -f $target.Name, $target.Count, [Math]::Ceiling($target.Count / 100))
         }
-        $plan | Should -Match '3 input\(s\) rejected by validation'
+        $plan | Should -Match '3 input\(s\) rejected before sending'
         ($plan -split "`n" | Where-Object { $_ -match 'What if' }).Count | Should -Be 1
     }
 
@@ -149,7 +149,7 @@ Describe 'New-GsTiIndicator bulk upload' {
         $path = Join-Path $Folder 'inflight.csv'
         & $Generator -Path $path -Count 120 -InvalidCount 0 -Seed 106 | Out-Null
         $rows = @(Import-Csv $path | Where-Object TargetProduct -EQ 'Azure Sentinel')
-        $output = @(Measure-Request submitTiIndicators { $rows | New-GsTiIndicator -BatchSize 5 -ThrottleLimit 6 -Verbose })
+        $output = @(Measure-Request submitTiIndicators { $rows | New-GsTiIndicator -Target Graph -BatchSize 5 -ThrottleLimit 6 -Verbose })
         $Requests | Should -Be ([Math]::Ceiling($rows.Count / 5))
         $output.Count | Should -Be $rows.Count
         @($output.Line) | Should -Be @(1..$rows.Count)
@@ -163,7 +163,7 @@ Describe 'New-GsTiIndicator bulk upload' {
             [pscustomobject]@{ DomainName = 'precedence-1.bad.example'; Action = 'block'; TargetProduct = 'Azure Sentinel'; ThreatType = 'Phishing' }
             [pscustomobject]@{ DomainName = 'precedence-2.bad.example'; Action = 'block'; TargetProduct = 'Azure Sentinel'; ThreatType = 'Phishing'; Confidence = 'high' }
         )
-        $results = @($rows | New-GsTiIndicator -Action Alert -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue | Sort-Object Line)
+        $results = @($rows | New-GsTiIndicator -Target Graph -Action Alert -ErrorVariable +script:uploadErrors -ErrorAction SilentlyContinue | Sort-Object Line)
         $results.Count | Should -Be 2
         $results[0].Status | Should -BeIn 'Created', 'Skipped'
         (Get-RawTiIndicator -Filter "externalId eq '$($results[0].ExternalId)'").action | Should -Be 'alert'
@@ -176,7 +176,7 @@ Describe 'New-GsTiIndicator bulk upload' {
     It 'sends batches of -BatchSize' {
         $path = Join-Path $Folder 'batch.csv'
         & $Generator -Path $path -Count 30 -InvalidCount 0 -Seed 104 | Out-Null
-        $results = @(Measure-Request submitTiIndicators { Import-Csv $path | Where-Object TargetProduct -EQ 'Azure Sentinel' | New-GsTiIndicator -BatchSize 5 -Verbose })
+        $results = @(Measure-Request submitTiIndicators { Import-Csv $path | Where-Object TargetProduct -EQ 'Azure Sentinel' | New-GsTiIndicator -Target Graph -BatchSize 5 -Verbose })
         $results.Count | Should -BeGreaterThan 5
         $Requests | Should -Be ([Math]::Ceiling($results.Count / 5))
     }
@@ -186,41 +186,41 @@ Describe 'Get-, Set- and Remove-GsTiIndicator' {
     BeforeAll {
         $path = Join-Path $Folder 'manage.csv'
         & $Generator -Path $path -Count 240 -InvalidCount 0 -Seed 105 | Out-Null
-        $script:Managed = @(Import-Csv $path | New-GsTiIndicator)
+        $script:Managed = @(Import-Csv $path | New-GsTiIndicator -Target Graph)
         $script:ManagedIds = $Managed.Id
     }
 
     It 'gets by id, and filters like the raw $filter does' {
-        $one = Get-GsTiIndicator -Id $ManagedIds[0]
+        $one = Get-GsTiIndicator -Target Graph -Id $ManagedIds[0]
         $one.Id | Should -Be $ManagedIds[0]
         $one.ConnectionName | Should -Be 'ti-tests'
         $one.ExternalId | Should -Be $Managed[0].ExternalId
 
-        $ids = @(Get-GsTiIndicator -ExternalId $Managed[0..2].ExternalId).Id | Sort-Object
+        $ids = @(Get-GsTiIndicator -Target Graph -ExternalId $Managed[0..2].ExternalId).Id | Sort-Object
         $ids | Should -Be (@($ManagedIds[0..2]) | Sort-Object)
 
-        $typed = @(Get-GsTiIndicator -ThreatType Phishing, C2 -TargetProduct MicrosoftDefenderAtp -Active -ExpiringBefore (Get-Date).AddDays(31) -All).Id | Sort-Object
+        $typed = @(Get-GsTiIndicator -Target Graph -ThreatType Phishing, C2 -TargetProduct MicrosoftDefenderAtp -Active -ExpiringBefore (Get-Date).AddDays(31) -All).Id | Sort-Object
         $raw = @(Get-RawTiIndicator -Filter "(threatType eq 'Phishing' or threatType eq 'C2') and targetProduct eq 'Microsoft Defender ATP' and isActive eq true and expirationDateTime lt $((Get-Date).AddDays(31).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'))").id | Sort-Object
         $typed.Count | Should -BeGreaterThan 0
         $typed | Should -Be $raw
     }
 
     It 'pages with -First and warns once when more exist' {
-        $page = @(Get-GsTiIndicator -Top 7 -WarningVariable warnings -WarningAction SilentlyContinue)
+        $page = @(Get-GsTiIndicator -Target Graph -Top 7 -WarningVariable warnings -WarningAction SilentlyContinue)
         $page.Count | Should -Be 7
-        $warnings.Count | Should -Be 1
-        @(Get-GsTiIndicator -First 3).Count | Should -Be 3
+        @($warnings | Where-Object { $_ -notlike '*April 2026*' }).Count | Should -Be 1
+        @(Get-GsTiIndicator -Target Graph -First 3).Count | Should -Be 3
     }
 
     It 'an unknown id is an error carrying that id' {
-        Get-GsTiIndicator -Id 'no-such-indicator' -ErrorVariable notFound -ErrorAction SilentlyContinue
+        Get-GsTiIndicator -Target Graph -Id 'no-such-indicator' -ErrorVariable notFound -ErrorAction SilentlyContinue
         $notFound[0].TargetObject | Should -Be 'no-such-indicator'
         $notFound[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'updates piped Sentinel indicators in updateTiIndicators batches and Defender ones one by one' {
-        $targets = Get-GsTiIndicator -Id $ManagedIds
-        $updated = @(Measure-Request updateTiIndicators { $targets | Set-GsTiIndicator -Severity 1 -Description 'Reviewed' -PassThru -Confirm:$false -Verbose })
+        $targets = Get-GsTiIndicator -Target Graph -Id $ManagedIds
+        $updated = @(Measure-Request updateTiIndicators { $targets | Set-GsTiIndicator -Target Graph -Severity 1 -Description 'Reviewed' -PassThru -Confirm:$false -Verbose })
         $updated.Count | Should -Be 240
         @($targets | Where-Object TargetProduct -EQ 'Azure Sentinel').Count | Should -BeGreaterThan 0
         # Each batch of 100 sends its Sentinel items in one updateTiIndicators request and patches the Defender ones.
@@ -231,23 +231,23 @@ Describe 'Get-, Set- and Remove-GsTiIndicator' {
     }
 
     It 'refuses to run with nothing to change' {
-        { Set-GsTiIndicator -Id $ManagedIds[0] -ErrorAction Stop } | Should -Throw '*Nothing to change*'
+        { Set-GsTiIndicator -Target Graph -Id $ManagedIds[0] -ErrorAction Stop } | Should -Throw '*Nothing to change*'
     }
 
     It 'removes piped indicators by id and others by externalId, and reports unknown ones' {
-        $byId = Get-GsTiIndicator -Id $ManagedIds[0..119]
-        $byId | Remove-GsTiIndicator -Confirm:$false
-        $removed = @(Remove-GsTiIndicator -ExternalId $Managed[120..239].ExternalId -PassThru -Confirm:$false)
+        $byId = Get-GsTiIndicator -Target Graph -Id $ManagedIds[0..119]
+        $byId | Remove-GsTiIndicator -Target Graph -Confirm:$false
+        $removed = @(Remove-GsTiIndicator -Target Graph -ExternalId $Managed[120..239].ExternalId -PassThru -Confirm:$false)
         @($removed | Where-Object Status -EQ Removed).Count | Should -Be 120
         @(Get-RawTiIndicator | Where-Object id -In $ManagedIds).Count | Should -Be 0
 
-        Remove-GsTiIndicator -Id 'no-such-indicator' -Confirm:$false -ErrorVariable missing -ErrorAction SilentlyContinue
+        Remove-GsTiIndicator -Target Graph -Id 'no-such-indicator' -Confirm:$false -ErrorVariable missing -ErrorAction SilentlyContinue
         $missing[0].TargetObject | Should -Be 'no-such-indicator'
         $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'exports readable CSV columns for indicators and results' {
-        $indicator = Get-GsTiIndicator -First 1
+        $indicator = Get-GsTiIndicator -Target Graph -First 1
         $csv = @($indicator, $Managed[0]) | ForEach-Object { $_ | ConvertTo-Csv -NoTypeInformation } | Out-String
         $csv | Should -Not -Match 'System\.Object\[\]|System\.Collections'
     }

@@ -51,7 +51,7 @@ public static class ArmIndicatorEndpoints
             var (workspace, indicators) = Indicators(ctx, subscription, group, name, Read);
             var query = IndicatorQuery.Parse(await GraphRequest.ReadJsonObjectAsync(ctx));
             var skip = ctx.Request.Query.TryGetValue("$skipToken", out var token) ? token.ToString() : query.SkipToken;
-            var matches = query.Sort(indicators.Where(o => !o.Deleted && query.Matches(o, ArmIndicators.PatternType(o))));
+            var matches = query.Sort(indicators.Where(o => !o.Deleted && query.Matches(o, ArmIndicators.PatternType)));
             return Page(ctx, workspace, matches, query.PageSize, skip);
         });
     }

@@ -76,17 +76,27 @@ public sealed class IndicatorQuery
     private static bool AnyOf(List<string> wanted, IEnumerable<string> values) =>
         wanted is not { Count: > 0 } || values.Any(v => wanted.Contains(v, StringComparer.OrdinalIgnoreCase));
 
-    public bool Matches(ThreatIntelObject o, string patternType)
+    /// <summary>Only the criteria the query names are evaluated: a read of a large workspace asks this of every object for every page.</summary>
+    public bool Matches(ThreatIntelObject o, Func<ThreatIntelObject, string> patternTypeOf)
     {
         if (!IncludeDisabled && o.Revoked) return false;
-        var confidence = o.Confidence;
-        if ((MinConfidence != null || MaxConfidence != null) && (confidence == null || confidence < MinConfidence || confidence > MaxConfidence)) return false;
-        var until = o.Time("valid_until");
-        if ((MinValidUntil != null || MaxValidUntil != null) && (until == null || until < MinValidUntil || until > MaxValidUntil)) return false;
-        if (!AnyOf(Sources, new[] { o.SourceSystem }) || !AnyOf(PatternTypes, new[] { patternType }) || !AnyOf(ThreatTypes, o.Strings("indicator_types"))) return false;
+        if (!AnyOf(Sources, new[] { o.SourceSystem })) return false;
+        if (MinConfidence != null || MaxConfidence != null)
+        {
+            var confidence = o.Confidence;
+            if (confidence == null || confidence < MinConfidence || confidence > MaxConfidence) return false;
+        }
+        if (MinValidUntil != null || MaxValidUntil != null)
+        {
+            var until = o.Time("valid_until");
+            if (until == null || until < MinValidUntil || until > MaxValidUntil) return false;
+        }
+        if (PatternTypes is { Count: > 0 } && !AnyOf(PatternTypes, new[] { patternTypeOf(o) })) return false;
+        if (ThreatTypes is { Count: > 0 } && !AnyOf(ThreatTypes, o.Strings("indicator_types"))) return false;
         if (!AnyOf(Ids, new[] { o.Name, o.Id })) return false;
+        if (Keywords is not { Count: > 0 }) return true;
         var text = new[] { o.Text("name"), o.Text("description"), o.Text("pattern") }.Concat(o.Strings("labels")).Where(s => s != null).ToList();
-        return Keywords is not { Count: > 0 } || Keywords.All(k => text.Any(t => t.Contains(k, StringComparison.OrdinalIgnoreCase)));
+        return Keywords.All(k => text.Any(t => t.Contains(k, StringComparison.OrdinalIgnoreCase)));
     }
 
     public static IEnumerable<ThreatIntelObject> NewestFirst(IEnumerable<ThreatIntelObject> items) =>

@@ -35,6 +35,10 @@ public sealed class SyncGsTiIndicatorCommand : TiInputCmdlet
     [ValidateRange(0, 1000)]
     public int PlanExamples { get; set; } = 3;
 
+    /// <summary>Sync even an empty feed (no input at all), which removes every indicator of -Source from the target.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     private GraphConnection _connection;
     private readonly List<TiFeedRow> _feed = new List<TiFeedRow>();
     private readonly Stopwatch _clock = new Stopwatch();
@@ -92,6 +96,8 @@ public sealed class SyncGsTiIndicatorCommand : TiInputCmdlet
 
     protected override void EndProcessing()
     {
+        if (InputCount == 0 && !Force)
+            ThrowArgumentError(ErrorIds.InvalidArgument, $"The feed is empty: a sync would remove every indicator of the source '{Source}'. If that is what you want, add -Force.", Source);
         ITiTargetStore store;
         try { store = TiTargetStores.For(_connection, EffectiveTarget, WorkspaceId, Source); }
         catch (ArgumentException ex) { ThrowArgumentError(ErrorIds.InvalidTiIndicator, ex.Message, WorkspaceId); return; }
