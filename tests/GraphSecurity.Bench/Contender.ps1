@@ -17,7 +17,10 @@
                                    page is fetched while the current one is written)
       write-irm                    Import-Csv | one Invoke-RestMethod POST per indicator (the first $Count rows)
       write-bulk                   Import-Csv | submitTiIndicators, 100 indicators per request
-      write-module                 Import-Csv | New-GsTiIndicator
+      write-module                 Import-Csv | New-GsTiIndicator -Target Graph
+      sentinel-feed                Import-Csv | New-GsTiIndicator -Target Sentinel (the emulator's workspace)
+      defender-feed                Import-Csv | New-GsTiIndicator (Defender for Endpoint) -BatchSize $BatchSize
+      sentinel-memory              $Count generated rows | New-GsTiIndicator -Target Sentinel, nothing kept in between
 #>
 param(
     [Parameter(Mandatory)] [string] $Name,
@@ -26,7 +29,9 @@ param(
     [string] $CsvPath,
     [int] $Count = 2000,
     # latency: milliseconds the consumer sleeps every 10 alerts
-    [int] $ConsumerMs = 10
+    [int] $ConsumerMs = 10,
+    # defender-feed: indicators per import
+    [int] $BatchSize = 500
 )
 
 $ErrorActionPreference = 'Stop'
@@ -36,6 +41,9 @@ $ProgressPreference = 'SilentlyContinue'
 $TenantId = 'b6f1f2a4-2c3e-4f5a-8b7c-9d0e1f2a3b4c'
 $ClientId = '6a7f3c1e-52d4-4b8e-9f0a-3e5d7c9b1a20'
 $Secret = 'gs-emulator-default-secret'
+
+# The emulator's Sentinel workspace of that tenant.
+$WorkspaceId = '5e1c7a3b-9d2f-4b6e-8a1c-3f5d7b9e1a2c'
 
 function Get-Info { Get-Content -Raw $InfoPath | ConvertFrom-Json }
 
@@ -169,6 +177,22 @@ switch ($Name) {
         $rows = Import-Csv $CsvPath
         $clock.Start()
         $result.items = ($rows | New-GsTiIndicator -Target Graph | Measure-Object).Count
+    }
+    { $_ -in 'sentinel-feed', 'defender-feed' } {
+        Connect-Module
+        $rows = Import-Csv $CsvPath
+        $clock.Start()
+        $written = if ($Name -eq 'sentinel-feed') { $rows | New-GsTiIndicator -Target Sentinel -WorkspaceId $WorkspaceId -ErrorAction SilentlyContinue }
+        else { $rows | New-GsTiIndicator -BatchSize $BatchSize -ErrorAction SilentlyContinue }
+        $result.items = @($written | Where-Object Status -EQ Created).Count
+    }
+    'sentinel-memory' {
+        Connect-Module
+        $clock.Start()
+        # Rows made one at a time, so the input itself holds no memory.
+        $result.items = (1..$Count | ForEach-Object {
+                [pscustomobject]@{ domain = "m$_.memory.example"; Action = 'block'; ThreatType = 'Phishing'; Confidence = $_ % 100 }
+            } | New-GsTiIndicator -Target Sentinel -WorkspaceId $WorkspaceId | Measure-Object).Count
     }
     default { throw "Unknown contender '$Name'." }
 }

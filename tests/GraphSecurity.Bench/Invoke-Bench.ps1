@@ -8,7 +8,8 @@
     and results.md (the table, ratios against the targets of docs/performance.md) to -OutDir.
 
     Sections: Read (bulk read of N alerts_v2 with evidence), Write (bulk indicator write, throttling
-    off and on), Startup (import and first alert), Latency (prefetch at 100 ms per request).
+    off and on), Startup (import and first alert), Latency (prefetch at 100 ms per request),
+    Successors (feeds into Sentinel and Defender for Endpoint under their time-scaled limits, memory).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -28,8 +29,15 @@ param(
     # The Invoke-RestMethod loop and the SDK read at most this many alerts; at larger sizes their rate
     # is taken from the largest size they read (their cost per alert is constant), and the report says so.
     [int] $SlowReadMaxSize = [int]::MaxValue,
-    [ValidateSet('Read', 'Write', 'Startup', 'Latency')]
-    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency'),
+    [ValidateSet('Read', 'Write', 'Startup', 'Latency', 'Successors')]
+    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency', 'Successors'),
+    # Successors: the emulator runs the real rate limits this many times faster (2: a minute lasts 30 s).
+    [double] $SuccessorTimeScale = 2,
+    [int] $SentinelFeedCount = 50000,
+    [int] $DefenderFeedCount = 14995,
+    # Defender imports carry this many indicators, so that the import limit (30 a minute) binds.
+    [int] $DefenderBatchSize = 100,
+    [int[]] $MemoryCounts = @(20000, 100000),
     # Another build of the module (its GraphSecurity.psd1), e.g. the last release: the Read section
     # then also runs it, in the same rounds against the same emulator, and reports this build ÷ that one.
     [string] $BaselineModulePath,
@@ -163,7 +171,7 @@ function Get-Summary($RunList, [string[]] $Fields) {
     $summary
 }
 
-$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ baselineModule = $(if ($BaselineModulePath) { if ($BaselineLabel) { $BaselineLabel } else { 'version ' + (Import-PowerShellDataFile $BaselineModulePath).ModuleVersion } }); sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; boundRequestsPerMinute = $BoundRequestsPerMinute; latencyCount = $LatencyCount } }
+$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ baselineModule = $(if ($BaselineModulePath) { if ($BaselineLabel) { $BaselineLabel } else { 'version ' + (Import-PowerShellDataFile $BaselineModulePath).ModuleVersion } }); sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; boundRequestsPerMinute = $BoundRequestsPerMinute; latencyCount = $LatencyCount; sentinelFeedCount = $SentinelFeedCount; defenderFeedCount = $DefenderFeedCount; defenderBatchSize = $DefenderBatchSize; memoryCounts = $MemoryCounts } }
 
 # ---------------------------------------------------------------- bulk read
 if ('Read' -in $Section) {
@@ -325,6 +333,53 @@ if ('Write' -in $Section) {
                 $mode[$name] = $s
             }
             $results.write[$modeName] = $mode
+        }
+    }
+    finally { Stop-BenchEmulator $emulator }
+}
+
+if ('Successors' -in $Section) {
+    # The successor APIs under their documented limits, time-scaled: each feed's time against the least
+    # time the limits allow for the calls it needs (floor((calls - 1) / limit) windows), and memory at
+    # two feed sizes.
+    $feed = Join-Path $Work 'feed.csv'
+    $null = & (Join-Path $PSScriptRoot '../../docs/examples/New-SampleFeedCsv.ps1') -Path $feed -Count ([Math]::Max($SentinelFeedCount, $DefenderFeedCount)) -InvalidCount 0 -ExpiredCount 0 -Seed 3
+    $defenderFeed = Join-Path $Work 'feed-defender.csv'
+    Get-Content $feed -TotalCount ($DefenderFeedCount + 1) | Set-Content $defenderFeed
+    $sentinelFeed = Join-Path $Work 'feed-sentinel.csv'
+    Get-Content $feed -TotalCount ($SentinelFeedCount + 1) | Set-Content $sentinelFeed
+    $emulator = Start-BenchEmulator 100
+    try {
+        $results.successors = [ordered]@{ timeScale = $SuccessorTimeScale }
+        $log = @{}
+        for ($r = 1; $r -le $Runs; $r++) {
+            foreach ($spec in @(
+                    @{ Name = 'sentinel-feed'; Csv = $sentinelFeed; Rows = $SentinelFeedCount; PerCall = 100; Limit = 100 }
+                    @{ Name = 'defender-feed'; Csv = $defenderFeed; Rows = $DefenderFeedCount; PerCall = $DefenderBatchSize; Limit = 30 })) {
+                Write-Step "Successors, run $r, $($spec.Name)"
+                $null = Invoke-Control $emulator Delete 'sentinel/ti'
+                $null = Invoke-Control $emulator Delete 'defender/indicators'
+                # Posting the settings starts every window afresh.
+                $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $true; timeScale = $SuccessorTimeScale }
+                try { $run = Invoke-PwshContender $spec.Name @{ InfoPath = $emulator.InfoPath; CsvPath = $spec.Csv; BatchSize = $DefenderBatchSize } }
+                finally { $null = Invoke-Control $emulator Post 'throttling' @{ enabled = $false } }
+                if ($run.items -ne $spec.Rows) { throw "$($spec.Name) created $($run.items) indicators, expected $($spec.Rows)." }
+                $calls = [Math]::Ceiling($spec.Rows / $spec.PerCall)
+                $run.calls = $calls
+                $run.limitMinimumSeconds = [Math]::Floor(($calls - 1) / $spec.Limit) * 60 / $SuccessorTimeScale
+                $run.ratio = $run.seconds / $run.limitMinimumSeconds
+                Add-Runs $log $spec.Name $run
+            }
+            foreach ($count in $MemoryCounts) {
+                Write-Step "Successors, run $r, memory at $count rows"
+                $null = Invoke-Control $emulator Delete 'sentinel/ti'
+                Add-Runs $log "memory-$count" (Invoke-PwshContender sentinel-memory @{ InfoPath = $emulator.InfoPath; Count = $count })
+            }
+        }
+        foreach ($key in $log.Keys) {
+            $summary = Get-Summary $log[$key] 'seconds', 'ratio', 'limitMinimumSeconds', 'peakWorkingSetBytes', 'calls'
+            $summary.all = $log[$key]
+            $results.successors[$key] = $summary
         }
     }
     finally { Stop-BenchEmulator $emulator }

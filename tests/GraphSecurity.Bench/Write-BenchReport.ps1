@@ -137,6 +137,25 @@ if ($Results.latency) {
     $targets.Add("| Prefetch speed-up at $($l.latencyMs) ms latency | ≥ 1.8× | $(F $l.speedup)× | $(Verdict ($l.speedup -ge 1.8)) |")
 }
 
+if ($Results.successors) {
+    $x = $Results.successors
+    ""
+    "## Successor APIs under their documented limits, $(F $x.timeScale 'N0')× faster (one window = $(F (60 / $x.timeScale) 'N0') s)"
+    ""
+    "| Feed | Calls | Seconds | Least the limits allow (s) | Seconds ÷ least | Peak working set (MB) |"
+    "|---|---:|---:|---:|---:|---:|"
+    "| Sentinel: $($Results.parameters.sentinelFeedCount) rows, uploads of 100 (100 a minute) | $(F $x.'sentinel-feed'.calls 'N0') | $(F $x.'sentinel-feed'.seconds) | $(F $x.'sentinel-feed'.limitMinimumSeconds) | $(F $x.'sentinel-feed'.ratio 'N3') | $(MB $x.'sentinel-feed'.peakWorkingSetBytes) |"
+    "| Defender for Endpoint: $($Results.parameters.defenderFeedCount) rows, imports of $($Results.parameters.defenderBatchSize) (30 a minute) | $(F $x.'defender-feed'.calls 'N0') | $(F $x.'defender-feed'.seconds) | $(F $x.'defender-feed'.limitMinimumSeconds) | $(F $x.'defender-feed'.ratio 'N3') | $(MB $x.'defender-feed'.peakWorkingSetBytes) |"
+    $counts = @($Results.parameters.memoryCounts)
+    ""
+    "Memory, generated rows piped to New-GsTiIndicator -Target Sentinel (throttling off): " + (($counts | ForEach-Object { "$(MB $x."memory-$_".peakWorkingSetBytes) MB at $_ rows" }) -join ', ') + '.'
+    foreach ($feed in 'sentinel-feed', 'defender-feed') {
+        $targets.Add("| $feed`: seconds ÷ the least the limits allow | ≤ 1.05 | $(F $x.$feed.ratio 'N3') | $(Verdict ($x.$feed.ratio -le 1.05)) |")
+    }
+    $flat = $x."memory-$($counts[-1])".peakWorkingSetBytes / $x."memory-$($counts[0])".peakWorkingSetBytes
+    $targets.Add("| Peak memory $($counts[-1]) ÷ $($counts[0]) rows to Sentinel | ≤ 1.1× (flat) | $(F $flat)× | $(Verdict ($flat -le 1.1)) |")
+}
+
 ""
 "## Targets"
 ""

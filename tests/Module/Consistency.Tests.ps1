@@ -100,8 +100,8 @@ BeforeDiscovery {
         foreach ($parameter in $command.Parameters.Values | Where-Object Name -NotIn $common) {
             $key = "$($command.Name) -$($parameter.Name)"
             $type = $parameter.ParameterType
-            # New-GsTiIndicator reads its fields from piped rows as well; TiIndicatorValidator checks both alike.
-            $fromRows = $command.Name -eq 'New-GsTiIndicator' -and ($rowFields.ContainsKey($parameter.Name) -or $parameter.Name -eq 'Indicator')
+            # New- and Sync-GsTiIndicator read their fields from piped rows as well; TiIndicatorValidator checks both alike.
+            $fromRows = $command.Name -in 'New-GsTiIndicator', 'Sync-GsTiIndicator' -and ($rowFields.ContainsKey($parameter.Name) -or $parameter.Name -eq 'Indicator')
             if ($type -in $checked -and -not $free.ContainsKey($key) -and -not $fromRows) { $script:ValueParameters += @{ Key = $key; Command = $command.Name; Parameter = $parameter.Name } }
             $element = if ($type.IsArray) { $type.GetElementType() } else { $type }
             if ($element.IsEnum -and [Enum]::GetNames($element) -contains 'UnknownFutureValue') {

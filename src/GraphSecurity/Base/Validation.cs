@@ -139,4 +139,18 @@ namespace GraphSecurity.Commands.Base
                 $"'{member}' cannot be used: {why}. Use one of: {string.Join(", ", Members(member.GetType(), AllowUnknown))}.");
         }
     }
+
+    /// <summary>
+    /// A Sentinel workspace: its workspace id (GUID) or its ARM resource id. Nothing (a piped
+    /// Defender or Graph indicator has no workspace) passes: the connection's workspace then applies.
+    /// </summary>
+    public sealed class ValidateWorkspaceAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            if (arguments is PSObject wrapped) arguments = wrapped.BaseObject;
+            if (!(arguments is string text) || text.Length == 0) return;
+            if (GraphSecurity.Engine.TiIndicators.SentinelWorkspace.Parse(text, out var reason) == null) throw new ValidationMetadataException(reason);
+        }
+    }
 }

@@ -184,7 +184,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateText(SingleLine = true)]
+    [ValidateWorkspace]
     public string WorkspaceId { get; set; }
 
     [Parameter]

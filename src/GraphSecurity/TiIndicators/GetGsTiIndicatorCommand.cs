@@ -61,6 +61,7 @@ public sealed class GetGsTiIndicatorCommand : GsListCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     [AllowEmptyString]
+    [ValidateWorkspace]
     public string WorkspaceId { get; set; }
 
     protected override string ItemsName => "threat indicators";

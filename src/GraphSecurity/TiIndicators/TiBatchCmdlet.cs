@@ -42,6 +42,7 @@ public abstract class TiBatchCmdlet<TItem> : GsConnectedCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     [AllowEmptyString]
+    [ValidateWorkspace]
     public string WorkspaceId { get; set; }
 
     protected GraphConnection Connected => _connection ?? (_connection = GraphConnection);

@@ -147,7 +147,7 @@ public abstract class TiInputCmdlet : GsConnectedCmdlet
     /// <summary>The Sentinel workspace: its workspace id (GUID) or its resource id. Default: the connection's (Connect-GsTenant -WorkspaceId).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateText(SingleLine = true)]
+    [ValidateWorkspace]
     public string WorkspaceId { get; set; }
 
     /// <summary>
