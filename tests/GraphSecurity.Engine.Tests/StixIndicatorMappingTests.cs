@@ -132,8 +132,8 @@ public class StixIndicatorMappingTests
     [InlineData("[a:b = 'x'] AND [c:d = 'y']", "not one comparison")]
     [InlineData("[ipv4-addr:value = '203.0.113.7' OR ipv4-addr:value = '203.0.113.8']", "not one comparison")]
     [InlineData("[ipv4-addr:value != '203.0.113.7']", "not one comparison")]
-    [InlineData("", "not one comparison")]
-    [InlineData(null, "not one comparison")]
+    [InlineData("", "has no pattern")]
+    [InlineData(null, "has no pattern")]
     [InlineData("[process:name = 'evil.exe']", "no observable the module maps")]
     public void Other_patterns_are_refused_with_a_reason(string pattern, string expected)
     {
