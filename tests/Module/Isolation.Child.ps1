@@ -11,11 +11,13 @@ $report = [ordered]@{ Order = $Order; Flows = @(); Assemblies = @(); OlderMsal =
 function Add-OlderAssembly { foreach ($path in $OlderAssemblies -split ';') { Add-Type -Path $path } }
 
 function Test-SignIn([string] $Flow) {
-    $result = [ordered]@{ Flow = $Flow; Alerts = 0; Error = $null }
+    $result = [ordered]@{ Flow = $Flow; Alerts = 0; Error = $null; Detail = $null }
     try {
         Invoke-TestSignIn -Flow $Flow -Name isolated -Then { $result.Alerts = @(Get-GsAlert -First 2 -Connection isolated).Count }
     } catch {
         $result.Error = "$_"
+        # The whole exception with its stack, so a failure that happens rarely can be traced.
+        $result.Detail = $_.Exception.ToString()
     } finally {
         Disconnect-GsTenant -Name isolated -ErrorAction SilentlyContinue
     }

@@ -41,7 +41,7 @@ Describe 'An older MSAL, IdentityModel and Azure.Core loaded first, then GraphSe
 
     It 'signs in with <_> and reads alerts' -ForEach $TestSignInFlows {
         $flow = $Report.Flows | Where-Object Flow -eq $_
-        $flow.Error | Should -BeNullOrEmpty
+        $flow.Error | Should -BeNullOrEmpty -Because $flow.Detail
         $flow.Alerts | Should -Be 2
     }
 

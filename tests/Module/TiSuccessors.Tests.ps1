@@ -52,9 +52,10 @@ Describe 'A 50,000-row feed into Sentinel' {
     BeforeAll {
         Invoke-Control DELETE sentinel/ti | Out-Null
         $script:Feed = & $Generator -Path (Join-Path $Folder 'feed.csv') -Count 50000 -InvalidCount 37 -ExpiredCount 120 -Seed 7
+        $script:Rows = @(Import-Csv $Feed.Path)
         # One upload in the middle of the run answers 500.
         Invoke-Control POST faults @{ rules = @(@{ route = '/sentinel-ti/*'; methods = @('POST'); errorRate = 1; errorStatuses = @(500); times = 1 }) } | Out-Null
-        $script:First = Invoke-Logged { Import-Csv $Feed.Path | New-GsTiIndicator -Target Sentinel -ErrorVariable +script:Rejected -ErrorAction SilentlyContinue -Verbose }
+        $script:First = Invoke-Logged { $Rows | New-GsTiIndicator -Target Sentinel -ErrorVariable +script:Rejected -ErrorAction SilentlyContinue -Verbose }
         $script:FirstLog = $Log
         Invoke-Control DELETE faults | Out-Null
     }
@@ -79,7 +80,7 @@ Describe 'A 50,000-row feed into Sentinel' {
     }
 
     It 'uploads nothing on a second run: every indicator is found in the workspace' {
-        $again = Invoke-Logged { Import-Csv $Feed.Path | New-GsTiIndicator -Target Sentinel -ErrorAction SilentlyContinue -Verbose }
+        $again = Invoke-Logged { $Rows | New-GsTiIndicator -Target Sentinel -ErrorAction SilentlyContinue -Verbose }
         @($Log | Where-Object { $_ -match 'threat-intelligence-stix-objects:upload' }).Count | Should -Be 0
         (Get-StatusCount $again).Skipped | Should -Be (50000 - 37 - 120)
         (Invoke-Control GET "sentinel/ti?workspace=$WorkspaceId").Count | Should -Be (50000 - 37 - 120)
@@ -89,8 +90,11 @@ Describe 'A 50,000-row feed into Sentinel' {
 Describe 'A 50,000-row feed synchronised into Defender for Endpoint under the 15,000 cap' {
     BeforeAll {
         $script:Others = @(Get-RawDefender | Where-Object application -NE 'FeedSync')
-        $script:Feed = & $Generator -Path (Join-Path $Folder 'feed.csv') -Count 50000 -InvalidCount 37 -ExpiredCount 120 -Seed 7
-        $script:Rows = @(Import-Csv $Feed.Path)
+        # The same feed as Sentinel's (read again only when this block runs alone).
+        if (-not (Get-Variable Rows -Scope Script -ErrorAction Ignore)) {
+            $script:Feed = & $Generator -Path (Join-Path $Folder 'feed.csv') -Count 50000 -InvalidCount 37 -ExpiredCount 120 -Seed 7
+            $script:Rows = @(Import-Csv $Feed.Path)
+        }
         $script:Capacity = 15000 - $Others.Count
         $skip = [System.Collections.Generic.HashSet[int]]::new([int[]]@($Feed.InvalidLines + $Feed.ExpiredLines))
         # What the cap should keep: the highest confidence first, then the earlier line.

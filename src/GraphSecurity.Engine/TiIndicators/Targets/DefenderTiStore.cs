@@ -98,13 +98,20 @@ public sealed class DefenderTiStore : ITiTargetStore
         catch (ServiceErrorException ex) when (ex.StatusCode == HttpStatusCode.Forbidden) { return TiItemOutcome.Failure(403, ex.ServiceMessage ?? ex.Message); }
     }
 
+    /// <summary>
+    /// One indicator by id. The API has no GET by id and does not filter on id (§1.6), so the
+    /// indicators the caller can see are read (one or two pages) and the id looked for among them.
+    /// </summary>
     public async Task<TiIndicator> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var url = _api.Url("api/indicators?$filter=" + Uri.EscapeDataString("id eq '" + id.Replace("'", "''") + "'"));
-        var page = await _calls.SendAsync(RateLimit.DefenderList, token => _api.GetPageAsync<JsonElement>(url, token, RetryMode.None), cancellationToken).ConfigureAwait(false);
-        if (page.Value.Count == 0)
-            throw new ServiceErrorException(HttpStatusCode.NotFound, "ResourceNotFound", $"Indicator {id} was not found (an app with only Ti.ReadWrite sees the indicators it created).",
-                null, null, null, null, "GET", url, SecurityApi.DefenderForEndpoint);
-        return DefenderIndicatorMapping.FromDefender(page.Value[0]);
+        TiIndicator? found = null;
+        await ReadAsync(page =>
+        {
+            found = found ?? page.FirstOrDefault(i => string.Equals(i.Id, id, StringComparison.Ordinal));
+            return Task.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        return found ?? throw new ServiceErrorException(HttpStatusCode.NotFound, "ResourceNotFound",
+            $"Indicator {id} was not found (an app with only Ti.ReadWrite sees the indicators it created).",
+            null, null, null, null, "GET", _api.Url("api/indicators"), SecurityApi.DefenderForEndpoint);
     }
 }
