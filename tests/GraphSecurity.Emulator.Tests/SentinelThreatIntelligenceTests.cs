@@ -110,6 +110,13 @@ public class SentinelThreatIntelligenceTests : IClassFixture<SentinelFixture>, I
         Assert.All(stored, o => Assert.Equal(WorkspaceId, o.GetProperty("workspaceId").GetString()));
         Assert.All(stored, o => Assert.Equal(TenantDirectory.DefaultClientId, o.GetProperty("uploadedBy").GetString()));
         Assert.Equal("Contoso Panda", stored.Single(o => o.GetProperty("type").GetString() == "threat-actor").GetProperty("data").GetProperty("name").GetString());
+
+        await UploadAsync("OtherTIP", new JsonNode[] { Indicator(Uuid(6), "198.51.100.6") });
+        var count = JsonDocument.Parse(await _f.Client.GetStringAsync("/_emulator/sentinel/ti/count?workspace=" + WorkspaceId)).RootElement;
+        Assert.Equal(6, count.GetProperty("total").GetInt32());
+        Assert.Equal(5, count.GetProperty("bySourceSystem").GetProperty("ContosoTIP").GetInt32());
+        Assert.Equal(1, count.GetProperty("bySourceSystem").GetProperty("OtherTIP").GetInt32());
+        Assert.Equal(2, count.GetProperty("byType").GetProperty("indicator").GetInt32());
     }
 
     [Fact]

@@ -67,9 +67,9 @@ Describe 'A 50,000-row feed into Sentinel' {
         @($uploads | Where-Object { $_ -eq 500 }).Count | Should -Be 1
         @($uploads | Where-Object { $_ -eq 429 }).Count | Should -Be 0
         @($uploads | Where-Object { $_ -eq 200 }).Count | Should -Be ([Math]::Ceiling($valid / 100))
-        $stored = Invoke-Control GET "sentinel/ti?workspace=$WorkspaceId"
-        $stored.Count | Should -Be $valid
-        @($stored | Where-Object SourceSystem -NE 'GraphSecurity').Count | Should -Be 0
+        $stored = Invoke-Control GET "sentinel/ti/count?workspace=$WorkspaceId"
+        $stored.total | Should -Be $valid
+        $stored.bySourceSystem.GraphSecurity | Should -Be $valid
     }
 
     It 'reports the 37 bad rows with their CSV lines and skips the expired ones without an error' {
@@ -83,7 +83,7 @@ Describe 'A 50,000-row feed into Sentinel' {
         $again = Invoke-Logged { $Rows | New-GsTiIndicator -Target Sentinel -ErrorAction SilentlyContinue -Verbose }
         @($Log | Where-Object { $_ -match 'threat-intelligence-stix-objects:upload' }).Count | Should -Be 0
         (Get-StatusCount $again).Skipped | Should -Be (50000 - 37 - 120)
-        (Invoke-Control GET "sentinel/ti?workspace=$WorkspaceId").Count | Should -Be (50000 - 37 - 120)
+        (Invoke-Control GET "sentinel/ti/count?workspace=$WorkspaceId").total | Should -Be (50000 - 37 - 120)
     }
 }
 

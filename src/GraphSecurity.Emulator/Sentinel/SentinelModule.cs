@@ -33,6 +33,18 @@ public sealed class SentinelModule : IEmulatorModule
             o.TenantId, o.WorkspaceId, o.Id, o.Type, o.SourceSystem, o.Revoked, o.Deleted, o.Created, o.Modified, o.TimeGenerated, o.LastUpdated,
             o.UploadedBy, o.LastUpdateMethod, o.Data,
         }), AlertControl.Json));
+        // Counts, without the objects: what a check of a large upload needs.
+        control.MapGet("/sentinel/ti/count", (ThreatIntelStore store, string workspace = null) =>
+        {
+            var objects = store.Snapshot(workspaceId: workspace).Where(o => !o.Deleted).ToList();
+            return Results.Json(new
+            {
+                total = objects.Count,
+                revoked = objects.Count(o => o.Revoked),
+                bySourceSystem = objects.GroupBy(o => o.SourceSystem ?? "").ToDictionary(g => g.Key, g => g.Count()),
+                byType = objects.GroupBy(o => o.Type).ToDictionary(g => g.Key, g => g.Count()),
+            }, AlertControl.Json);
+        });
         control.MapDelete("/sentinel/ti", (ThreatIntelStore store) =>
         {
             store.Clear();
