@@ -57,6 +57,22 @@ public class RatePacerTests
     }
 
     [Fact]
+    public async Task A_call_counts_from_when_its_answer_came_so_a_slow_first_answer_delays_the_next_window()
+    {
+        var clock = new FakeClock();
+        var pacer = clock.Pacer(RateLimit.DefenderImport);
+        var first = await pacer.WaitTurnAsync(CancellationToken.None);
+        clock.Now += TimeSpan.FromSeconds(2); // the first answer takes two seconds (a new connection)
+        pacer.Completed(first);
+        for (var i = 0; i < 29; i++) pacer.Completed(await pacer.WaitTurnAsync(CancellationToken.None));
+
+        await clock.CallAsync(pacer);
+        // The 31st waits for the last of the 30 to leave the window: each counted when it was answered.
+        Assert.Equal(Start + TimeSpan.FromSeconds(62) + TimeSpan.FromMilliseconds(600), clock.Sends[0]);
+        pacer.Completed(Start); // a reservation the pacer never gave changes nothing
+    }
+
+    [Fact]
     public async Task Calls_spread_over_time_wait_only_as_long_as_the_oldest_in_the_window_needs()
     {
         var clock = new FakeClock();

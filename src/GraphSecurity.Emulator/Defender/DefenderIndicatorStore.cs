@@ -14,11 +14,17 @@ public sealed class DefenderIndicatorStore
 {
     private readonly TenantStores<DefenderIndicator> _stores = new(i => i.Id, i => i);
     private readonly ConcurrentDictionary<string, long> _lastIds = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Per tenant, the id of each value and type: a submission finds its indicator without a scan (imports of 500 into 15,000).</summary>
+    private readonly ConcurrentDictionary<string, Dictionary<string, string>> _idsByKey = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _cap;
 
     public DefenderIndicatorStore(int cap) => _cap = cap;
 
-    public void Seed(string tenantId, IEnumerable<DefenderIndicator> indicators) => _stores.Add(tenantId, indicators);
+    public void Seed(string tenantId, IEnumerable<DefenderIndicator> indicators)
+    {
+        _stores.Add(tenantId, indicators);
+        _idsByKey.TryRemove(tenantId, out _);
+    }
 
     /// <summary>The tenant's indicators without those whose expirationTime has passed: they are deleted, not hidden (§1.6).</summary>
     public EntityStore<DefenderIndicator> Live(string tenantId, DateTimeOffset now)
@@ -43,8 +49,10 @@ public sealed class DefenderIndicatorStore
         var store = Live(tenantId, now);
         lock (store)
         {
-            var current = store.Snapshot().FirstOrDefault(i => i.IndicatorType == s.Values.IndicatorType
-                && string.Equals(i.IndicatorValue, s.Values.IndicatorValue, StringComparison.OrdinalIgnoreCase));
+            var keys = KeysOf(tenantId, store);
+            var key = Key(s.Values.IndicatorType, s.Values.IndicatorValue);
+            // An id whose indicator was deleted or expired since is no match.
+            var current = keys.TryGetValue(key, out var id) && store.Get(id) is { } found && Key(found.IndicatorType, found.IndicatorValue) == key ? found : null;
             if (current != null)
             {
                 if (!caller.Owns(current))
@@ -57,9 +65,67 @@ public sealed class DefenderIndicatorStore
                 throw new ApiError(400, "DisallowedOperation", $"The tenant has reached the limit of {_cap} indicators; increases are not supported. Delete indicators or let them expire before adding more.");
             var created = DefenderIndicatorRules.Create(s, NextId(tenantId), caller, now);
             store.Add(created);
+            keys[key] = created.Id;
             return (created, true);
         }
     }
+
+    /// <summary>
+    /// An import: each item handled in order as a submission (a later item of the same value and type
+    /// updates the earlier one), the new ones added to the store together, so an import of 500 into a
+    /// full tenant costs one copy of the store rather than one per item. A refused item is its message.
+    /// </summary>
+    public List<(DefenderIndicator Indicator, string Failure)> Import(string tenantId, IReadOnlyList<Func<IndicatorSubmission>> items, IndicatorCaller caller, DateTimeOffset now)
+    {
+        var store = Live(tenantId, now);
+        var results = new List<(DefenderIndicator, string)>(items.Count);
+        lock (store)
+        {
+            var keys = KeysOf(tenantId, store);
+            var added = new List<DefenderIndicator>();
+            var addedByKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var parse in items)
+            {
+                try
+                {
+                    var s = parse();
+                    var key = Key(s.Values.IndicatorType, s.Values.IndicatorValue);
+                    if (addedByKey.TryGetValue(key, out var at))
+                    {
+                        added[at] = DefenderIndicatorRules.Update(added[at], s, caller, now);
+                        results.Add((added[at], null));
+                        continue;
+                    }
+                    var current = keys.TryGetValue(key, out var id) && store.Get(id) is { } found && Key(found.IndicatorType, found.IndicatorValue) == key ? found : null;
+                    if (current != null)
+                    {
+                        if (!caller.Owns(current))
+                            throw ApiError.Forbidden($"Indicator {current.Id} for {current.IndicatorType} '{current.IndicatorValue}' was created by another application; changing it needs Ti.ReadWrite.All.");
+                        var updated = DefenderIndicatorRules.Update(current, s, caller, now);
+                        store.Put(updated);
+                        results.Add((updated, null));
+                        continue;
+                    }
+                    if (store.Count + added.Count >= _cap)
+                        throw new ApiError(400, "DisallowedOperation", $"The tenant has reached the limit of {_cap} indicators; increases are not supported. Delete indicators or let them expire before adding more.");
+                    var created = DefenderIndicatorRules.Create(s, NextId(tenantId), caller, now);
+                    addedByKey[key] = added.Count;
+                    added.Add(created);
+                    keys[key] = created.Id;
+                    results.Add((created, null));
+                }
+                catch (ApiError e) { results.Add((null, e.Message)); }
+            }
+            store.AddRange(added);
+        }
+        return results;
+    }
+
+    private static string Key(string type, string value) => type + "|" + (value ?? "").ToLowerInvariant();
+
+    /// <summary>The tenant's index of ids by value and type, built from its store the first time (seeded indicators included).</summary>
+    private Dictionary<string, string> KeysOf(string tenantId, EntityStore<DefenderIndicator> store) =>
+        _idsByKey.GetOrAdd(tenantId, _ => store.Snapshot().GroupBy(i => Key(i.IndicatorType, i.IndicatorValue)).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal));
 
     /// <summary>Deletes the indicators of <paramref name="ids"/> after checking them all (nothing is deleted when one fails).</summary>
     public void Delete(string tenantId, IReadOnlyCollection<string> ids, IndicatorCaller caller, DateTimeOffset now)
@@ -80,7 +146,11 @@ public sealed class DefenderIndicatorStore
     }
 
     /// <summary>Empties the tenant's store (control API); answers how many indicators it held.</summary>
-    public int Clear(string tenantId) => For(tenantId).RemoveWhere(_ => true);
+    public int Clear(string tenantId)
+    {
+        _idsByKey.TryRemove(tenantId, out _);
+        return For(tenantId).RemoveWhere(_ => true);
+    }
 
     /// <summary>One more than the highest id the tenant has ever had.</summary>
     private string NextId(string tenantId) =>

@@ -116,19 +116,9 @@ public sealed class DefenderModule : IEmulatorModule
         var principal = ctx.Caller();
         var caller = IndicatorCaller.From(principal);
         var items = Batch(await ReadBodyAsync(ctx), "Indicators");
-        var results = items.Select(item =>
-        {
-            var value = (item as JsonObject)?["indicatorValue"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-            try
-            {
-                var (indicator, _) = indicators.Submit(principal.Tenant.Id, DefenderIndicatorRules.Parse(item), caller, clock.UtcNow);
-                return (Id: indicator.Id, Value: value, Failure: (string)null);
-            }
-            catch (ApiError e)
-            {
-                return (Id: null, Value: value, Failure: e.Message);
-            }
-        }).ToList();
+        var values = items.Select(item => (item as JsonObject)?["indicatorValue"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
+        var outcomes = indicators.Import(principal.Tenant.Id, items.Select(item => (Func<IndicatorSubmission>)(() => DefenderIndicatorRules.Parse(item))).ToList(), caller, clock.UtcNow);
+        var results = outcomes.Select((o, i) => (Id: o.Indicator?.Id, Value: values[i], o.Failure)).ToList();
         await GraphResponse.WriteAsync(ctx, 200, w => WriteValues(w, results, (w, r) =>
         {
             w.WriteStartObject();

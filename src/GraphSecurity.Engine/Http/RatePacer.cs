@@ -82,9 +82,10 @@ public sealed class RatePacer
 
     /// <summary>
     /// Reserves the earliest time one more call fits every window (and no earlier than the calls
-    /// reserved before it: callers go in turn), then waits for it.
+    /// reserved before it: callers go in turn), then waits for it. Answers the reserved time, which
+    /// <see cref="Completed"/> then moves to when the answer came.
     /// </summary>
-    public async Task WaitTurnAsync(CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> WaitTurnAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset at;
         var now = _now();
@@ -108,9 +109,30 @@ public sealed class RatePacer
             }
         }
         var wait = at - now;
-        if (wait <= TimeSpan.Zero) return;
+        if (wait <= TimeSpan.Zero) return at;
         Interlocked.Add(ref _waitedTicks, wait.Ticks);
         await _delay(wait, cancellationToken).ConfigureAwait(false);
+        return at;
+    }
+
+    /// <summary>
+    /// Counts the call reserved at <paramref name="reserved"/> from now on, when its answer came: the
+    /// service counted it on arrival, somewhere between the two, and its windows start with the first
+    /// arrival (a first request also opens the connection, so it arrives late). Counting from the
+    /// answer keeps every window of the service at or under its limit, at the cost of one round trip a window.
+    /// </summary>
+    public void Completed(DateTimeOffset reserved)
+    {
+        var now = _now();
+        if (now <= reserved) return;
+        lock (_lock)
+            foreach (var sent in _sent)
+            {
+                var at = sent.LastIndexOf(reserved);
+                if (at < 0) continue;
+                sent[at] = now;
+                sent.Sort();
+            }
     }
 
     /// <summary>

@@ -28,13 +28,14 @@ public sealed class PacedCalls
         var pacer = await _connection.PacerForAsync(limit, cancellationToken).ConfigureAwait(false);
         return await _retry.RunAsync(async token =>
         {
-            if (pacer != null) await pacer.WaitTurnAsync(token).ConfigureAwait(false);
+            var reserved = pacer != null ? await pacer.WaitTurnAsync(token).ConfigureAwait(false) : default;
             try { return await send(token).ConfigureAwait(false); }
             catch (ServiceErrorException ex) when (ex.StatusCode == (HttpStatusCode)429)
             {
                 pacer?.Throttled(ex.RetryAfter ?? TimeSpan.FromSeconds(1));
                 throw;
             }
+            finally { pacer?.Completed(reserved); }
         }, cancellationToken).ConfigureAwait(false);
     }
 }
