@@ -118,7 +118,7 @@ public sealed class DefenderModule : IEmulatorModule
         var items = Batch(await ReadBodyAsync(ctx), "Indicators");
         var values = items.Select(item => (item as JsonObject)?["indicatorValue"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
         var outcomes = indicators.Import(principal.Tenant.Id, items.Select(item => (Func<IndicatorSubmission>)(() => DefenderIndicatorRules.Parse(item))).ToList(), caller, clock.UtcNow);
-        var results = outcomes.Select((o, i) => (Id: o.Indicator?.Id, Value: values[i], o.Failure)).ToList();
+        var results = outcomes.Select((o, i) => (Id: o.Indicator?.Id, Value: values[i], Failure: o.Error?.Message)).ToList();
         await GraphResponse.WriteAsync(ctx, 200, w => WriteValues(w, results, (w, r) =>
         {
             w.WriteStartObject();
