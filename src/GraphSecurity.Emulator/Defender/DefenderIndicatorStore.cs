@@ -51,6 +51,63 @@ public sealed class DefenderIndicatorStore
         return (outcome.Indicator, outcome.Created);
     }
 
+    /// <summary>
+    /// An import: each item handled in order as a submission (a later item of the same value and type
+    /// updates the earlier one), the new ones added to the store together, so an import of 500 into a
+    /// full tenant costs one copy of the store rather than one per item. A refused item is its error.
+    /// </summary>
+    public List<(DefenderIndicator Indicator, bool Created, ApiError Error)> Import(string tenantId, IReadOnlyList<Func<IndicatorSubmission>> items, IndicatorCaller caller, DateTimeOffset now)
+    {
+        var store = Live(tenantId, now);
+        var results = new List<(DefenderIndicator, bool, ApiError)>(items.Count);
+        lock (store)
+        {
+            var keys = KeysOf(tenantId, store);
+            var added = new List<DefenderIndicator>();
+            var addedByKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var parse in items)
+            {
+                try
+                {
+                    var s = parse();
+                    var key = Key(s.Values.IndicatorType, s.Values.IndicatorValue);
+                    if (addedByKey.TryGetValue(key, out var at))
+                    {
+                        added[at] = DefenderIndicatorRules.Update(added[at], s, caller, now);
+                        results.Add((added[at], false, null));
+                        continue;
+                    }
+                    var current = keys.TryGetValue(key, out var id) && store.Get(id) is { } found && Key(found.IndicatorType, found.IndicatorValue) == key ? found : null;
+                    if (current != null)
+                    {
+                        if (!caller.Owns(current))
+                            throw ApiError.Forbidden($"Indicator {current.Id} for {current.IndicatorType} '{current.IndicatorValue}' was created by another application; changing it needs Ti.ReadWrite.All.");
+                        var updated = DefenderIndicatorRules.Update(current, s, caller, now);
+                        store.Put(updated);
+                        results.Add((updated, false, null));
+                        continue;
+                    }
+                    if (store.Count + added.Count >= _cap)
+                        throw new ApiError(400, "DisallowedOperation", $"The tenant has reached the limit of {_cap} indicators; increases are not supported. Delete indicators or let them expire before adding more.");
+                    var created = DefenderIndicatorRules.Create(s, NextId(tenantId), caller, now);
+                    addedByKey[key] = added.Count;
+                    added.Add(created);
+                    keys[key] = created.Id;
+                    results.Add((created, true, null));
+                }
+                catch (ApiError e) { results.Add((null, false, e)); }
+            }
+            store.AddRange(added);
+        }
+        return results;
+    }
+
+    private static string Key(string type, string value) => type + "|" + (value ?? "").ToLowerInvariant();
+
+    /// <summary>The tenant's index of ids by value and type, built from its store the first time (seeded indicators included).</summary>
+    private Dictionary<string, string> KeysOf(string tenantId, EntityStore<DefenderIndicator> store) =>
+        _idsByKey.GetOrAdd(tenantId, _ => store.Snapshot().GroupBy(i => Key(i.IndicatorType, i.IndicatorValue)).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal));
+
     /// <summary>Deletes the indicators of <paramref name="ids"/> after checking them all (nothing is deleted when one fails).</summary>
     public void Delete(string tenantId, IReadOnlyCollection<string> ids, IndicatorCaller caller, DateTimeOffset now)
     {
