@@ -65,7 +65,7 @@ public sealed class NewGsTiIndicatorCommand : TiInputCmdlet
             _declined = true;
         if (TargetGiven && Target == TiTarget.Graph) WriteWarning(TiTargetStores.GraphRetirement);
         if (TargetGiven && Target == TiTarget.Sentinel && WorkspaceId == null && _connection.SentinelWorkspace == null)
-            ThrowArgumentError(ErrorIds.InvalidTiIndicator, "Sentinel needs a workspace: give -WorkspaceId (the workspace id GUID or its resource id), or set one for the connection with Connect-GsTenant -WorkspaceId.", Target);
+            ThrowArgumentError(ErrorIds.InvalidTiIndicator, TiTargetStores.NoWorkspace, Target);
         PrepareDefaults(_connection, signedIn: !_declined);
         _clock.Start();
     }

@@ -16,6 +16,9 @@ public sealed class PacedCalls
 {
     private readonly GraphConnection _connection;
     private readonly RetryPolicy _retry;
+    /// <summary>Each limit's pacer, asked of the connection once (for the emulator that is a request), not per call.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<RatePacer?>> _pacers =
+        new System.Collections.Concurrent.ConcurrentDictionary<string, Task<RatePacer?>>(StringComparer.Ordinal);
 
     public PacedCalls(GraphConnection connection, RetryPolicy? retry = null)
     {
@@ -25,7 +28,7 @@ public sealed class PacedCalls
 
     public async Task<T> SendAsync<T>(RateLimit limit, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
     {
-        var pacer = await _connection.PacerForAsync(limit, cancellationToken).ConfigureAwait(false);
+        var pacer = await _pacers.GetOrAdd(limit.Name, _ => _connection.PacerForAsync(limit, cancellationToken)).ConfigureAwait(false);
         return await _retry.RunAsync(async token =>
         {
             var reserved = pacer != null ? await pacer.WaitTurnAsync(token).ConfigureAwait(false) : default;

@@ -11,6 +11,9 @@ public static class TiTargetStores
         "Graph tiIndicators (beta) was deprecated and scheduled for removal by April 2026; against a tenant today it answers 400 'Resource not found'. " +
         "Use -Target DefenderForEndpoint (block, warn, audit or allow on devices) or -Target Sentinel -WorkspaceId … (a workspace's threat intelligence).";
 
+    public const string NoWorkspace =
+        "Sentinel needs a workspace: give -WorkspaceId (the workspace id GUID or its resource id), or set one for the connection with Connect-GsTenant -WorkspaceId.";
+
     /// <summary>
     /// The target of a row whose command names none: an old CSV's targetProduct routes to its
     /// successor ("Azure Sentinel" → Sentinel, "Microsoft Defender ATP" → Defender for Endpoint);
@@ -31,8 +34,7 @@ public static class TiTargetStores
                 return new DefenderTiStore(connection);
             case TiTarget.Sentinel:
                 var named = Strings.IsNullOrEmpty(workspace) ? connection.SentinelWorkspace : workspace;
-                if (named == null)
-                    throw new ArgumentException("Sentinel needs a workspace: give -WorkspaceId (the workspace id GUID or its resource id), or set one for the connection with Connect-GsTenant -WorkspaceId.");
+                if (named == null) throw new ArgumentException(NoWorkspace);
                 var parsed = SentinelWorkspace.Parse(named, out var reason) ?? throw new ArgumentException(reason);
                 return new SentinelTiStore(connection, parsed, source);
             default:
