@@ -19,7 +19,7 @@
         'Get-GsIncident', 'Set-GsIncident', 'Watch-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
         'Invoke-GsHuntingQuery', 'Invoke-GsRequest',
         'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
-        'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction',
+        'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction', 'Undo-GsSecurityAction', 'Save-GsInvestigationPackage', 'Invoke-GsLiveResponse',
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
         'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Sync-GsTiIndicator', 'Remove-GsTiIndicator',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'

@@ -15,10 +15,10 @@ BeforeDiscovery {
         Since      = ([datetime])
         Until      = ([datetime])
     }
-    $changing = 'Set', 'New', 'Remove', 'Stop', 'Update', 'Add', 'Start', 'Disconnect'
+    $changing = 'Set', 'New', 'Remove', 'Stop', 'Update', 'Add', 'Start', 'Disconnect', 'Undo', 'Sync'
     # Invoke- is a verb of both kinds: a response action changes something, a hunting query only reads.
-    $acting = 'Invoke-GsSecurityAction'
-    $writing = 'Get', 'New', 'Watch', 'Compare', 'Receive', 'Start'
+    $acting = 'Invoke-GsSecurityAction', 'Invoke-GsLiveResponse'
+    $writing = 'Get', 'New', 'Watch', 'Compare', 'Receive', 'Start', 'Undo', 'Save', 'Invoke'
 
     $script:Cmdlets = @($commands | ForEach-Object { @{ Name = $_.Name } })
     $script:SharedParameters = @(foreach ($command in $commands) {

@@ -15,6 +15,7 @@ BeforeDiscovery {
         @{ Command = 'Set-GsSecureScoreControlProfile'; Extra = @{ State = 'Reviewed'; Confirm = $false } }
         @{ Command = 'Get-GsSecurityAction'; Extra = @{} }
         @{ Command = 'Stop-GsSecurityAction'; Extra = @{ Confirm = $false } }
+        @{ Command = 'Save-GsInvestigationPackage'; Extra = @{ Path = 'TestDrive:/packages' } }
         @{ Command = 'Get-GsSubscription'; Extra = @{} }
         @{ Command = 'Update-GsSubscription'; Extra = @{ Confirm = $false } }
         @{ Command = 'Remove-GsSubscription'; Extra = @{ Confirm = $false } }

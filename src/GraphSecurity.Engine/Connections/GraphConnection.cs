@@ -91,6 +91,27 @@ public sealed class GraphConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Downloads a short-lived link an API handed out (an investigation package, a live response
+    /// result): the link carries its own signature, so no token is sent with it (a token goes only to
+    /// the API it was issued for). Answers the bytes written.
+    /// </summary>
+    public async Task<long> DownloadAsync(Uri link, System.IO.Stream destination, CancellationToken cancellationToken)
+    {
+        if (link.Scheme != Uri.UriSchemeHttps) throw new ArgumentException($"Refusing to download from a link that is not https: {link.GetLeftPart(UriPartial.Path)}.");
+        using (var client = new System.Net.Http.HttpClient(_transport.CreateHandler()) { Timeout = TimeSpan.FromMinutes(30) })
+        using (var response = await client.GetAsync(link, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
+        {
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"The download from {link.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}; " +
+                                                    "its link lasts a short time: ask for a new one by running the command again.");
+            var before = destination.CanSeek ? destination.Position : 0;
+            using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                await body.CopyToAsync(destination, 81920, cancellationToken).ConfigureAwait(false);
+            return destination.CanSeek ? destination.Position - before : -1;
+        }
+    }
+
     /// <summary>The client of an API; an <see cref="ApiNotInCloudException"/> when the connection's cloud does not have it.</summary>
     public ApiClient ClientFor(SecurityApi api) =>
         _clients.GetOrAdd(api, a =>

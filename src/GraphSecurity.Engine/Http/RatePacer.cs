@@ -34,6 +34,14 @@ public sealed class RateLimit
     public static readonly RateLimit DefenderList = new RateLimit("defender.list", new RateWindow(100, Minute), new RateWindow(1500, Hour));
     public static readonly RateLimit DefenderSubmit = new RateLimit("defender.submit", new RateWindow(100, Minute), new RateWindow(1500, Hour));
     public static readonly RateLimit DefenderDelete = new RateLimit("defender.delete", new RateWindow(100, Minute), new RateWindow(1500, Hour));
+    /// <summary>Every machine action verb (isolate, scan…) and cancel: 100/min and 1,500/h (§2.1).</summary>
+    public static readonly RateLimit DefenderMachineAction = new RateLimit("defender.machineAction", new RateWindow(100, Minute), new RateWindow(1500, Hour));
+    /// <summary>Machine lookup and machine action reads: 100/min and 1,500/h (§2.5, §2.7).</summary>
+    public static readonly RateLimit DefenderMachineRead = new RateLimit("defender.machineRead", new RateWindow(100, Minute), new RateWindow(1500, Hour));
+    /// <summary>GetPackageUri: 2/min and 120/h (§2.3).</summary>
+    public static readonly RateLimit DefenderPackageUri = new RateLimit("defender.packageUri", new RateWindow(2, Minute), new RateWindow(120, Hour));
+    /// <summary>Live response: 10/min (§2.4).</summary>
+    public static readonly RateLimit DefenderLiveResponse = new RateLimit("defender.liveResponse", new RateWindow(10, Minute));
     public static readonly RateLimit SentinelUpload = new RateLimit("sentinel.upload", new RateWindow(100, Minute));
 
     /// <summary>The fewest seconds <paramref name="calls"/> calls can take under these windows, starting with none used.</summary>

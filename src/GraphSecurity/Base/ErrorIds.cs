@@ -89,6 +89,12 @@ internal static class ErrorIds
     public const string SecurityActionFailed = nameof(SecurityActionFailed);
     /// <summary>The security action did not finish in time.</summary>
     public const string SecurityActionTimeout = nameof(SecurityActionTimeout);
+    /// <summary>Defender ended the machine action as TimeOut: the device did not carry it out in time.</summary>
+    public const string DeviceActionTimedOut = nameof(DeviceActionTimedOut);
+    /// <summary>The action has no undo (a scan, a package collection…).</summary>
+    public const string SecurityActionNotUndoable = nameof(SecurityActionNotUndoable);
+    /// <summary>The investigation package or live response result could not be downloaded.</summary>
+    public const string DownloadFailed = nameof(DownloadFailed);
     /// <summary>The service did not create the indicator.</summary>
     public const string TiIndicatorNotCreated = nameof(TiIndicatorNotCreated);
     /// <summary>The indicator does not exist.</summary>

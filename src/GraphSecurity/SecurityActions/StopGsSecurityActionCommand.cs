@@ -6,10 +6,14 @@ using GraphSecurity.Engine.SecurityActions;
 namespace GraphSecurity.Commands.SecurityActions;
 
 /// <summary>
-/// <para type="synopsis">Cancels a security action that has not finished yet.</para>
+/// <para type="synopsis">Cancels a response action that has not finished yet: a Defender for Endpoint machine action, or a beta securityAction with -Api GraphSecurityActions.</para>
 /// </summary>
+/// <remarks>
+/// An action that has already ended cannot be cancelled: Defender answers that it is in its final
+/// state, and the error says so. Undo-GsSecurityAction reverses an action that has ended.
+/// </remarks>
 [Cmdlet(VerbsLifecycle.Stop, "GsSecurityAction", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[GraphPermission("securityActions (beta)", "SecurityActions.ReadWrite.All", NotServedIn = new[] { "USGov", "USGovDoD", "China" })]
+[GraphPermission("Defender for Endpoint machine actions, securityActions (beta)", "Machine.Isolate", "Machine.Scan", "SecurityActions.ReadWrite.All")]
 [OutputType(typeof(SecurityAction))]
 public sealed class StopGsSecurityActionCommand : GsConnectedCmdlet
 {
@@ -20,6 +24,17 @@ public sealed class StopGsSecurityActionCommand : GsConnectedCmdlet
     [ValidateText(SingleLine = true)]
     public string Id { get; set; }
 
+    /// <summary>The API of the action; piped actions bring their own (default: Defender machine actions).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateSet(nameof(SecurityActionApi.DefenderMachineActions), nameof(SecurityActionApi.GraphSecurityActions), IgnoreCase = true)]
+    public SecurityActionApi Api { get; set; } = SecurityActionApi.DefenderMachineActions;
+
+    /// <summary>Why it is cancelled, kept with the action (Defender's cancellationComment).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateText]
+    public string Comment { get; set; }
+
     /// <summary>Write the action, read again after the cancel.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -27,14 +42,14 @@ public sealed class StopGsSecurityActionCommand : GsConnectedCmdlet
     protected override void ProcessRecord()
     {
         if (!IsValidId(Id)) return;
-        if (!ShouldProcess($"security action {Id}", "Cancel")) return;
+        if (!ShouldProcess($"security action {Id}", $"Cancel through {ResponseActionCatalog.DisplayName(Api)}")) return;
         var connection = GraphConnection;
-        var backend = SecurityActionBackends.For(connection);
+        var backend = SecurityActionBackends.For(connection, Api);
         ForInput(Id, connection, () =>
         {
             var action = Run(async token =>
             {
-                await backend.CancelAsync(Id, token).ConfigureAwait(false);
+                await backend.CancelAsync(Id, Comment, token).ConfigureAwait(false);
                 return PassThru ? await backend.GetAsync(Id, token).ConfigureAwait(false) : null;
             });
             if (action == null) return;
