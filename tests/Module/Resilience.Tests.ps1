@@ -189,7 +189,7 @@ Describe 'What the service answers for a removed API, and other 4xx faults' {
     It 'a retired securityActions API is the same' {
         Invoke-RestMethod -Method Post -Uri "$root/_emulator/retired" -Body '{"api":"securityActions","retired":true}' -ContentType 'application/json' -SkipCertificateCheck | Out-Null
         $failure = $null
-        try { Get-GsSecurityAction -Connection retired -ErrorAction Stop } catch { $failure = $_ }
+        try { Get-GsSecurityAction -Api GraphSecurityActions -Connection retired -ErrorAction Stop } catch { $failure = $_ }
         $failure.FullyQualifiedErrorId | Should -BeLike 'ApiRetired,*'
     }
 

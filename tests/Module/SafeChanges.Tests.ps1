@@ -192,7 +192,7 @@ Describe 'A started security action is never lost' {
         $rule = @{ seed = 3; rules = @(@{ route = '/beta/security/securityActions/*'; methods = @('GET'); errorRate = 1; errorStatuses = @(500) }) } | ConvertTo-Json -Depth 5
         Invoke-RestMethod -Method Post -Uri "$control/faults" -Body $rule -ContentType 'application/json' -SkipCertificateCheck | Out-Null
         try {
-            $output = @(Invoke-GsSecurityAction -IpAddress 203.0.113.77 -Wait -PollInterval 1 -TimeoutSeconds 60 -Connection safe -Confirm:$false -ErrorVariable waitFailed -ErrorAction SilentlyContinue)
+            $output = @(Invoke-GsSecurityAction -Api GraphSecurityActions -IpAddress 203.0.113.77 -Wait -PollInterval 1 -TimeoutSeconds 60 -Connection safe -Confirm:$false -ErrorVariable waitFailed -ErrorAction SilentlyContinue)
         }
         finally { Invoke-RestMethod -Method Delete -Uri "$control/faults" -SkipCertificateCheck | Out-Null }
         $output | Should -HaveCount 1
@@ -202,11 +202,11 @@ Describe 'A started security action is never lost' {
         $waitFailed[0].TargetObject.Id | Should -Be $output[0].Id
         $waitFailed[0].ErrorDetails.Message | Should -Match $output[0].Id
         $waitFailed[0].ErrorDetails.RecommendedAction | Should -Match "Get-GsSecurityAction -Id $($output[0].Id)"
-        (Get-GsSecurityAction -Id $output[0].Id -Connection safe).Id | Should -Be $output[0].Id
+        (Get-GsSecurityAction -Api GraphSecurityActions -Id $output[0].Id -Connection safe).Id | Should -Be $output[0].Id
     }
 
     It 'the object written before waiting ends with the final status' {
-        $action = Invoke-GsSecurityAction -IpAddress 203.0.113.78 -Wait -PollInterval 1 -Connection safe -Confirm:$false
+        $action = Invoke-GsSecurityAction -Api GraphSecurityActions -IpAddress 203.0.113.78 -Wait -PollInterval 1 -Connection safe -Confirm:$false
         $action.Status | Should -Be 'Completed'
     }
 }

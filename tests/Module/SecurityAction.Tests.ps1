@@ -2,6 +2,9 @@ BeforeAll {
     Import-Module $env:GS_TEST_MODULE
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     Connect-GsTenant -Emulator -Name action-tests
+    # This file covers the partnering document's beta securityActions, which only -Api GraphSecurityActions reaches.
+    $PSDefaultParameterValues['*-GsSecurityAction:Api'] = 'GraphSecurityActions'
+    $PSDefaultParameterValues['Invoke-GsSecurityAction:WarningAction'] = 'SilentlyContinue'
     $script:emulator = Get-TestEmulator
     function Get-RawAction([string] $Id) {
         $headers = @{ Authorization = "Bearer $(Get-RawToken)" }
@@ -13,7 +16,11 @@ BeforeAll {
         [int](($counters.routes | Where-Object { $_.method -eq 'POST' -and $_.route -like '/beta/security/securityActions*' } | Measure-Object -Property count -Sum).Sum)
     }
 }
-AfterAll { Disconnect-GsTenant -Name action-tests }
+AfterAll {
+    $PSDefaultParameterValues.Remove('*-GsSecurityAction:Api')
+    $PSDefaultParameterValues.Remove('Invoke-GsSecurityAction:WarningAction')
+    Disconnect-GsTenant -Name action-tests
+}
 
 Describe 'Invoke-GsSecurityAction' {
     It 'blocks an IP: the action starts NotStarted and the service holds what was asked' {

@@ -27,6 +27,8 @@ BeforeAll {
     Add-Sample (Compare-GsSecureScore -DaysAgo 7 -Connection views)
     Add-Sample (Invoke-GsSecurityAction -IpAddress 198.51.100.99 -Connection views -Confirm:$false)
     Add-Sample (Get-GsSecurityAction -First 5 -Connection views)
+    Add-Sample (Invoke-GsSecurityAction -Api GraphSecurityActions -IpAddress 198.51.100.98 -Connection views -Confirm:$false 3>$null)
+    Add-Sample (Get-GsSecurityAction -Api GraphSecurityActions -First 5 -Connection views)
     Add-Sample (New-GsTiIndicator -Target Graph -Url 'https://views.example/x' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection views -Confirm:$false)
     Add-Sample (Get-GsTiIndicator -Target Graph -First 5 -Connection views)
     Add-Sample (Watch-GsAlert -Once -Since (Get-Date).AddDays(-2) -Connection views 3>$null)
