@@ -67,7 +67,7 @@ Describe 'Invoke-GsSecurityAction' {
         $job = Start-ThreadJob -ScriptBlock {
             param($ModulePath)
             Import-Module $ModulePath
-            Invoke-GsSecurityAction -IpAddress 192.0.2.66 -Wait -PollInterval 1 -TimeoutSeconds 60 -Connection action-tests -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+            Invoke-GsSecurityAction -Api GraphSecurityActions -IpAddress 192.0.2.66 -Wait -PollInterval 1 -TimeoutSeconds 60 -Connection action-tests -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
             $failed
         } -ArgumentList $env:GS_TEST_MODULE
         try {
