@@ -38,7 +38,13 @@ public class DefenderFixture : ClockedEmulatorFixture
     {
         lock (_tokens)
             if (_tokens.TryGetValue(clientId, out var cached)) return cached;
-        var secret = clientId == TenantDirectory.DefaultClientId ? TenantDirectory.DefaultClientSecret : Secret;
+        var secret = clientId switch
+        {
+            TenantDirectory.DefaultClientId => TenantDirectory.DefaultClientSecret,
+            TenantDirectory.ReaderClientId => TenantDirectory.ReaderClientSecret,
+            TenantDirectory.ResponderClientId => TenantDirectory.ResponderClientSecret,
+            _ => Secret,
+        };
         var (status, body) = await PostFormAsync($"/{TenantDirectory.DefaultTenantId}/oauth2/v2.0/token", new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = Scope,

@@ -74,7 +74,7 @@ public class SeedTests
             Assert.Equal(new[] { "SecurityAlert.Read.All" }, contoso.FindApp(TenantDirectory.DefaultClientId).Roles);
             Assert.Equal(TenantDirectory.DefaultClientSecret, contoso.FindApp(TenantDirectory.DefaultClientId).Secret);
             Assert.Equal("s3", contoso.FindApp("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee").Secret);
-            Assert.Equal(6, contoso.Apps.Count); // 3 confidential + 2 public clients seeded, 1 from the config file
+            Assert.Equal(7, contoso.Apps.Count); // 4 confidential + 2 public clients seeded, 1 from the config file
             var nw = o.Directory.Find("northwind.example");
             Assert.Equal(3, nw.AlertCount);
             Assert.Equal(new[] { "SecurityAlert.Read.All" }, nw.Apps.Single().Roles);

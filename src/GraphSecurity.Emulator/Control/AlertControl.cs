@@ -43,10 +43,12 @@ public sealed class AlertControl
     private readonly AlertRepository _repository;
     private readonly EmulatorClock _clock;
     private readonly EmulatorOptions _options;
+    private readonly SeedPools _pools;
     private int _created;
 
-    public AlertControl(AlertRepository repository, EmulatorClock clock, EmulatorOptions options)
+    public AlertControl(AlertRepository repository, EmulatorClock clock, EmulatorOptions options, SeedPools pools)
     {
+        _pools = pools;
         _repository = repository;
         _clock = clock;
         _options = options;
@@ -69,7 +71,7 @@ public sealed class AlertControl
         {
             var n = Interlocked.Increment(ref _created);
             var created = request.CreatedDateTime ?? now;
-            var alert = new AlertSeeder(_options.Seed + n * 7919, tenant, created, 1).Generate(1)[0];
+            var alert = new AlertSeeder(_options.Seed + n * 7919, tenant, created, 1, _pools.For(tenant.Id)).Generate(1)[0];
             var shift = created - alert.CreatedDateTime;
             alert.CreatedDateTime = created;
             alert.FirstActivityDateTime += shift;

@@ -4,6 +4,12 @@ using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Control;
 
+/// <summary>A module's runtime switches (faults, timings) that <c>POST /_emulator/reset</c> puts back as configured.</summary>
+public interface IControlResettable
+{
+    void ResetControls();
+}
+
 /// <summary>
 /// The emulator's control API under <c>/_emulator/</c>: no authentication, loopback callers only. The
 /// host's routes are here; each module adds its own to the same group (<see cref="Hosting.IEmulatorModule.MapControl"/>).
@@ -75,11 +81,12 @@ public static class ControlEndpoints
             return Results.NoContent();
         });
 
-        g.MapPost("/reset", (FaultInjector faults, ThrottleService throttle, RequestCounters counters) =>
+        g.MapPost("/reset", (HttpContext ctx, FaultInjector faults, ThrottleService throttle, RequestCounters counters) =>
         {
             faults.Configure(new FaultSettings());
             throttle.Reset();
             counters.Reset();
+            foreach (var resettable in ctx.RequestServices.GetServices<IControlResettable>()) resettable.ResetControls();
             return Results.NoContent();
         });
 

@@ -7,6 +7,26 @@ using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Data;
 
+/// <summary>A user of a tenant's seed pool: its Entra object id (<see cref="AadId"/>) and on-premises SID.</summary>
+public sealed record SeedUser(string First, string Last, string AccountName, string Upn, string DisplayName, string AadId, string Sid, string ObjectGuid);
+
+/// <summary>A device of a tenant's seed pool: <see cref="MdeId"/> is its Defender for Endpoint machine id.</summary>
+public sealed record SeedDevice(string HostName, string Dns, string MdeId, string AadDeviceId, string OsPlatform, long OsBuild, string Version, string Ip, DateTimeOffset FirstSeen, bool Server);
+
+/// <summary>The users and devices a tenant's alerts are drawn from (read-only; Defender machines and identity accounts are built from it).</summary>
+public sealed record SeedPool(string NetBiosDomain, IReadOnlyList<SeedUser> Users, IReadOnlyList<SeedDevice> Devices, IReadOnlyList<string> Analysts);
+
+/// <summary>Every tenant's <see cref="SeedPool"/>, as the alerts module seeded it.</summary>
+public sealed class SeedPools
+{
+    private readonly Dictionary<string, SeedPool> _pools = new(StringComparer.OrdinalIgnoreCase);
+
+    public void Add(string tenantId, SeedPool pool) => _pools[tenantId] = pool;
+
+    public SeedPool For(string tenantId) =>
+        _pools.TryGetValue(tenantId, out var pool) ? pool : throw new InvalidOperationException($"Tenant '{tenantId}' has no seed pool.");
+}
+
 /// <summary>
 /// Generates a deterministic, realistic set of alerts_v2 for one tenant from (seed, tenant id, anchor time).
 /// Alerts are grouped into incidents; related alerts share users and devices from fixed pools.
@@ -58,18 +78,29 @@ public sealed class AlertSeeder
         ("AU", "Australia", "Sydney", "New South Wales", -33.87, 151.21),
     };
 
-    private sealed record SeedUser(string First, string Last, string AccountName, string Upn, string DisplayName, string AadId, string Sid, string ObjectGuid);
-    private sealed record SeedDevice(string HostName, string Dns, string MdeId, string AadDeviceId, string OsPlatform, long OsBuild, string Version, string Ip, DateTimeOffset FirstSeen, bool Server);
-
-    public AlertSeeder(int seed, Tenant tenant, DateTimeOffset now, int days)
+    /// <summary>
+    /// Builds the tenant's pools from the seed, then generates alerts from the same stream. With
+    /// <paramref name="pool"/> the alerts use that pool instead (alerts created later through the control
+    /// API name the same users and devices as the seeded ones).
+    /// </summary>
+    public AlertSeeder(int seed, Tenant tenant, DateTimeOffset now, int days, SeedPool pool = null)
     {
         _tenant = tenant;
         _now = now.ToUniversalTime();
         _days = Math.Max(1, days);
         _rnd = new Random(seed ^ StableHash(tenant.Id));
         _netbios = tenant.Domain.Split('.')[0].ToUpperInvariant();
-        BuildPools();
+        if (pool == null) BuildPools();
+        else
+        {
+            _users.AddRange(pool.Users);
+            _devices.AddRange(pool.Devices);
+            _analysts.AddRange(pool.Analysts);
+        }
     }
+
+    /// <summary>The users and devices this seeder's alerts name in their evidence.</summary>
+    public SeedPool Pool => new(_netbios, _users, _devices, _analysts);
 
     /// <summary>A generator sharing the parent's pools but drawing from its own stream (used for lazy evidence).</summary>
     private AlertSeeder(AlertSeeder parent, int seed)

@@ -86,7 +86,7 @@ public sealed class DefenderModule : IEmulatorModule
         var principal = ctx.Caller();
         var caller = IndicatorCaller.From(principal);
         var visible = indicators.Live(principal.Tenant.Id, clock.UtcNow).Snapshot().Where(caller.Owns);
-        var options = ParseQuery(ctx);
+        var options = DefenderRequest.ParseQuery(ctx, IndicatorRules);
         var page = CollectionQuery.Page(visible, options, IndicatorRules.PageSize, includeUnknown: true,
             CollectionQuery.NewestFirst<DefenderIndicator>(i => i.CreationTimeDateTimeUtc), i => i.Id);
         var root = Root(ctx);
@@ -94,18 +94,11 @@ public sealed class DefenderModule : IEmulatorModule
         return CollectionQuery.WriteAsync(ctx, $"{root}/$metadata#Indicators", options.Count, page.TotalCount, nextLink, page.Items, WriteIndicator);
     }
 
-    /// <summary>The OData options in Defender's error shape (400 ODataError with the parser's message).</summary>
-    private static QueryOptions ParseQuery(HttpContext ctx)
-    {
-        try { return QueryOptions.Parse(ctx.Request.Query, isBeta: false, IndicatorRules); }
-        catch (GraphError e) { throw new ApiError(e.Status, "ODataError", e.Message); }
-    }
-
     /// <summary>Submit or update one indicator: 200 with it either way (§1.5).</summary>
     private static async Task SubmitAsync(HttpContext ctx, DefenderIndicatorStore indicators, EmulatorClock clock)
     {
         var principal = ctx.Caller();
-        var submission = DefenderIndicatorRules.Parse(await ReadBodyAsync(ctx));
+        var submission = DefenderIndicatorRules.Parse(await DefenderRequest.ReadBodyAsync(ctx));
         var (indicator, _) = indicators.Submit(principal.Tenant.Id, submission, IndicatorCaller.From(principal), clock.UtcNow);
         await GraphResponse.WriteAsync(ctx, 200, w => DefenderIndicatorSchema.Entity.Write(w, indicator, null, true, $"{Root(ctx)}/$metadata#Indicators/$entity"));
     }
@@ -115,7 +108,7 @@ public sealed class DefenderModule : IEmulatorModule
     {
         var principal = ctx.Caller();
         var caller = IndicatorCaller.From(principal);
-        var items = Batch(await ReadBodyAsync(ctx), "Indicators");
+        var items = Batch(await DefenderRequest.ReadBodyAsync(ctx), "Indicators");
         var values = items.Select(item => (item as JsonObject)?["indicatorValue"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
         var outcomes = indicators.Import(principal.Tenant.Id, items.Select(item => (Func<IndicatorSubmission>)(() => DefenderIndicatorRules.Parse(item))).ToList(), caller, clock.UtcNow);
         var results = outcomes.Select((o, i) => (Id: o.Indicator?.Id, Value: values[i], Failure: o.Error?.Message)).ToList();
@@ -142,7 +135,7 @@ public sealed class DefenderModule : IEmulatorModule
     private static async Task<IResult> BatchDeleteAsync(HttpContext ctx, DefenderIndicatorStore indicators, EmulatorClock clock)
     {
         var principal = ctx.Caller();
-        var ids = Batch(await ReadBodyAsync(ctx), "IndicatorIds").Select(node => node switch
+        var ids = Batch(await DefenderRequest.ReadBodyAsync(ctx), "IndicatorIds").Select(node => node switch
         {
             JsonValue v when v.GetValueKind() == JsonValueKind.String && long.TryParse(v.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out _) => v.GetValue<string>(),
             JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) && n >= 0 => n.ToString(CultureInfo.InvariantCulture),
@@ -162,21 +155,6 @@ public sealed class DefenderModule : IEmulatorModule
         if (items.Count > MaxBatch)
             throw DefenderIndicatorRules.Invalid("MaximumBatchSizeExceeded", $"Maximum batch size exceeded. Received: {items.Count}, allowed: {MaxBatch}.");
         return items;
-    }
-
-    /// <summary>The body as JSON; 400 InvalidRequestBody when it is empty or not JSON.</summary>
-    private static async Task<JsonNode> ReadBodyAsync(HttpContext ctx)
-    {
-        using var reader = new StreamReader(ctx.Request.Body);
-        var text = await reader.ReadToEndAsync();
-        try
-        {
-            return JsonNode.Parse(text) ?? throw new JsonException("null is not a request body.");
-        }
-        catch (JsonException e)
-        {
-            throw DefenderIndicatorRules.Invalid("InvalidRequestBody", "The request body is not valid JSON: " + e.Message);
-        }
     }
 }
 

@@ -1,10 +1,11 @@
 using GraphSecurity.Emulator.Control;
+using GraphSecurity.Emulator.Defender.Machines;
 
 namespace GraphSecurity.Emulator.Defender;
 
 /// <summary>
-/// Defender for Endpoint settings (config file key <c>defender</c>): the tenant's indicator cap and the
-/// rate limits of each indicators call, per app per tenant (successor-apis.md §1.4–§1.9). The limits
+/// Defender for Endpoint settings (config file key <c>defender</c>): the tenant's indicator cap, the timing of
+/// machine actions, and the rate limits of each call, per app per tenant (successor-apis.md §1.4–§1.9, §2). The limits
 /// apply while throttling is enabled and follow its <c>timeScale</c>, like the Graph buckets.
 /// </summary>
 public sealed class DefenderSettings
@@ -13,6 +14,8 @@ public sealed class DefenderSettings
     public const int DefaultIndicatorCap = 15_000;
 
     public int IndicatorCap { get; set; } = DefaultIndicatorCap;
+    /// <summary>"machineActions": {"pendingSeconds": 1, "inProgressSeconds": 2}</summary>
+    public MachineActionTiming MachineActions { get; set; } = new();
     /// <summary>Per call (<see cref="Calls"/>), every window it must stay within; calls not named keep the defaults.</summary>
     public Dictionary<string, List<ThrottleLimit>> RateLimits { get; set; } = Defaults();
 
@@ -24,9 +27,20 @@ public sealed class DefenderSettings
         public const string Delete = "delete";
         public const string Import = "import";
         public const string BatchDelete = "batchDelete";
+        /// <summary>Machine list, get and findbyip.</summary>
+        public const string Machines = "machines";
+        /// <summary>Machine action list and get, and the live response result links.</summary>
+        public const string MachineActions = "machineactions";
+        /// <summary>Every action verb and cancel: one limit shared by all of them.</summary>
+        public const string MachineAction = "machineAction";
+        public const string PackageUri = "packageUri";
+        public const string LiveResponse = "liveResponse";
     }
 
-    /// <summary>The documented limits: import 30/min (§1.7), BatchDelete 30/min and 1,500/h, the others 100/min and 1,500/h (§1.5, §1.6, §1.9).</summary>
+    /// <summary>
+    /// The documented limits: import 30/min (§1.7), BatchDelete 30/min and 1,500/h, GetPackageUri 2/min and 120/h (§2.3),
+    /// live response 10/min (§2.4), the others 100/min and 1,500/h (§1.5, §1.6, §1.9, §2.1, §2.7).
+    /// </summary>
     public static Dictionary<string, List<ThrottleLimit>> Defaults()
     {
         List<ThrottleLimit> Limits(int perMinute, int? perHour) =>
@@ -39,6 +53,11 @@ public sealed class DefenderSettings
             [Calls.Delete] = Limits(100, 1500),
             [Calls.Import] = Limits(30, null),
             [Calls.BatchDelete] = Limits(30, 1500),
+            [Calls.Machines] = Limits(100, 1500),
+            [Calls.MachineActions] = Limits(100, 1500),
+            [Calls.MachineAction] = Limits(100, 1500),
+            [Calls.PackageUri] = Limits(2, 120),
+            [Calls.LiveResponse] = Limits(10, null),
         };
     }
 
@@ -55,6 +74,8 @@ public sealed class DefenderSettings
                 throw new ArgumentException($"Config: defender.rateLimits '{call}' needs positive 'requests' and 'windowSeconds' (no 'concurrency').");
             merged[call] = limits;
         }
-        return new DefenderSettings { IndicatorCap = IndicatorCap, RateLimits = merged };
+        try { (MachineActions ?? new()).Validated(); }
+        catch (ArgumentException e) { throw new ArgumentException("Config: defender.machineActions: " + e.Message); }
+        return new DefenderSettings { IndicatorCap = IndicatorCap, RateLimits = merged, MachineActions = MachineActions ?? new() };
     }
 }

@@ -50,6 +50,8 @@ public sealed class EntitySchema
     public bool WriteODataType { get; init; } = true;
     /// <summary>Extra text appended to the "not filterable" message (e.g. the lambdas that are allowed).</summary>
     public string FilterHint { get; init; } = "";
+    /// <summary>True where $filter accepts <c>startswith(property,'prefix')</c> (Defender machines).</summary>
+    public bool AllowStartsWith { get; init; }
     private readonly Dictionary<string, PropertyDef> _byName;
 
     public EntitySchema(string typeName, string resourceName, IReadOnlyList<PropertyDef> properties)

@@ -26,6 +26,7 @@ public static class EmulatorModules
         new SecurityActionsModule(),
         new BatchModule(),
         new Defender.DefenderModule(),
+        new Defender.Machines.MachinesModule(),
         new Arm.ArmModule(),
         new Sentinel.SentinelModule(),
     };

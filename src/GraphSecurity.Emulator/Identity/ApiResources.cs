@@ -72,7 +72,7 @@ public static class ApiResources
     public static readonly string[] DefenderFullRoles =
     {
         "Ti.ReadWrite.All", "Machine.Read.All", "Machine.Isolate", "Machine.RestrictExecution", "Machine.Scan",
-        "Machine.CollectForensics", "Machine.StopAndQuarantine", "Machine.LiveResponse", "Alert.Read.All",
+        "Machine.CollectForensics", "Machine.StopAndQuarantine", "Machine.LiveResponse", "Machine.Offboard", "Alert.Read.All",
     };
 
     /// <summary>The 401 of an API for a token it does not accept, in that API's error shape.</summary>

@@ -65,7 +65,11 @@ public static class DirectorySeed
     /// <summary>Delegated permissions admin-consented for the PowerShell public client on the other APIs.</summary>
     public static Dictionary<string, List<string>> PowerShellApiScopes() => new(StringComparer.OrdinalIgnoreCase)
     {
-        [ApiResources.DefenderName] = new List<string> { "Ti.ReadWrite", "Machine.Read", "Machine.Isolate", "Machine.RestrictExecution", "Machine.Scan", "Alert.Read" },
+        [ApiResources.DefenderName] = new List<string>
+        {
+            "Ti.ReadWrite", "Machine.Read", "Machine.Isolate", "Machine.RestrictExecution", "Machine.Scan", "Machine.CollectForensics",
+            "Machine.LiveResponse", "Machine.StopAndQuarantine", "Machine.Offboard", "Alert.Read",
+        },
         [ApiResources.ArmName] = new List<string> { "user_impersonation" },
         [ApiResources.IngestionName] = new List<string> { "user_impersonation" },
     };

@@ -62,6 +62,9 @@ public sealed class TenantDirectory
     public const string DefaultClientSecret = "gs-emulator-default-secret";
     public const string ReaderClientId = "0b8e4d2f-7a61-4c3b-8e95-1d2c3b4a5f60";
     public const string ReaderClientSecret = "gs-emulator-reader-secret";
+    /// <summary>An app that may scan but not isolate: the response actions' permission checks have a caller to refuse.</summary>
+    public const string ResponderClientId = "8e4f2a6c-1b3d-4e5f-9a7b-2c4d6e8f0a13";
+    public const string ResponderClientSecret = "gs-emulator-responder-secret";
     public const string NoRolesClientId = "9c2d1e0f-3b4a-4c5d-8e6f-7a8b9c0d1e2f";
     public const string NoRolesClientSecret = "gs-emulator-noroles-secret";
     public const string FabrikamClientId = "3f2e1d0c-9b8a-4765-a4b3-c2d1e0f9a8b7";
@@ -99,6 +102,11 @@ public sealed class TenantDirectory
         {
             ClientId = ReaderClientId, DisplayName = "GraphSecurity Reader", Secret = ReaderClientSecret, Roles = new List<string> { "SecurityAlert.Read.All" },
             ApiRoles = new(StringComparer.OrdinalIgnoreCase) { [ApiResources.DefenderName] = new List<string> { "Machine.Read.All", "Alert.Read.All" } },
+        });
+        contoso.Apps.Add(new AppRegistration
+        {
+            ClientId = ResponderClientId, DisplayName = "GraphSecurity Responder (no isolate)", Secret = ResponderClientSecret, Roles = new List<string> { "SecurityAlert.Read.All" },
+            ApiRoles = new(StringComparer.OrdinalIgnoreCase) { [ApiResources.DefenderName] = new List<string> { "Machine.Read.All", "Machine.Scan", "Ti.ReadWrite" } },
         });
         contoso.Apps.Add(new AppRegistration { ClientId = NoRolesClientId, DisplayName = "GraphSecurity No Roles", Secret = NoRolesClientSecret, Roles = new List<string>() });
         var fabrikam = new Tenant { Id = FabrikamTenantId, Domain = "fabrikam.example", DisplayName = "Fabrikam (emulator)", AlertCount = 150 };

@@ -20,13 +20,17 @@ public sealed class AlertsModule : IEmulatorModule
     {
         var seeded = new SeededAlerts();
         var repository = new AlertRepository();
+        var pools = new SeedPools();
         foreach (var tenant in options.Directory.Tenants)
         {
-            var alerts = new AlertSeeder(options.Seed, tenant, options.Now, options.Days).Generate(tenant.AlertCount);
+            var seeder = new AlertSeeder(options.Seed, tenant, options.Now, options.Days);
+            pools.Add(tenant.Id, seeder.Pool);
+            var alerts = seeder.Generate(tenant.AlertCount);
             seeded[tenant.Id] = alerts;
             repository.Add(new AlertStore(tenant.Id, alerts));
         }
         services.AddSingleton(seeded);
+        services.AddSingleton(pools);
         services.AddSingleton(repository);
         services.AddSingleton<AlertControl>();
     }

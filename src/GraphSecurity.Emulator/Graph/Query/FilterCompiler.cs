@@ -92,6 +92,8 @@ public sealed class FilterCompiler
             case RangeVariableToken rv when scope.Contains(rv.Name):
                 // The bare range variable of a lambda over a string collection: tags/any(t: t eq 'x').
                 return new Node { Type = VType.Dynamic, Eval = c => FromJson(c.Variables.TryGetValue(rv.Name, out var v) ? v : null) };
+            case FunctionCallToken f when _schema.AllowStartsWith && string.Equals(f.Name, "startswith", StringComparison.OrdinalIgnoreCase):
+                return BindStartsWith(f, scope);
             case FunctionCallToken f:
                 throw Invalid($"The function '{f.Name}' is not supported in $filter on {_schema.ResourceName}.");
             case InToken:
@@ -99,6 +101,16 @@ public sealed class FilterCompiler
             default:
                 throw Invalid($"Unsupported expression of kind '{token.Kind}'.");
         }
+    }
+
+    /// <summary>startswith(property, 'prefix'), case-insensitive, for schemas that allow it.</summary>
+    private Node BindStartsWith(FunctionCallToken f, List<string> scope)
+    {
+        var args = f.Arguments.Select(a => Bind(a.ValueToken, scope)).ToList();
+        if (args.Count != 2 || args[0].Type != VType.String || args[0].IsConstant || !args[1].IsConstant || args[1].Constant is not string prefix)
+            throw Invalid("startswith takes a string property and a string literal, e.g. startswith(computerDnsName,'ws-').");
+        var property = args[0];
+        return new Node { Type = VType.Bool, Eval = c => property.Eval(c) is string value && value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) };
     }
 
     private static Node BindLiteral(LiteralToken lit)
