@@ -10,12 +10,14 @@ BeforeAll {
     function Invoke-Control([string] $Method, [string] $Path, $Body = $null) {
         $parameters = @{ Method = $Method; Uri = "$control/$Path"; SkipCertificateCheck = $true }
         if ($null -ne $Body) { $parameters.Body = ($Body | ConvertTo-Json -Depth 5 -Compress); $parameters.ContentType = 'application/json' }
-        Invoke-RestMethod @parameters
+        # Written from a variable, so a JSON array reaches the pipeline item by item.
+        $answer = Invoke-RestMethod @parameters
+        $answer
     }
     function Get-Machine([string] $Id) { Invoke-Control GET "tenants/$DefaultTenantId/defender/machines" | Where-Object id -EQ $Id }
     function Get-RawMachineAction([string] $MachineId) { @(Invoke-Control GET "tenants/$DefaultTenantId/defender/machineactions" | Where-Object machineId -EQ $MachineId) }
     function Get-Identity([string] $Upn) { Invoke-Control GET "tenants/$DefaultTenantId/identities/accounts" | Where-Object userPrincipalName -EQ $Upn }
-    function Get-Indicator([string] $Value) { @(Invoke-Control GET "tenants/$DefaultTenantId/defender/indicators" | Where-Object indicatorValue -EQ $Value) }
+    function Get-Indicator([string] $Value) { @((Invoke-Control GET "tenants/$DefaultTenantId/defender/indicators").value | Where-Object indicatorValue -EQ $Value) }
     function Wait-Final([string] $Id) {
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         do { $action = Get-GsSecurityAction -Id $Id -Connection respond; if ($action.IsFinished) { return $action }; Start-Sleep -Milliseconds 300 }
@@ -160,7 +162,10 @@ Describe 'One action at a time on a device' {
         try {
             $result = Invoke-GsSecurityAction -Action IsolateDevice -Device $target.id -Connection responder -Confirm:$false -ErrorVariable denied -ErrorAction SilentlyContinue
         }
-        finally { Disconnect-GsTenant -Name responder }
+        finally {
+            Disconnect-GsTenant -Name responder
+            Connect-GsTenant -Emulator -Name respond | Out-Null   # current again for the tests that follow
+        }
         $result | Should -BeNullOrEmpty
         $denied | Should -HaveCount 1
         "$($denied[0]) $($denied[0].ErrorDetails.RecommendedAction)" | Should -Match 'Machine\.Isolate'
@@ -201,21 +206,23 @@ Describe '-Wait follows an action to its end' {
 Describe 'Investigation package and live response' {
     It 'Save-GsInvestigationPackage refuses a collection not yet done, then downloads its zip once it is' {
         $target = $others[4]
+        # The timing applies to the actions created after it is set.
         Invoke-Control POST 'defender/machineactions/timing' @{ pendingSeconds = 60; inProgressSeconds = 2 } | Out-Null
         try {
-            $collect = Invoke-GsSecurityAction -Action CollectInvestigationPackage -Device $target.id -Confirm:$false
-            $collect | Save-GsInvestigationPackage -Path $TestDrive -ErrorVariable notReady -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $pending = Invoke-GsSecurityAction -Action CollectInvestigationPackage -Device $target.id -Confirm:$false
+            $pending | Save-GsInvestigationPackage -Path $TestDrive -ErrorVariable notReady -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             "$notReady" | Should -BeLike '*not ready*Pending*'
-        }
-        finally { Invoke-Control POST 'defender/machineactions/timing' @{ pendingSeconds = 0; inProgressSeconds = 0 } | Out-Null }
-        try {
-            Wait-Final $collect.Id | Out-Null
-            $file = $collect | Save-GsInvestigationPackage -Path $TestDrive
+            $pending | Stop-GsSecurityAction -Confirm:$false
+            Invoke-Control POST 'defender/machineactions/timing' @{ pendingSeconds = 0; inProgressSeconds = 0 } | Out-Null
+            $collected = Invoke-GsSecurityAction -Action CollectInvestigationPackage -Device $target.id -Wait -PollInterval 1 -Confirm:$false
         }
         finally { Invoke-Control POST 'defender/machineactions/timing' @{ pendingSeconds = 1; inProgressSeconds = 2 } | Out-Null }
-        $file.Extension | Should -Be '.zip'
+        $collected.ApiStatus | Should -Be 'Succeeded'
+        $file = $collected | Save-GsInvestigationPackage -Path $TestDrive
+        $file.Name | Should -Be "$($target.computerDnsName)-$($collected.Id).zip"
         $zip = [IO.Compression.ZipFile]::OpenRead($file.FullName)
         try { ($zip.Entries | Where-Object Name -EQ 'README.txt') | Should -Not -BeNullOrEmpty } finally { $zip.Dispose() }
+        Get-ChildItem $TestDrive -Filter *.partial | Should -BeNullOrEmpty
     }
 
     It 'Invoke-GsLiveResponse runs a library script on the alert''s device and returns its output' {

@@ -141,8 +141,8 @@ public sealed class InvokeGsSecurityActionCommand : GsActionWaitingCmdlet
     {
         var name = ParameterSetName == BlockIpSet ? "BlockIp" : Name;
         var action = ResponseActionCatalog.Find(name);
-        var api = MyInvocation.BoundParameters.ContainsKey(nameof(Api)) ? Api : action?.Api ?? SecurityActionApi.GraphSecurityActions;
-        if (api == SecurityActionApi.GraphSecurityActions)
+        var apiGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Api));
+        if (apiGiven && Api == SecurityActionApi.GraphSecurityActions)
         {
             InvokeBeta();
             return;
@@ -153,9 +153,9 @@ public sealed class InvokeGsSecurityActionCommand : GsActionWaitingCmdlet
                                                 "(a beta securityAction by any name needs -Api GraphSecurityActions)."), name);
             return;
         }
-        if (api != action.Api)
+        if (apiGiven && Api != action.Api)
         {
-            WriteErrorFor(new ArgumentException($"{action.Name} goes through {ResponseActionCatalog.DisplayName(action.Api)}, not {ResponseActionCatalog.DisplayName(api)}."), name);
+            WriteErrorFor(new ArgumentException($"{action.Name} goes through {ResponseActionCatalog.DisplayName(action.Api)}, not {ResponseActionCatalog.DisplayName(Api)}."), name);
             return;
         }
         foreach (var (input, targets) in Targets(action))
