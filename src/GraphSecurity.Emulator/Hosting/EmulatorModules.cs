@@ -27,6 +27,7 @@ public static class EmulatorModules
         new BatchModule(),
         new Defender.DefenderModule(),
         new Defender.Machines.MachinesModule(),
+        new Graph.Identities.IdentityAccountsModule(),
         new Arm.ArmModule(),
         new Sentinel.SentinelModule(),
     };

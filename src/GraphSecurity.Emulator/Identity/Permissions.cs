@@ -27,6 +27,13 @@ public static class Permissions
     public static readonly Permission SecurityActionsRead = new(ApiResources.Graph, "SecurityActions.Read.All,SecurityActions.ReadWrite.All", AppOnly: true);
     public static readonly Permission SecurityActionsWrite = new(ApiResources.Graph, "SecurityActions.ReadWrite.All", AppOnly: true);
 
+    /// <summary>
+    /// Identity accounts: the reference names only the actions permission; the emulator also takes
+    /// SecurityIdentitiesAccount.Read.All for reading (a choice, see docs/emulator.md).
+    /// </summary>
+    public static readonly Permission IdentityAccountsRead = new(ApiResources.Graph, "SecurityIdentitiesAccount.Read.All,SecurityIdentitiesActions.ReadWrite.All");
+    public static readonly Permission IdentityActions = new(ApiResources.Graph, "SecurityIdentitiesActions.ReadWrite.All");
+
     /// <summary>Defender for Endpoint indicators: Ti.ReadWrite sees the app's own, Ti.ReadWrite.All every one.</summary>
     public static readonly Permission DefenderIndicators = new(ApiResources.DefenderForEndpoint, "Ti.ReadWrite,Ti.ReadWrite.All");
     /// <summary>Delete and BatchDelete list no delegated permission (successor-apis.md §1.2): application roles only.</summary>
