@@ -57,19 +57,22 @@ public class ValueCompleterTests
         Assert.Equal(expected, Completion.Texts(new LegacyProviderCompleter(), "Get-GsAlert", "Provider", word));
 
     [Theory]
-    [InlineData("", new[] { "BlockIp" })]
-    [InlineData("block", new[] { "BlockIp" })]
-    [InlineData("'Bl", new[] { "BlockIp" })]
-    [InlineData("\"Bl", new[] { "BlockIp" })]
-    [InlineData("Isolate", new string[0])]
+    [InlineData("block", new[] { "BlockIp", "BlockDomain", "BlockUrl", "BlockFile" })]
+    [InlineData("'Bl", new[] { "BlockIp", "BlockDomain", "BlockUrl", "BlockFile" })]
+    [InlineData("\"Iso", new[] { "IsolateDevice" })]
+    [InlineData("Disable", new[] { "DisableUser" })]
+    [InlineData("Quarantine", new string[0])]
     public void Security_action_names_complete_from_the_typed_prefix(string word, string[] expected) =>
         Assert.Equal(expected, Completion.Texts(new SecurityActionNameCompleter(), "Invoke-GsSecurityAction", "Name", word));
 
     [Fact]
-    public void A_security_action_s_tooltip_names_the_parameter_it_takes()
+    public void Every_response_action_completes_and_its_tooltip_names_the_API_that_carries_it()
     {
-        var result = Assert.Single(new SecurityActionNameCompleter().CompleteArgument("Invoke-GsSecurityAction", "Name", "B", null, null));
-        Assert.Equal("BlockIp (parameter IP)", result.ToolTip);
+        var all = new SecurityActionNameCompleter().CompleteArgument("Invoke-GsSecurityAction", "Name", "", null, null).ToList();
+        Assert.Equal(GraphSecurity.Engine.SecurityActions.ResponseActionCatalog.All.Count, all.Count);
+        var isolate = Assert.Single(all, r => r.CompletionText == "IsolateDevice");
+        Assert.Contains("Defender for Endpoint machine actions", isolate.ToolTip);
+        Assert.Contains("identity accounts", Assert.Single(all, r => r.CompletionText == "DisableUser").ToolTip);
     }
 }
 
@@ -173,7 +176,7 @@ public class TabCompletionTests : IDisposable
     [Theory]
     [InlineData("New-GsTiIndicator -TlpLevel a", new[] { "amber" })]
     [InlineData("New-GsTiIndicator -TargetProduct Az", new[] { "'Azure Sentinel'" })]
-    [InlineData("Invoke-GsSecurityAction -Name Bl", new[] { "BlockIp" })]
+    [InlineData("Invoke-GsSecurityAction -Name Iso", new[] { "IsolateDevice" })]
     public void Tab_on_a_module_parameter_offers_what_its_completer_returns(string line, string[] expected)
     {
         var outcome = _session.Invoke("param($Line) (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText",
