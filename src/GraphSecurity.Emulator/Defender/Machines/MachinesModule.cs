@@ -214,9 +214,10 @@ public sealed partial class MachinesModule : IEmulatorModule
     private static IResult DownloadLiveResponseResult(HttpContext ctx, string actionId, int index, BlobLinks links)
     {
         if (!links.IsValid(ctx.Request, $"liveresponse/{actionId}/{index}")) return Forbidden();
-        var command = AnyTenantAction(ctx, actionId) is { } action ? action.Commands.FirstOrDefault(c => c.Index == index) : null;
+        var action = AnyTenantAction(ctx, actionId);
+        var command = action?.Commands.FirstOrDefault(c => c.Index == index);
         if (command == null) return Results.NotFound();
-        var (content, contentType) = MachineActionFiles.LiveResponseResult(AnyTenantAction(ctx, actionId), command);
+        var (content, contentType) = MachineActionFiles.LiveResponseResult(action, command);
         return Results.File(content, contentType);
     }
 }
