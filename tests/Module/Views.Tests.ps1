@@ -27,6 +27,8 @@ BeforeAll {
     Add-Sample (Compare-GsSecureScore -DaysAgo 7 -Connection views)
     Add-Sample (Invoke-GsSecurityAction -IpAddress 198.51.100.99 -Connection views -Confirm:$false)
     Add-Sample (Get-GsSecurityAction -First 5 -Connection views)
+    $device = ($alerts | Where-Object { $_.DeviceNames.Count -gt 0 } | Select-Object -First 1).DeviceNames[0]
+    Add-Sample (Invoke-GsLiveResponse -Device $device -ScriptName Get-ProcessList.ps1 -PollInterval 1 -Connection views -Confirm:$false)
     Add-Sample (Invoke-GsSecurityAction -Api GraphSecurityActions -IpAddress 198.51.100.98 -Connection views -Confirm:$false 3>$null)
     Add-Sample (Get-GsSecurityAction -Api GraphSecurityActions -First 5 -Connection views)
     Add-Sample (New-GsTiIndicator -Target Graph -Url 'https://views.example/x' -Action block -ThreatType Malware -TargetProduct 'Azure Sentinel' -Connection views -Confirm:$false)

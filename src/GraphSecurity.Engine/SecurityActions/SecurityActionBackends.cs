@@ -102,7 +102,7 @@ public sealed class GraphSecurityActionService : EntityService<SecurityAction>, 
         Common(await GetAsync(id, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The common fields of every backend's actions, from the securityAction's own.</summary>
-    private static SecurityAction Common(SecurityAction action)
+    public static SecurityAction Common(SecurityAction action)
     {
         action.ApiStatus = action.Status.ToString();
         action.Comment = action.ActionReason;

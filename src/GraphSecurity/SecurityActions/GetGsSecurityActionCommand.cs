@@ -71,6 +71,13 @@ public sealed class GetGsSecurityActionCommand : GsListCmdlet
 
     protected override string ItemsName => "security actions";
 
+    protected override void WriteItem(object item, GraphConnection connection)
+    {
+        // A beta securityAction read as a page gets the fields every backend's actions have.
+        if (item is SecurityAction { Api: SecurityActionApi.GraphSecurityActions } action) GraphSecurityActionService.Common(action);
+        base.WriteItem(item, connection);
+    }
+
     protected override void ProcessRecord()
     {
         if (Api == SecurityActionApi.GraphSecurityActions)
