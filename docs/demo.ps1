@@ -1,12 +1,12 @@
 <#
 .SYNOPSIS
     The product's main job in two minutes: triage the new high-severity alerts of the last week,
-    then feed custom threat indicators from a CSV.
+    contain a device, then feed custom threat indicators from a CSV.
 
 .DESCRIPTION
     Starts a local emulator, connects to it, lists the new high-severity alerts of the last 7 days,
-    triages a few (take ownership, mark in progress or resolve, leave a comment), prints a summary
-    and stops the emulator. Run it with:  dotnet pwsh ./build.ps1 demo
+    triages a few (take ownership, mark in progress or resolve, leave a comment), isolates the device
+    of one and releases it again, prints a summary, uploads threat indicators and stops the emulator. Run it with:  dotnet pwsh ./build.ps1 demo
 #>
 param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/GraphSecurity/GraphSecurity.psd1'))
 
@@ -35,6 +35,17 @@ try {
 
     Write-Host 'After triage:' -ForegroundColor Cyan
     $triage | Get-GsAlert | Format-Table Severity, Status, Classification, AssignedTo, Title -AutoSize | Out-String -Width 200 | Write-Host
+
+    # Respond: isolate the device of the first alert that names exactly one (Defender for Endpoint
+    # machine actions), wait until it is done, keep the result as the audit record, then release it.
+    $contained = $triage | Where-Object { $_.DeviceNames.Count -eq 1 } | Select-Object -First 1
+    if ($contained) {
+        Write-Host "Isolating $($contained.DeviceNames[0]) (alert $($contained.Id)):" -ForegroundColor Cyan
+        $isolation = $contained | Invoke-GsSecurityAction -Action IsolateDevice -Wait -PollInterval 1 -Confirm:$false
+        $isolation | Format-Table Name, Target, Status, ApiStatus, Api, Requestor -AutoSize | Out-String -Width 200 | Write-Host
+        $release = $isolation | Undo-GsSecurityAction -Confirm:$false
+        Write-Host "  Undone with $($release.Name) ($($release.ApiStatus)); Get-GsSecurityAction -Id $($release.Id) follows it."
+    }
 
     $open = Get-GsAlert -Severity High -Status New -Since (Get-Date).AddDays(-7) -All
     $byDevice = $open | ForEach-Object DeviceNames | Group-Object | Sort-Object Count -Descending | Select-Object -First 3
