@@ -59,5 +59,6 @@ namespace GraphSecurity.Engine
     {
         public const int Paging = 1;
         public const int RetryWait = 2;
+        public const int PartnerAlerts = 3;
     }
 }

@@ -259,8 +259,13 @@ public sealed class ApiClient : IDisposable
             }
             foreach (var header in content?.Headers ?? Enumerable.Empty<KeyValuePair<string, string>>())
             {
-                request.Headers.Remove(header.Key);
-                if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value) && request.Content != null)
+                // Content headers (Content-Encoding…) belong to the body; asking the request headers about them throws.
+                if (!header.Key.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                {
+                    request.Headers.Remove(header.Key);
+                    if (request.Headers.TryAddWithoutValidation(header.Key, header.Value)) continue;
+                }
+                if (request.Content != null)
                 {
                     request.Content.Headers.Remove(header.Key);
                     request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);

@@ -102,6 +102,11 @@ internal static class ErrorIds
     /// <summary>The service did not change or delete the indicator.</summary>
     public const string TiIndicatorChangeFailed = nameof(TiIndicatorChangeFailed);
 
+    /// <summary>A partner alert that fails validation; nothing was sent for it.</summary>
+    public const string InvalidPartnerAlert = nameof(InvalidPartnerAlert);
+    /// <summary>A partner alert whose Logs Ingestion row alone is over the request limit.</summary>
+    public const string PartnerAlertTooLarge = nameof(PartnerAlertTooLarge);
+
     /// <summary>The kinds of error answer, after the API's name.</summary>
     internal static class Answer
     {
