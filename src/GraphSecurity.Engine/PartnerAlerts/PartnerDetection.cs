@@ -171,7 +171,8 @@ public sealed class PartnerDetection
     /// </summary>
     public static PartnerEntity FromFields(IDictionary<string, object?> fields)
     {
-        string Text(string name) => fields.TryGetValue(name, out var v) && v != null ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
+        string Text(string name) =>
+            fields.Where(kv => string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase)).Select(kv => Convert.ToString(kv.Value, CultureInfo.InvariantCulture)).FirstOrDefault() ?? "";
         var type = Text("entityType");
         var canonical = Identifiers.Keys.FirstOrDefault(k => string.Equals(k, type, StringComparison.OrdinalIgnoreCase)) ?? type;
         var identifier = Text("entityIdentifier");
