@@ -137,6 +137,25 @@ public class CreateAlertTests : IClassFixture<IngestionFixture>
         Assert.Contains("linkToIncident", error.GetProperty("error").GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task TheControlApiRemovesWhatCreateAlertMadeAndUnlinksItFromSeededIncidents()
+    {
+        // The oldest incident is a seeded one (those the tests make are newer).
+        var seeded = (await _f.GetJsonAsync("/v1.0/security/incidents?$top=50")).GetProperty("value").EnumerateArray().Last();
+        var seededId = seeded.GetProperty("id").GetString();
+        var before = (await _f.GetJsonAsync($"/v1.0/security/incidents/{seededId}/alerts")).GetProperty("value").GetArrayLength();
+        var (_, linked) = await CreateAsync(Input(i => i["linkToIncident"] = seededId));
+        var (_, own) = await CreateAsync(Input());
+        Assert.Equal(before + 1, (await _f.GetJsonAsync($"/v1.0/security/incidents/{seededId}/alerts")).GetProperty("value").GetArrayLength());
+
+        var (status, body) = await EmulatorFixture.ReadAsync(await _f.Client.DeleteAsync("/_emulator/partner-alerts"));
+        Assert.Equal(200, status);
+        Assert.True(body.GetProperty("removedAlerts").GetInt32() >= 2);
+        Assert.Equal(404, (int)(await _f.SendAsync(HttpMethod.Get, "/v1.0/security/alerts_v2/" + linked.GetProperty("id").GetString())).StatusCode);
+        Assert.Equal(404, (int)(await _f.SendAsync(HttpMethod.Get, "/v1.0/security/incidents/" + own.GetProperty("incidentId").GetString())).StatusCode);
+        Assert.Equal(before, (await _f.GetJsonAsync($"/v1.0/security/incidents/{seededId}/alerts")).GetProperty("value").GetArrayLength());
+    }
+
     public static IEnumerable<object[]> BadInputs() => new[]
     {
         new object[] { "title", (Action<JsonObject>)(i => i.Remove("title")) },

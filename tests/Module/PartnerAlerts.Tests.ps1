@@ -28,6 +28,12 @@ BeforeAll {
     $script:Start = [DateTime]::UtcNow.AddSeconds(-5)
 }
 
+# The files after this one read the newest alerts and expect the seeded ones.
+AfterAll {
+    Invoke-Control POST 'ingest/rules/run' @{} | Out-Null
+    Invoke-Control DELETE 'partner-alerts' | Out-Null
+}
+
 Describe 'Send-GsPartnerAlert -Via CreateAlert' {
     BeforeAll {
         $script:Detections = @(New-Detection 'Graph' 1000)

@@ -39,6 +39,8 @@ BeforeAll {
     Add-Sample (Get-GsConnection -Name views)
     Add-Sample (Get-GsConnection -Name views).Apis
     Add-Sample (Get-GsEmulator)
+    Add-Sample (Send-GsPartnerAlert -Via LogsIngestion -DataCollectionRule 'dcr-000a00a000a00000a000000aa000a0aa' -Title 'Views partner alert' -Description 'A partner detection for the views.' `
+            -Severity Low -Category Discovery -IpAddress 198.51.100.97 -Connection views -Confirm:$false)
 
     # A subscription and one change notification, through a receiver (with its own subscription) in a thread job.
     $port = Get-FreePort

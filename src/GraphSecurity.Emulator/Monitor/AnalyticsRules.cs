@@ -77,6 +77,16 @@ public sealed class AnalyticsRules
         }
     }
 
+    /// <summary>Forgets the alert ids made and the open incident groups (the rows read stay read).</summary>
+    public void Forget()
+    {
+        lock (_runLock)
+        {
+            _alertIds.Clear();
+            _groups.Clear();
+        }
+    }
+
     private (int Created, int Extended) Publish(string tenantId, IngestStream stream, string group, List<Alert> alerts)
     {
         var rule = stream.Rule;

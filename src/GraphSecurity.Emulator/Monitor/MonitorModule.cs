@@ -24,12 +24,19 @@ public sealed class MonitorModule : IEmulatorModule
     public void MapRoutes(IEndpointRouteBuilder app) => IngestionEndpoints.Map(app);
 
     /// <summary>
-    /// /_emulator/ingest/rules/run: run the analytics rules now; /ingest/requests: what the endpoint answered
+    /// /_emulator/ingest/rules/run: run the analytics rules now; DELETE /partner-alerts: remove the alerts
+    /// createAlert and the rules made; /ingest/requests: what the endpoint answered
     /// (DELETE forgets it); /ingest/limit: the per-rule limit; /ingest/tables/{table}: a tenant's row count.
     /// </summary>
     public void MapControl(IEndpointRouteBuilder control)
     {
         control.MapPost("/ingest/rules/run", (AnalyticsRules rules) => Results.Json(rules.Run(), AlertControl.Json));
+        // Takes away the alerts and incidents createAlert and the rules made (tests leave the seed as it was).
+        control.MapDelete("/partner-alerts", (AnalyticsRules rules, Graph.Incidents.IncidentWriter writer) =>
+        {
+            rules.Forget();
+            return Results.Json(new { removedAlerts = writer.RemovePublished() }, AlertControl.Json);
+        });
         control.MapGet("/ingest/requests", (IngestionStore store) =>
         {
             var requests = store.Requests();

@@ -17,6 +17,8 @@ public sealed class IncidentWriter
     private readonly EmulatorClock _clock;
     private readonly object _lock = new();
     private readonly Dictionary<string, long> _nextId = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Per tenant: the alerts and incidents this writer published (what <see cref="RemovePublished"/> takes away).</summary>
+    private readonly Dictionary<string, (HashSet<string> Alerts, HashSet<string> Incidents)> _published = new(StringComparer.OrdinalIgnoreCase);
 
     public IncidentWriter(AlertRepository alerts, TenantStores<Incident> incidents, EmulatorClock clock)
     {
@@ -37,6 +39,7 @@ public sealed class IncidentWriter
             var now = _clock.UtcNow;
             foreach (var a in alerts) Attach(a, tenantId, id);
             _alerts.For(tenantId).AddRange(alerts);
+            Published(tenantId, alerts).Incidents.Add(id);
             var incident = new Incident
             {
                 Id = id, TenantId = tenantId, CreatedDateTime = now, LastUpdateDateTime = now, Status = "active",
@@ -59,6 +62,7 @@ public sealed class IncidentWriter
             if (store.Get(incidentId) == null) return null;
             foreach (var a in alerts) Attach(a, tenantId, incidentId);
             _alerts.For(tenantId).AddRange(alerts);
+            Published(tenantId, alerts);
             var now = _clock.UtcNow;
             return store.Update(incidentId, i =>
             {
@@ -67,6 +71,35 @@ public sealed class IncidentWriter
                 var severities = alerts.Select(a => a.Severity).Append(i.Severity);
                 i.Severity = severities.MaxBy(s => SecurityEnums.AlertSeverity.Ordinal(s));
             });
+        }
+    }
+
+    private (HashSet<string> Alerts, HashSet<string> Incidents) Published(string tenantId, IEnumerable<Alert> alerts)
+    {
+        if (!_published.TryGetValue(tenantId, out var p)) _published[tenantId] = p = (new HashSet<string>(StringComparer.OrdinalIgnoreCase), new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+        p.Alerts.UnionWith(alerts.Select(a => a.Id));
+        return p;
+    }
+
+    /// <summary>
+    /// Removes every alert and incident this writer published, and its alerts from the seeded incidents
+    /// they were linked to, so a test leaves the tenant as seeded; answers how many alerts went.
+    /// </summary>
+    public int RemovePublished()
+    {
+        lock (_lock)
+        {
+            var removed = 0;
+            foreach (var (tenantId, (alerts, incidents)) in _published)
+            {
+                removed += _alerts.For(tenantId).RemoveWhere(a => alerts.Contains(a.Id));
+                var store = _incidents.For(tenantId);
+                store.RemoveWhere(i => incidents.Contains(i.Id));
+                foreach (var linked in store.Snapshot().Where(i => i.AlertIds.Any(alerts.Contains)))
+                    store.Update(linked.Id, i => i.AlertIds = i.AlertIds.Where(a => !alerts.Contains(a)).ToList());
+            }
+            _published.Clear();
+            return removed;
         }
     }
 
