@@ -66,12 +66,16 @@ Describe 'Send-GsPartnerAlert -Via CreateAlert' {
         $incidentId = $Created[0].IncidentId
         $bad = [pscustomobject]@{ Title = 'Graph bad'; Description = 'No entity at all'; Severity = 'High'; Category = 'Impact' }
         $good = [pscustomobject]@{ Title = 'Graph linked'; Description = 'Joins the first incident'; Severity = 'Low'; Category = 'Discovery'; Url = 'https://bad.example/a' }
-        $out = @($bad, $good | Send-GsPartnerAlert -LinkToIncident $incidentId -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $critical = @{ Title = 'Graph critical'; Description = 'A severity the API does not have'; Severity = 'Critical'; Category = 'Impact'; Ip = '203.0.113.9' }
+        $out = @($bad, $good, $critical | Send-GsPartnerAlert -LinkToIncident $incidentId -ErrorVariable failed -ErrorAction SilentlyContinue)
         $out.Count | Should -Be 1
         $out[0].IncidentId | Should -Be $incidentId
-        $failed.Count | Should -Be 1
+        $failed.Count | Should -Be 2
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidPartnerAlert*'
         $failed[0].TargetObject | Should -Be $bad
+        $failed[0].Exception.Message | Should -BeLike '*no entity*'
+        $failed[1].TargetObject | Should -Be $critical
+        $failed[1].Exception.Message | Should -BeLike "*Severity 'Critical'*"
         (Get-GsIncident -Id $incidentId -ExpandAlerts).Alerts.Count | Should -Be 2
     }
 

@@ -78,6 +78,8 @@ public sealed class PartnerDetection
     public string? Title { get; set; }
     public string? Description { get; set; }
     public AlertSeverity? Severity { get; set; }
+    /// <summary>A severity given as text that is not one (kept for the message); <see cref="Severity"/> is then null.</summary>
+    public string? UnknownSeverity { get; set; }
     /// <summary>An ATT&amp;CK tactic, e.g. InitialAccess.</summary>
     public string? Category { get; set; }
     public List<string> MitreTechniques { get; } = new List<string>();
@@ -122,7 +124,8 @@ public sealed class PartnerDetection
         if (Strings.IsNullOrWhiteSpace(Title)) problems.Add("it has no Title");
         if (Strings.IsNullOrWhiteSpace(Description)) problems.Add("it has no Description");
         else if (Description!.Length > MaxDescription) problems.Add($"its Description is {Description.Length} characters long (at most {MaxDescription})");
-        if (Severity == null) problems.Add("it has no Severity (Informational, Low, Medium or High)");
+        if (UnknownSeverity != null) problems.Add($"its Severity '{UnknownSeverity}' is not Informational, Low, Medium or High");
+        else if (Severity == null) problems.Add("it has no Severity (Informational, Low, Medium or High)");
         else if (Severity is not (AlertSeverity.Informational or AlertSeverity.Low or AlertSeverity.Medium or AlertSeverity.High))
             problems.Add($"its Severity '{Severity}' is not Informational, Low, Medium or High");
         if (Strings.IsNullOrWhiteSpace(Category)) problems.Add("it has no Category (a MITRE ATT&CK tactic such as InitialAccess)");

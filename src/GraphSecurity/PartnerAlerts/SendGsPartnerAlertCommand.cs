@@ -180,8 +180,9 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
     {
         // The error record carries the input as it came: the hashtable, or the object (a PSCustomObject is its PSObject).
         var input = InputObject == null ? BoundInput() : InputObject.BaseObject is PSCustomObject ? InputObject : InputObject.BaseObject;
-        var detection = Read(InputObject);
-        var problems = Via == PartnerAlertRoute.CreateAlert ? CreateAlertSender.Problems(detection) : detection.Problems();
+        var unreadable = new List<string>();
+        var detection = Read(InputObject, unreadable);
+        var problems = unreadable.Concat(Via == PartnerAlertRoute.CreateAlert ? CreateAlertSender.Problems(detection) : detection.Problems()).ToList();
         if (problems.Count > 0)
         {
             WriteError(ErrorRecords.Argument(ErrorIds.InvalidPartnerAlert,
@@ -322,7 +323,7 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
     };
 
     /// <summary>The detection of one input: the piped record's fields (several IP columns add up), then the bound parameters over them.</summary>
-    private PartnerDetection Read(PSObject input)
+    private PartnerDetection Read(PSObject input, List<string> problems)
     {
         var fields = new Dictionary<string, List<object>>(StringComparer.OrdinalIgnoreCase);
         void Add(string name, object value)
@@ -362,9 +363,16 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
             ExcludeFromCorrelation = fields.TryGetValue("ExcludeFromCorrelation", out var ex) && LanguagePrimitives.IsTrue(ex[0]),
         };
         if (Text("Severity") is string severity)
-            d.Severity = Enum.TryParse<AlertSeverity>(severity, true, out var s) && Enum.IsDefined(typeof(AlertSeverity), s) ? s : AlertSeverity.UnknownFutureValue;
+        {
+            // Names only: a number would parse as any member.
+            if (Enum.TryParse<AlertSeverity>(severity, true, out var s) && Enum.GetNames(typeof(AlertSeverity)).Contains(severity, StringComparer.OrdinalIgnoreCase)) d.Severity = s;
+            else d.UnknownSeverity = severity;
+        }
         if (fields.TryGetValue("TimeGenerated", out var time))
-            d.TimeGenerated = LanguagePrimitives.ConvertTo<DateTimeOffset>(time[0]);
+        {
+            try { d.TimeGenerated = (DateTimeOffset)LanguagePrimitives.ConvertTo(time[0], typeof(DateTimeOffset), System.Globalization.CultureInfo.InvariantCulture); }
+            catch (PSInvalidCastException) { problems.Add($"its TimeGenerated '{time[0]}' is not a date and time"); }
+        }
         d.MitreTechniques.AddRange(All("MitreTechnique"));
         d.Entities.AddRange(All("User").Select(v => PartnerDetection.User(v)));
         d.Entities.AddRange(All("Device").Select(v => PartnerDetection.Device(v)));
