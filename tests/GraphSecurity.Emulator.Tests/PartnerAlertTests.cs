@@ -32,12 +32,8 @@ public sealed class IngestionFixture : ClockedEmulatorFixture
                         {
                             OutputTable = "Firewall_CL",
                             Columns = new() { new() { Name = "TimeGenerated", Type = "datetime" }, new() { Name = "AlertId", Type = "string" }, new() { Name = "SrcIp", Type = "string" }, new() { Name = "Bytes", Type = "long" } },
-                            Rule = new AnalyticsRuleMapping
-                            {
-                                Name = "Firewall", TitleColumn = null, DescriptionColumn = null, SeverityColumn = null, CategoryColumn = null, MitreTechniquesColumn = null,
-                                RecommendedActionsColumn = null, ProductNameColumn = null, GroupBy = new(), MaxAlertsPerIncident = 150,
-                                Entities = new() { ["ip"] = new() { "SrcIp" } },
-                            },
+                            // Maps only what it names: the alert id column is found by name, every alert of a run is one group.
+                            Rule = new AnalyticsRuleMapping { Name = "Firewall", Entities = new() { ["ip"] = new() { "SrcIp" } } },
                         },
                     },
                 },
@@ -355,5 +351,56 @@ public class LogsIngestionTests : IClassFixture<IngestionFixture>
         var results = body.GetProperty("results").EnumerateArray().ToList();
         Assert.Single(results);
         Assert.Equal("PartnerAlerts_CL", results[0].GetProperty("Type").GetString());
+    }
+}
+
+/// <summary>The config file's data collection rules are checked when the emulator starts.</summary>
+public class IngestionSettingsTests
+{
+    private static IngestionSettings With(Action<IngestionSettings.StreamEntry> change, string immutableId = "dcr-22222222222222222222222222222222")
+    {
+        var stream = new IngestionSettings.StreamEntry
+        {
+            OutputTable = "X_CL",
+            Columns = new() { new() { Name = "TimeGenerated", Type = "datetime" }, new() { Name = "AlertId", Type = "string" } },
+            Rule = new AnalyticsRuleMapping(),
+        };
+        change(stream);
+        return new IngestionSettings
+        {
+            DataCollectionRules = new() { new() { ImmutableId = immutableId, TenantId = TenantDirectory.DefaultTenantId, Streams = new() { ["Custom-X"] = stream } } },
+        };
+    }
+
+    [Theory]
+    [InlineData("column", "names the column 'Title'")]
+    [InlineData("type", "has type 'text'")]
+    [InlineData("time", "TimeGenerated")]
+    [InlineData("kind", "unknown entity kind 'printer'")]
+    [InlineData("cap", "between 1 and 150")]
+    public void MistakesAreNamed(string mistake, string message)
+    {
+        var settings = With(s =>
+        {
+            switch (mistake)
+            {
+                case "column": s.Rule.TitleColumn = "Title"; break;
+                case "type": s.Columns.Add(new() { Name = "N", Type = "text" }); break;
+                case "time": s.Columns.RemoveAt(0); break;
+                case "kind": s.Rule.Entities["printer"] = new() { "AlertId" }; break;
+                case "cap": s.Rule.MaxAlertsPerIncident = 151; break;
+            }
+        });
+        var e = Assert.Throws<ArgumentException>(() => settings.Merge(new List<DataCollectionRule> { DataCollectionRule.Default() }));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void AnEntryWithTheSeededIdReplacesItAndTheAlertIdColumnIsFoundByName()
+    {
+        var merged = With(_ => { }, DataCollectionRule.DefaultImmutableId).Merge(new List<DataCollectionRule> { DataCollectionRule.Default() });
+        var rule = Assert.Single(merged);
+        Assert.Equal("AlertId", rule.Stream("Custom-X").Rule.AlertIdColumn);
+        Assert.Null(rule.Stream(DataCollectionRule.DefaultStream));
     }
 }

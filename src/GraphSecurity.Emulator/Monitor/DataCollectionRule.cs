@@ -79,46 +79,55 @@ public sealed class DataCollectionRule
 
 /// <summary>
 /// How the analytics rule over a table makes alerts of its rows (Sentinel's alert details, entity mapping,
-/// custom details and incident grouping), by column name. Null columns are not mapped.
+/// custom details and incident grouping), by column name. A column left null is not mapped; a rule from the
+/// config file maps only what it names (the alert id column defaults to AlertId when the stream has one).
 /// </summary>
 public sealed class AnalyticsRuleMapping
 {
     public string Name { get; set; } = "Partner alerts";
     /// <summary>The column that identifies a detection: a row whose value was already made an alert makes no other.</summary>
-    public string AlertIdColumn { get; set; } = "AlertId";
-    public string TitleColumn { get; set; } = "Title";
-    public string DescriptionColumn { get; set; } = "Description";
-    public string SeverityColumn { get; set; } = "Severity";
-    public string CategoryColumn { get; set; } = "Category";
-    public string MitreTechniquesColumn { get; set; } = "MitreTechniques";
-    public string RecommendedActionsColumn { get; set; } = "RecommendedActions";
-    public string ProductNameColumn { get; set; } = "ProductName";
+    public string AlertIdColumn { get; set; }
+    public string TitleColumn { get; set; }
+    public string DescriptionColumn { get; set; }
+    public string SeverityColumn { get; set; }
+    public string CategoryColumn { get; set; }
+    public string MitreTechniquesColumn { get; set; }
+    public string RecommendedActionsColumn { get; set; }
+    public string ProductNameColumn { get; set; }
     /// <summary>Alert severity when the row has none: the rule's own.</summary>
     public string DefaultSeverity { get; set; } = "medium";
     /// <summary>Entity mappings: entity kind (user, host, ip, url, fileHash, mailbox) → the columns that hold it.</summary>
-    public Dictionary<string, List<string>> Entities { get; set; } = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["user"] = new() { "UserPrincipalName" },
-        ["host"] = new() { "DeviceName" },
-        ["ip"] = new() { "SrcIp", "DstIp" },
-        ["url"] = new() { "Url" },
-        ["fileHash"] = new() { "FileHash" },
-        ["mailbox"] = new() { "Mailbox" },
-    };
-    /// <summary>Alerts whose values of these columns match go to one incident (empty: every alert of a run).</summary>
-    public List<string> GroupBy { get; set; } = new() { "UserPrincipalName" };
+    public Dictionary<string, List<string>> Entities { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Alerts whose values of these columns match go to one incident (empty: every alert of the rule).</summary>
+    public List<string> GroupBy { get; set; } = new();
     /// <summary>An incident takes new alerts of its group for this long after it was created (Sentinel's default 5 hours).</summary>
     public int GroupingWindowMinutes { get; set; } = 300;
     /// <summary>Sentinel's cap: a group's 151st alert opens a new incident.</summary>
     public int MaxAlertsPerIncident { get; set; } = 150;
 
-    public static readonly string[] EntityKinds = { "user", "host", "ip", "url", "fileHash", "mailbox" };
+    /// <summary>The seeded rule over PartnerAlerts_CL: every column mapped, incidents grouped by user.</summary>
+    public static AnalyticsRuleMapping PartnerAlerts() => new()
+    {
+        AlertIdColumn = "AlertId", TitleColumn = "Title", DescriptionColumn = "Description", SeverityColumn = "Severity", CategoryColumn = "Category",
+        MitreTechniquesColumn = "MitreTechniques", RecommendedActionsColumn = "RecommendedActions", ProductNameColumn = "ProductName",
+        Entities = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["user"] = new() { "UserPrincipalName" },
+            ["host"] = new() { "DeviceName" },
+            ["ip"] = new() { "SrcIp", "DstIp" },
+            ["url"] = new() { "Url" },
+            ["fileHash"] = new() { "FileHash" },
+            ["mailbox"] = new() { "Mailbox" },
+        },
+        GroupBy = new() { "UserPrincipalName" },
+    };
 
-    public static AnalyticsRuleMapping PartnerAlerts() => new();
+    public static readonly string[] EntityKinds = { "user", "host", "ip", "url", "fileHash", "mailbox" };
 
     /// <summary>Checks every named column exists on the stream; an ArgumentException naming the first that does not.</summary>
     public void Validate(IngestStream stream)
     {
+        if (AlertIdColumn == null && stream.IndexOf("AlertId") >= 0) AlertIdColumn = "AlertId";
         var named = new[] { AlertIdColumn, TitleColumn, DescriptionColumn, SeverityColumn, CategoryColumn, MitreTechniquesColumn, RecommendedActionsColumn, ProductNameColumn }
             .Concat(Entities?.Values.SelectMany(v => v) ?? Enumerable.Empty<string>()).Concat(GroupBy ?? new());
         foreach (var column in named.Where(c => c != null))
