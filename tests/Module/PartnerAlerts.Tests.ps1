@@ -162,7 +162,10 @@ Describe 'Partner alerts with the other cmdlets' {
         $updated = Set-GsAlert -Id $alert.Id -Status InProgress -AssignedTo 'soc@contoso.example' -PassThru
         $updated.Status | Should -Be 'InProgress'
         $changes = @(Watch-GsAlert -Once -Since $Start -ServiceSource MicrosoftSentinel -StatePath (Join-Path $env:GS_TEST_WORK 'partner-watch.json'))
-        ($changes | Where-Object { $_.Id -eq $alert.Id -or $_.Item.Id -eq $alert.Id }) | Should -Not -BeNullOrEmpty
+        $change = @($changes | Where-Object Id -EQ $alert.Id)
+        $change.Count | Should -Be 1
+        $change[0].Alert.AssignedTo | Should -Be 'soc@contoso.example'
+        @($changes | Where-Object Title -Like 'Ingest detection *').Count | Should -Be 1000
         $rows = @(Invoke-GsHuntingQuery -Query "PartnerAlerts_CL | where Title startswith 'Ingest detection' | summarize n = count()")
         $rows[0].n | Should -Be 2000
     }

@@ -156,7 +156,7 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
     private CreateAlertSender _creator;
     private bool _existingLoaded;
     private int _skipped;
-    private readonly List<(PartnerDetection Detection, object Input)> _rows = new List<(PartnerDetection, object)>();
+    private readonly List<(PartnerDetection Detection, object Input, byte[] Row)> _rows = new List<(PartnerDetection, object, byte[])>();
     private int _droppedEntities;
 
     private GraphConnection Connected => _connection ?? (_connection = GraphConnection);
@@ -190,7 +190,7 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
                 "Give the alert a Title, Description, Severity, Category (an ATT&CK tactic) and 1 to 100 entities."));
             return;
         }
-        if (Via == PartnerAlertRoute.LogsIngestion) { _rows.Add((detection, input)); return; }
+        if (Via == PartnerAlertRoute.LogsIngestion) { Queue(detection, input); return; }
         Create(detection, input);
     }
 
@@ -241,67 +241,78 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
     protected override void EndProcessing()
     {
         if (_skipped > 0) WriteWarning($"{_skipped} partner alert(s) were not sent: alerts with their ids exist already (use -Force to create them again).");
-        if (Via == PartnerAlertRoute.LogsIngestion && _rows.Count > 0) Ingest();
+        if (Via != PartnerAlertRoute.LogsIngestion) return;
+        if (_rows.Count > 0) Ingest();
+        if (_droppedEntities > 0)
+            WriteWarning($"{_droppedEntities} entities were not sent: a row has one user, device, URL, file hash and mailbox and two IP addresses; -Via CreateAlert takes every entity.");
+        if (_summary == null) return;
+        WriteProgress(new ProgressRecord(ProgressIds.PartnerAlerts, "Sending partner alerts", "Done") { RecordType = ProgressRecordType.Completed });
+        if (_summary.Requests > 0 || _summary.FailedRows > 0) WriteObject(_summary);
+    }
+
+    /// <summary>Rows are sent once this much JSON is waiting (and at the end), so a long feed is not held in memory.</summary>
+    private const long FlushBytes = 16L * 1024 * 1024;
+    private long _bufferedBytes;
+    private LogsIngestionSender _sender;
+    private PartnerAlertUpload _summary;
+    private int _requestNumber;
+
+    /// <summary>Turns the detection into its row now (TimeGenerated defaults to this moment) and sends when enough is waiting.</summary>
+    private void Queue(PartnerDetection detection, object input)
+    {
+        var row = IngestionPacker.Serialize(IngestionPacker.ToRow(detection, DateTimeOffset.UtcNow, out var dropped));
+        _droppedEntities += dropped;
+        _rows.Add((detection, input, row));
+        _bufferedBytes += row.Length;
+        if (_bufferedBytes >= FlushBytes) Ingest();
     }
 
     private void Ingest()
     {
         var connection = Connected;
-        var now = DateTimeOffset.UtcNow;
-        var rows = new List<byte[]>(_rows.Count);
-        foreach (var r in _rows)
-        {
-            rows.Add(IngestionPacker.Serialize(IngestionPacker.ToRow(r.Detection, now, out var dropped)));
-            _droppedEntities += dropped;
-        }
-        if (_droppedEntities > 0)
-            WriteWarning($"{_droppedEntities} entities were not sent: a row has one user, device, URL, file hash and mailbox and two IP addresses; -Via CreateAlert takes every entity.");
         var gzip = !NoCompression;
-        var requests = IngestionPacker.Pack(rows, gzip, out var oversized);
+        if (_sender == null)
+        {
+            try
+            {
+                _sender = new LogsIngestionSender(connection.ClientFor(SecurityApi.LogsIngestion), Endpoint, DataCollectionRule, Stream, gzip);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is Engine.Authentication.ApiNotInCloudException)
+            {
+                ThrowTerminatingError(ErrorRecords.Argument(ErrorIds.InvalidArgument, ex.Message, Endpoint));
+                return;
+            }
+            _summary = new PartnerAlertUpload { DataCollectionRule = DataCollectionRule, Stream = Stream, Compressed = gzip, ConnectionName = connection.Name };
+        }
+        var batch = _rows.ToList();
+        _rows.Clear();
+        _bufferedBytes = 0;
+        var requests = IngestionPacker.Pack(batch.Select(r => r.Row).ToList(), gzip, out var oversized);
+        _summary.FailedRows += oversized.Count;
         foreach (var i in oversized)
             WriteError(ErrorRecords.Argument(ErrorIds.PartnerAlertTooLarge,
-                $"The partner alert '{_rows[i].Detection.Title}' was not sent: its row alone is over the {IngestionPacker.MaxRequestBytes:N0}-byte request limit.", _rows[i].Input,
+                $"The partner alert '{batch[i].Detection.Title}' was not sent: its row alone is over the {IngestionPacker.MaxRequestBytes:N0}-byte request limit.", batch[i].Input,
                 "Shorten its Description or other long fields."));
-        LogsIngestionSender sender;
-        try
-        {
-            sender = new LogsIngestionSender(connection.ClientFor(SecurityApi.LogsIngestion), Endpoint, DataCollectionRule, Stream, gzip);
-        }
-        catch (Exception ex) when (ex is ArgumentException || ex is Engine.Authentication.ApiNotInCloudException)
-        {
-            ThrowTerminatingError(ErrorRecords.Argument(ErrorIds.InvalidArgument, ex.Message, Endpoint));
-            return;
-        }
-        var summary = new PartnerAlertUpload
-        {
-            DataCollectionRule = DataCollectionRule, Stream = Stream, Compressed = gzip, ConnectionName = connection.Name, FailedRows = oversized.Count,
-        };
-        var index = 0;
         foreach (var request in requests)
         {
-            index++;
-            if (!ShouldProcess($"{request.Count} partner alert row(s), {request.Body.Length:N0} bytes (request {index} of {requests.Count})",
+            _requestNumber++;
+            if (!ShouldProcess($"{request.Count} partner alert row(s), {request.Body.Length:N0} bytes (request {_requestNumber})",
                 $"Send to {DataCollectionRule} stream {Stream} with Logs Ingestion")) continue;
-            WriteProgress(new ProgressRecord(ProgressIds.PartnerAlerts, "Sending partner alerts", $"Request {index} of {requests.Count}")
-            {
-                PercentComplete = (int)(100L * (index - 1) / requests.Count),
-            });
-            var outcome = Run(token => sender.SendAsync(request, token));
-            if (outcome.Attempts > 0) summary.Requests++;
-            summary.Retries += Math.Max(0, outcome.Attempts - 1);
-            summary.Throttled += outcome.Throttled;
+            WriteProgress(new ProgressRecord(ProgressIds.PartnerAlerts, "Sending partner alerts", $"Request {_requestNumber}, {_summary.Rows:N0} rows sent"));
+            var outcome = Run(token => _sender.SendAsync(request, token));
+            if (outcome.Attempts > 0) _summary.Requests++;
+            _summary.Retries += Math.Max(0, outcome.Attempts - 1);
+            _summary.Throttled += outcome.Throttled;
             if (outcome.Failure != null)
             {
-                summary.FailedRows += request.Count;
-                for (var k = request.First; k < request.First + request.Count; k++) WriteErrorFor(outcome.Failure, _rows[k].Input, connection);
+                _summary.FailedRows += request.Count;
+                for (var k = request.First; k < request.First + request.Count; k++) WriteErrorFor(outcome.Failure, batch[k].Input, connection);
                 continue;
             }
-            summary.Rows += request.Count;
-            summary.Bytes += request.Body.Length;
-            summary.LargestRequest = Math.Max(summary.LargestRequest, request.Body.Length);
+            _summary.Rows += request.Count;
+            _summary.Bytes += request.Body.Length;
+            _summary.LargestRequest = Math.Max(_summary.LargestRequest, request.Body.Length);
         }
-        WriteProgress(new ProgressRecord(ProgressIds.PartnerAlerts, "Sending partner alerts", "Done") { RecordType = ProgressRecordType.Completed });
-        if (summary.Requests > 0 || summary.FailedRows > 0) WriteObject(summary);
     }
 
     // ---- reading a detection ------------------------------------------------------------------------
