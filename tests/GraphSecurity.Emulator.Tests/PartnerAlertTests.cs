@@ -263,6 +263,15 @@ public class LogsIngestionTests : IClassFixture<IngestionFixture>
     }
 
     [Fact]
+    public async Task ThePartnerAppIsAPublisherOfTheSeededRuleByItsClientId()
+    {
+        // Registered here by client id only: where the app lives is the directory's business.
+        await TestTokens.ExtraAppAsync(_f, DataCollectionRule.PartnerClientId);
+        var token = await _f.IngestTokenAsync(DataCollectionRule.PartnerClientId, "test-secret-" + DataCollectionRule.PartnerClientId[..8]);
+        Assert.Equal(204, (int)(await PostAsync(new[] { Row("pa-partner-app-1") }, token: token)).StatusCode);
+    }
+
+    [Fact]
     public async Task GroupsTakeAtMost150AlertsPerIncident()
     {
         var url = $"/ingest/dataCollectionRules/{IngestionFixture.GroupedDcr}/streams/Custom-Firewall?api-version=2023-01-01";
