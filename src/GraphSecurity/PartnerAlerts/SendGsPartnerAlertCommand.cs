@@ -29,7 +29,8 @@ public enum PartnerAlertRoute
 /// keeps one id (-AlertId, or a hash of its stable fields), so sending it again creates no second alert.
 /// </remarks>
 [Cmdlet(VerbsCommunications.Send, "GsPartnerAlert", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[GraphPermission("alerts_v2 createAlert (beta)", "SecurityAlert.Create.All", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
+// Not NotServedIn China: Logs Ingestion is served there; createAlert's absence is checked per route.
+[GraphPermission("alerts_v2 createAlert (beta)", "SecurityAlert.Create.All", "SecurityAlert.ReadWrite.All")]
 [OutputType(typeof(Alert))]
 [OutputType(typeof(PartnerAlertUpload))]
 public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
@@ -205,6 +206,12 @@ public sealed class SendGsPartnerAlertCommand : GsConnectedCmdlet
     private void Create(PartnerDetection detection, object input)
     {
         var connection = Connected;
+        if (connection.Cloud.IsMicrosoftCloud && connection.Cloud.Name == "China")
+        {
+            var message = $"Microsoft Graph does not serve alerts_v2 in the China cloud (connection '{connection.Name}'); use -Via LogsIngestion there.";
+            ThrowTerminatingError(ErrorRecords.Create(new NotSupportedException(message), ErrorIds.ApiNotInCloud, ErrorCategory.NotImplemented, connection.Name, message,
+                "Use -Via LogsIngestion, or a connection to a cloud that has alerts_v2."));
+        }
         _creator = _creator ?? new CreateAlertSender(connection.Graph);
         if (!Force && !_existingLoaded)
         {
