@@ -188,6 +188,16 @@ public sealed class GraphConnection : IDisposable
     }
 
     /// <summary>
+    /// Tokens of another app of this connection's tenant and cloud, signing in with its client secret over the
+    /// same transport (so an emulator's pinned certificate still applies). Nothing is asked for until it is used.
+    /// </summary>
+    public Task<ITokenSource> AppTokensAsync(string clientId, System.Security.SecureString secret) =>
+        TokenSources.CreateAsync(new ConnectionRequest
+        {
+            Name = Name + "/" + clientId, Kind = AuthenticationKind.ClientSecret, TenantId = TenantId, ClientId = clientId, ClientSecret = secret, Cloud = Cloud,
+        }, _transport);
+
+    /// <summary>
     /// Builds the connection and signs in once (for Microsoft Graph), so a wrong credential fails
     /// here with a clear message rather than on the first call. The other APIs' tokens are asked for
     /// when first used. A connection given tokens (-AccessToken) signs in with the first of them.

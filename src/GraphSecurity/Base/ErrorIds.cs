@@ -21,6 +21,8 @@ internal static class ErrorIds
     public const string InvalidTargetProduct = nameof(InvalidTargetProduct);
     /// <summary>An indicator that fails validation; nothing was sent for it.</summary>
     public const string InvalidTiIndicator = nameof(InvalidTiIndicator);
+    /// <summary>A provider URL a token may not be sent to (not https, or http off loopback).</summary>
+    public const string InvalidProviderUrl = nameof(InvalidProviderUrl);
     /// <summary>A header name that is not one.</summary>
     public const string InvalidHeader = nameof(InvalidHeader);
     /// <summary>An Authorization header given by the caller.</summary>
