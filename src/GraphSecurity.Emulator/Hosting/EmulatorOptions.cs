@@ -68,6 +68,7 @@ public sealed partial class EmulatorOptions
         if (file?.Now != null) o.Now = file.Now.Value;
         o.ApplySecurityActions(file?.SecurityActions);
         o.ApplySentinel(file?.Sentinel);
+        o.ApplyConsent(file);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())
             if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))
