@@ -30,5 +30,6 @@ public static class EmulatorModules
         new Graph.Identities.IdentityAccountsModule(),
         new Arm.ArmModule(),
         new Sentinel.SentinelModule(),
+        new Identity.Consent.ConsentModule(),
     };
 }

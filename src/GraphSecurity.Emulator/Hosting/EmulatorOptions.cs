@@ -69,6 +69,7 @@ public sealed partial class EmulatorOptions
         o.ApplySecurityActions(file?.SecurityActions);
         o.ApplySentinel(file?.Sentinel);
         o.ApplyProviders(file?.Providers);
+        o.ApplyConsent(file);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())
             if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))

@@ -1,7 +1,6 @@
 using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Graph.Alerts;
 using GraphSecurity.Emulator.Hosting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GraphSecurity.Emulator.Graph.Legacy;
 
@@ -23,7 +22,6 @@ public sealed class LegacyAlertsModule : IEmulatorModule
         services.AddSingleton(Settings(options));
         services.AddSingleton<LegacyAlertEvents>();
         services.AddSingleton(_ => Providers.PartnerProviderRegistry.FromOptions(options));
-        services.TryAddSingleton<Identity.Consent.ServicePrincipalGrants>();
         services.AddSingleton<Providers.PartnerClient>();
         services.AddSingleton<Providers.AlertBroker>();
     }
