@@ -33,6 +33,8 @@ public sealed class ApiError : Exception
         var response = context.Response;
         response.StatusCode = Status;
         response.ContentType = "application/json; charset=utf-8";
+        // Azure Core services (Logs Ingestion) repeat the code in a header.
+        if (context.Request.Path.StartsWithSegments(ApiResources.LogsIngestion.PathRoot)) response.Headers["x-ms-error-code"] = Code;
         if (RetryAfterSeconds != null) response.Headers.RetryAfter = RetryAfterSeconds.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var error = new Dictionary<string, object> { ["code"] = Code, ["message"] = Message };
         if (context.Request.Path.StartsWithSegments(ApiResources.DefenderForEndpoint.PathRoot)) error["target"] = response.Headers["x-ms-request-id"].ToString();

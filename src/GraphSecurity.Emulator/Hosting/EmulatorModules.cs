@@ -31,5 +31,6 @@ public static class EmulatorModules
         new Arm.ArmModule(),
         new Sentinel.SentinelModule(),
         new Identity.Consent.ConsentModule(),
+        new Monitor.MonitorModule(),
     };
 }

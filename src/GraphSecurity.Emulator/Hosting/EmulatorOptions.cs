@@ -70,6 +70,7 @@ public sealed partial class EmulatorOptions
         o.ApplySentinel(file?.Sentinel);
         o.ApplyProviders(file?.Providers);
         o.ApplyConsent(file);
+        o.ApplyIngestion(file?.Ingestion);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())
             if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))

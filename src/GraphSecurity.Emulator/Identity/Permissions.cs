@@ -14,6 +14,8 @@ public static class Permissions
     public static readonly Permission AlertRead = new(ApiResources.Graph,
         "SecurityAlert.Read.All,SecurityAlert.ReadWrite.All,SecurityIncident.Read.All,SecurityIncident.ReadWrite.All");
     public static readonly Permission AlertWrite = new(ApiResources.Graph, "SecurityAlert.ReadWrite.All");
+    /// <summary>beta createAlert: the create-only permission, or the read-write one (provider-and-correlation.md §1.4 A).</summary>
+    public static readonly Permission AlertCreate = new(ApiResources.Graph, "SecurityAlert.Create.All,SecurityAlert.ReadWrite.All");
     public static readonly Permission IncidentRead = new(ApiResources.Graph, "SecurityIncident.Read.All,SecurityIncident.ReadWrite.All");
     public static readonly Permission IncidentWrite = new(ApiResources.Graph, "SecurityIncident.ReadWrite.All");
     /// <summary>Legacy alerts, secure score and control profiles.</summary>

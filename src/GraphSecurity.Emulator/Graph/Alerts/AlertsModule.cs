@@ -38,6 +38,7 @@ public sealed class AlertsModule : IEmulatorModule
     public void MapRoutes(IEndpointRouteBuilder app)
     {
         foreach (var version in GraphVersions.All) AlertsEndpoints.Map(app, version);
+        CreateAlertEndpoints.Map(app);
     }
 
     public void MapControl(IEndpointRouteBuilder control)

@@ -21,6 +21,7 @@ public sealed class IncidentsModule : IEmulatorModule
             return incidents;
         });
         services.AddSingleton(new IncidentFaults());
+        services.AddSingleton<IncidentWriter>();
     }
 
     public void MapRoutes(IEndpointRouteBuilder app)
