@@ -149,7 +149,10 @@ public sealed class AlertBrokerTests : IClassFixture<MutableEmulatorFixture>, IA
         Assert.Equal("Running", created.GetProperty("status").GetString());
         Assert.Equal(FakePartnerProvider.Provider, created.GetProperty("vendorInformation").GetProperty("provider").GetString());
         var id = created.GetProperty("id").GetString();
-        Assert.Single(_partner.Actions);
+        // Graph's BlockIp with parameter IP reaches the provider as the contract's blockIp with ipAddress.
+        var sent = Assert.Single(_partner.Actions).Value;
+        Assert.Equal("blockIp", (string)sent["name"]);
+        Assert.Equal("ipAddress", (string)sent["parameters"]![0]!["name"]);
 
         var listed = (await _f.GetJsonAsync("/beta/security/securityActions")).GetProperty("value").EnumerateArray();
         Assert.Contains(listed, a => a.GetProperty("id").GetString() == id);

@@ -43,7 +43,7 @@ public sealed class PartnerSecurityActions
 
     public async Task<SecurityAction.View> CreateAsync(CallerPrincipal caller, PartnerProvider provider, JsonElement body, CancellationToken cancellationToken)
     {
-        var answer = await _client.SendAsync(provider, caller.Tenant.Id, HttpMethod.Post, "securityActions", body, cancellationToken).ConfigureAwait(false);
+        var answer = await _client.SendAsync(provider, caller.Tenant.Id, HttpMethod.Post, "securityActions", ToContract(body), cancellationToken).ConfigureAwait(false);
         if (answer.Status == 400) throw GraphError.BadRequest($"{provider.Vendor}/{provider.Provider} refused the action: {answer.Problem}");
         if (!answer.Succeeded || answer.Body is not { } json) throw Failed(provider, answer, "create the action");
         var remoteId = json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
@@ -53,6 +53,21 @@ public sealed class PartnerSecurityActions
         link.Last = Read(graphId, link, provider, json);
         _links[graphId] = link;
         return link.Last;
+    }
+
+    /// <summary>
+    /// Graph's documented BlockIp takes its address as parameter <c>IP</c>; gsprov/1 names actions in camelCase with
+    /// <c>ipAddress</c>. The broker translates that one documented action and passes every other body through.
+    /// </summary>
+    public static JsonNode ToContract(JsonElement body)
+    {
+        var node = JsonNode.Parse(body.GetRawText())!.AsObject();
+        if (!string.Equals((string)node["name"], SecurityActionsEndpoints.BlockIp, StringComparison.OrdinalIgnoreCase)) return node;
+        node["name"] = "blockIp";
+        if (node["parameters"] is JsonArray parameters)
+            foreach (var p in parameters.OfType<JsonObject>())
+                if (string.Equals((string)p["name"], "IP", StringComparison.OrdinalIgnoreCase)) p["name"] = "ipAddress";
+        return node;
     }
 
     /// <summary>The action as the provider reports it now; the last known state when the provider cannot be reached.</summary>

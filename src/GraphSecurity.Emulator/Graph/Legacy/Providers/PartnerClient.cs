@@ -63,7 +63,7 @@ public sealed class PartnerClient : IDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(provider, tenantId));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body != null)
-            request.Content = new StringContent(body is JsonElement e ? e.GetRawText() : JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+            request.Content = new StringContent(body switch { JsonElement e => e.GetRawText(), System.Text.Json.Nodes.JsonNode n => n.ToJsonString(), _ => JsonSerializer.Serialize(body) }, Encoding.UTF8, "application/json");
         try
         {
             using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
