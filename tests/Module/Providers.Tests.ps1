@@ -7,7 +7,7 @@ BeforeAll {
     $script:Sample = Start-TestProvider -Name sentry
     Register-TestProvider -Url $Sample.Url | Out-Null
     $script:Contoso = Connect-GsTenant -Emulator -Name providers-contoso -PassThru
-    $script:Fabrikam = Connect-GsTenant -Emulator -TenantId $FabrikamTenantId -ClientId $FabrikamClientId `
+    $script:Fabrikam = Connect-GsTenant -Environment Emulator -TenantId $FabrikamTenantId -ClientId $FabrikamClientId `
         -ClientSecret (ConvertTo-TestSecureString $FabrikamSecret) -Name providers-fabrikam -PassThru
     $script:SampleRoot = $Sample.Url -replace '/gsprov/v1$', ''
     function Get-PartnerAlert($Connection) {
@@ -18,7 +18,7 @@ BeforeAll {
 AfterAll {
     Unregister-TestProvider
     Stop-TestProvider $Sample
-    Disconnect-GsTenant -Name providers-contoso, providers-fabrikam -ErrorAction Ignore
+    "providers-contoso", "providers-fabrikam" | ForEach-Object { Disconnect-GsTenant -Name $_ -ErrorAction Ignore }
 }
 
 Describe 'The broker fans out to a consented partner provider' {
@@ -63,7 +63,7 @@ Describe 'The broker fans out to a consented partner provider' {
             (Get-PartnerAlert $Contoso).Count | Should -BeGreaterThan 0
             Stop-TestProvider $spare
             $alerts = @(Get-GsAlert -Legacy -Top 3 -Connection $Contoso -WarningVariable warnings -WarningAction SilentlyContinue)
-            ($warnings -join "`n") | Should -BeLike '*Northwind Security/Sentry Firewall*'
+            ($warnings -join "`n") | Should -BeLike '*Sentry Firewall (Northwind Security) failed*'
             $alerts.Count | Should -BeGreaterThan 0
             $alerts | ForEach-Object { $_.VendorInformation.Vendor | Should -Be 'Microsoft' }
             { Get-GsAlert -Legacy -Top 3 -Connection $Contoso -FailOnPartialResult -ErrorAction Stop } | Should -Throw '*Sentry Firewall*'
@@ -117,11 +117,16 @@ Describe 'Test-GsProvider' {
     }
 
     It 'fails exactly the broken checks on a broken variant' {
-        $broken = Start-TestProvider -Name sentry-broken -Break ignore-top, wrong-order, patch-no-echo, patch-accepts-readonly, no-auth, foreign-vendor, bad-error-shape, cancel-completed
+        # Each rule the variant breaks, and the one check that must catch it.
+        $breaks = [ordered]@{
+            'ignore-top' = 'Top'; 'wrong-order' = 'DefaultOrder'; 'patch-no-echo' = 'PatchEcho'; 'patch-accepts-readonly' = 'PatchReadOnlyField'
+            'no-auth' = 'AuthMissingToken'; 'foreign-vendor' = 'VendorInformation'; 'bad-error-shape' = 'ErrorShape'; 'cancel-completed' = 'ActionCancelFinished'
+        }
+        $broken = Start-TestProvider -Name sentry-broken -Break @($breaks.Keys)
         try {
             $checks = @(Test-GsProvider -Url $broken.Url -Connection $Contoso -Confirm:$false -InformationAction SilentlyContinue)
-            $failed = @($checks | Where-Object Outcome -eq Failed | ForEach-Object Check | Sort-Object)
-            $failed | Should -Be @('ActionCancelFinished', 'AuthForgedToken', 'AuthMissingToken', 'DefaultOrder', 'ErrorShape', 'OrderBy', 'PatchEcho', 'PatchReadOnlyField', 'Top', 'VendorInformation')
+            @($checks | Where-Object Outcome -eq Failed | ForEach-Object Check | Sort-Object) | Should -Be @($breaks.Values | Sort-Object)
+            ($checks | Where-Object Check -eq Top).Detail | Should -BeLike '*for $top=2'
             Test-GsProvider -Url $broken.Url -Connection $Contoso -Quiet -Confirm:$false | Should -BeFalse
         }
         finally { Stop-TestProvider $broken }
