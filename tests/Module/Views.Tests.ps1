@@ -39,6 +39,8 @@ BeforeAll {
     Add-Sample (Get-GsConnection -Name views)
     Add-Sample (Get-GsConnection -Name views).Apis
     Add-Sample (Get-GsEmulator)
+    # The conformance checks of the sample provider the test run starts on port 7801.
+    Add-Sample (Test-GsProvider -Url http://127.0.0.1:7801/gsprov/v1 -Connection views -WhatIf -InformationAction SilentlyContinue)
 
     # A subscription and one change notification, through a receiver (with its own subscription) in a thread job.
     $port = Get-FreePort
