@@ -22,7 +22,8 @@
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction', 'Undo-GsSecurityAction', 'Save-GsInvestigationPackage', 'Invoke-GsLiveResponse',
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
         'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Sync-GsTiIndicator', 'Remove-GsTiIndicator',
-        'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
+        'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator',
+        'Request-GsAdminConsent'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

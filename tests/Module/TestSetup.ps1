@@ -202,3 +202,9 @@ function Get-EngineType([string] $Name) {
     if (-not $engine) { throw 'The engine is not loaded: import the module first.' }
     $engine.GetType($Name, $true)
 }
+
+# The partner tenant and its multi-tenant app: consented in Contoso, not in Fabrikam.
+$script:PartnerTenantId = '7a1c9e3b-5d2f-4a8e-b6c4-0e9f8d7c6b5a'
+$script:PartnerClientId = '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f'
+$script:PartnerSecret = 'gs-emulator-partner-secret'
+$script:PartnerUserAgent = 'MdePartner-NorthwindSecurity-Sentry/1.2'

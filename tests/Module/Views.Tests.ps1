@@ -39,6 +39,8 @@ BeforeAll {
     Add-Sample (Get-GsConnection -Name views)
     Add-Sample (Get-GsConnection -Name views).Apis
     Add-Sample (Get-GsEmulator)
+    # A delegated permission only, so the seeded Contoso consent keeps its roles.
+    Add-Sample (Request-GsAdminConsent -Emulator -TenantId contoso.example -ClientId '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f' -Permission User.Read)
 
     # A subscription and one change notification, through a receiver (with its own subscription) in a thread job.
     $port = Get-FreePort

@@ -51,7 +51,7 @@ public sealed class ConsentModule : IEmulatorModule
             var decision = body?.Decision ?? "accept";
             if (decision is not ("accept" or "decline"))
                 throw new ArgumentException($"'decision' must be 'accept' or 'decline' (got '{decision}').");
-            responder.Set(body?.User, decision == "accept");
+            responder.Set(string.IsNullOrWhiteSpace(body?.User) ? null : body.User, decision == "accept");
             return ResponderJson(responder);
         });
     }
