@@ -22,7 +22,7 @@
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction', 'Undo-GsSecurityAction', 'Save-GsInvestigationPackage', 'Invoke-GsLiveResponse',
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
         'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Sync-GsTiIndicator', 'Remove-GsTiIndicator',
-        'Test-GsProvider',
+        'Test-GsProvider', 'Request-GsAdminConsent',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
     FunctionsToExport    = @()

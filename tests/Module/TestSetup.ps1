@@ -239,10 +239,15 @@ function Stop-TestProvider($Provider) {
 # Registers a provider with the emulator's legacy-alerts broker (unregister with Unregister-TestProvider).
 function Register-TestProvider([string] $Url, [int] $TimeoutMs = 10000) {
     $body = @{ vendor = 'Northwind Security'; provider = 'Sentry Firewall'; providerVersion = '1.2'; baseUrl = $Url
-        appId = '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f'; audience = 'api://northwind-sentry'; timeoutMs = $TimeoutMs } | ConvertTo-Json
+        appId = $PartnerClientId; audience = 'api://northwind-sentry'; timeoutMs = $TimeoutMs } | ConvertTo-Json
     Invoke-RestMethod -Method Post -Uri "$((Get-TestEmulator).url)/_emulator/providers" -Body $body -ContentType 'application/json' -SkipCertificateCheck
 }
 
 function Unregister-TestProvider {
     Invoke-RestMethod -Method Delete -Uri "$((Get-TestEmulator).url)/_emulator/providers/northwind-security-sentry-firewall" -SkipCertificateCheck -ErrorAction Ignore | Out-Null
 }
+# The partner tenant and its multi-tenant app: consented in Contoso, not in Fabrikam.
+$script:PartnerTenantId = '7a1c9e3b-5d2f-4a8e-b6c4-0e9f8d7c6b5a'
+$script:PartnerClientId = '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f'
+$script:PartnerSecret = 'gs-emulator-partner-secret'
+$script:PartnerUserAgent = 'MdePartner-NorthwindSecurity-Sentry/1.2'

@@ -103,6 +103,8 @@ internal static class ErrorIds
     public const string TiIndicatorNotFound = nameof(TiIndicatorNotFound);
     /// <summary>The service did not change or delete the indicator.</summary>
     public const string TiIndicatorChangeFailed = nameof(TiIndicatorChangeFailed);
+    /// <summary>The admin declined or could not consent, or the answer was not this request's.</summary>
+    public const string ConsentNotGranted = nameof(ConsentNotGranted);
 
     /// <summary>The kinds of error answer, after the API's name.</summary>
     internal static class Answer

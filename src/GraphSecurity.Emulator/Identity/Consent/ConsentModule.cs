@@ -17,7 +17,12 @@ public sealed class ConsentModule : IEmulatorModule
         services.AddSingleton<IControlResettable>(responder);
     }
 
-    public void MapRoutes(IEndpointRouteBuilder app) => AdminConsentEndpoints.Map(app);
+    public void MapRoutes(IEndpointRouteBuilder app)
+    {
+        // Built now, not on first use: it registers the config file's apps in their home tenants, which the info file lists.
+        app.ServiceProvider.GetRequiredService<ServicePrincipalGrants>();
+        AdminConsentEndpoints.Map(app);
+    }
 
     public void MapControl(IEndpointRouteBuilder control)
     {
@@ -51,7 +56,7 @@ public sealed class ConsentModule : IEmulatorModule
             var decision = body?.Decision ?? "accept";
             if (decision is not ("accept" or "decline"))
                 throw new ArgumentException($"'decision' must be 'accept' or 'decline' (got '{decision}').");
-            responder.Set(body?.User, decision == "accept");
+            responder.Set(string.IsNullOrWhiteSpace(body?.User) ? null : body.User, decision == "accept");
             return ResponderJson(responder);
         });
     }

@@ -24,7 +24,6 @@ public sealed class PartnerClient : IDisposable
 {
     /// <summary>Tokens are reused until this long before they expire.</summary>
     private static readonly TimeSpan TokenMargin = TimeSpan.FromMinutes(5);
-    private static readonly AppRegistration Broker = new() { ClientId = TokenIssuer.GraphAppId, DisplayName = "Microsoft Graph" };
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly ConcurrentDictionary<(string, string), (string Token, DateTimeOffset Expires)> _tokens = new();
@@ -48,7 +47,7 @@ public sealed class PartnerClient : IDisposable
         var now = DateTimeOffset.UtcNow;
         if (_tokens.TryGetValue(key, out var cached) && cached.Expires - TokenMargin > now) return cached.Token;
         var tenant = _directory.Find(tenantId) ?? throw new InvalidOperationException($"Unknown tenant '{tenantId}'.");
-        var token = _issuer.Issue(tenant, Broker, "2", now, provider.Audience);
+        var token = _issuer.IssueAsGraph(tenant, provider.Audience);
         _tokens[key] = (token, now.AddSeconds(_issuer.Lifetime));
         return token;
     }
