@@ -363,6 +363,15 @@ public class SentryOptionsTests
     }
 
     [Fact]
+    public void TenantsCanBeListedSeveralWays()
+    {
+        var expected = new[] { TestAuthority.Contoso, TestAuthority.Fabrikam };
+        Assert.Equal(expected, SentryOptions.Parse(new[] { "--authority", "https://h", "--tenant", TestAuthority.Contoso, TestAuthority.Fabrikam }).ConsentedTenants);
+        Assert.Equal(expected, SentryOptions.Parse(new[] { "--tenant", $"{TestAuthority.Contoso},{TestAuthority.Fabrikam}", "--authority", "https://h" }).ConsentedTenants);
+        Assert.Equal(expected, SentryOptions.Parse(new[] { "--tenant", TestAuthority.Contoso, "--tenant", TestAuthority.Fabrikam.ToUpperInvariant(), "--authority", "https://h" }).ConsentedTenants);
+    }
+
+    [Fact]
     public void DefaultsServeContosoOnAFreeLoopbackPort()
     {
         var options = SentryOptions.Parse(new[] { "--authority", "https://127.0.0.1:5001" });
