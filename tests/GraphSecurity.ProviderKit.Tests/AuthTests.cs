@@ -56,6 +56,8 @@ public sealed class AuthTests : IDisposable
         Assert.Contains("no bearer token", await Refused(null));
         Assert.Contains("Bearer <token>", await Refused("Basic dXNlcjpwYXNz"));
         Assert.Contains("not a JWT", await Refused("Bearer not-a-token"));
+        Assert.Contains("not a JWT", await Refused("Bearer abc.def.ghi"));
+        Assert.Contains("not a JWT", await Refused("Bearer eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln"));
     }
 
     [Fact]
