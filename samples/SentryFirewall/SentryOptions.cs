@@ -68,7 +68,10 @@ public sealed class SentryOptions
                 case "--client-secret": options.ClientSecret = Value(); break;
                 case "--log": options.SeedLog = Value(); break;
                 case "--tenant":
-                    foreach (var tenant in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    // One or more ids: "--tenant A B", "--tenant A,B" or "--tenant A --tenant B".
+                    var ids = new List<string> { Value() };
+                    while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) ids.Add(args[++i]);
+                    foreach (var tenant in ids.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
                     {
                         if (!Guid.TryParse(tenant, out var id)) throw new ArgumentException($"--tenant takes tenant ids (GUIDs); '{tenant}' is not one.");
                         if (!options.Tenants.Contains(id.ToString())) options.Tenants.Add(id.ToString());

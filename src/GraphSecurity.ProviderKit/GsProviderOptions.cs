@@ -92,9 +92,9 @@ public sealed class GsProviderOptions
         if (ActionStartDelay < TimeSpan.Zero || ActionRunDuration < TimeSpan.Zero) throw new InvalidOperationException("Action timings cannot be negative.");
     }
 
-    /// <summary>The audiences a token may carry: the app-id URI and the client id.</summary>
+    /// <summary>The audiences a token may carry: the app-id URI (with or without a final slash) and the client id.</summary>
     public IReadOnlyList<string> AcceptedAudiences =>
-        new[] { Audience, AppId }.Where(a => !string.IsNullOrWhiteSpace(a)).ToList();
+        new[] { Audience, Audience?.TrimEnd('/') + "/", AppId }.Where(a => !string.IsNullOrWhiteSpace(a) && a != "/").Distinct().ToList();
 }
 
 /// <summary>

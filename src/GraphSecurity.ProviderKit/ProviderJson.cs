@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,7 +12,12 @@ public static class ProviderJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            // Replies are API JSON, never embedded in HTML: keep quotes and non-ASCII readable.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
         options.Converters.Add(new UtcDateConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -39,9 +39,18 @@ public sealed class ProviderTokenValidator
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             throw ProviderException.Unauthorized("The Authorization header must be 'Bearer <token>'.");
         var token = authorization["Bearer ".Length..].Trim();
-        if (!_handler.CanReadToken(token))
+        JsonWebToken jwt;
+        try
+        {
+            jwt = _handler.CanReadToken(token) ? _handler.ReadJsonWebToken(token) : null;
+        }
+        catch (ArgumentException)
+        {
+            // Three dot-separated parts that are not base64url JSON.
+            jwt = null;
+        }
+        if (jwt == null)
             throw ProviderException.Unauthorized("The bearer token is not a JWT.");
-        var jwt = _handler.ReadJsonWebToken(token);
         if (jwt.Alg != SecurityAlgorithms.RsaSha256)
             throw ProviderException.Unauthorized($"The token is signed with '{jwt.Alg}'; only RS256 is accepted.");
 

@@ -164,7 +164,7 @@ public static class GsProviderEndpoints
     private static string NextLink(HttpRequest request, ProviderQuery query)
     {
         var parts = request.Query.Where(p => p.Key != "$skip")
-            .SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? "")))
+            .SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key).Replace("%24", "$", StringComparison.Ordinal) + "=" + Uri.EscapeDataString(v ?? "")))
             .Append("$skip=" + ((long)query.Skip + query.Top).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join("&", parts)}";
     }
