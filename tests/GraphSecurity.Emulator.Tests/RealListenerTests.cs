@@ -106,7 +106,7 @@ public class RealListenerTests
             var thumbprint = info.GetProperty("thumbprint").GetString();
             Assert.Matches("^[0-9A-F]{40}$", thumbprint);
             var tenants = info.GetProperty("tenants").EnumerateArray().ToList();
-            Assert.Equal(new[] { "contoso.example", "fabrikam.example" }, tenants.Select(t => t.GetProperty("domain").GetString()));
+            Assert.Equal(new[] { "contoso.example", "fabrikam.example", "northwindsec.example" }, tenants.Select(t => t.GetProperty("domain").GetString()));
             Assert.Contains(tenants[0].GetProperty("apps").EnumerateArray(), a => a.GetProperty("clientId").GetString() == certClientId);
             Assert.DoesNotContain("secret", infoText, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("PRIVATE", infoText);

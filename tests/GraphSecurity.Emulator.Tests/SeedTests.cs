@@ -78,7 +78,7 @@ public class SeedTests
             var nw = o.Directory.Find("northwind.example");
             Assert.Equal(3, nw.AlertCount);
             Assert.Equal(new[] { "SecurityAlert.Read.All" }, nw.Apps.Single().Roles);
-            Assert.Equal(3, o.Directory.Tenants.Count);
+            Assert.Equal(4, o.Directory.Tenants.Count); // Contoso, Fabrikam, the partner tenant, and the one from the config file
             Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--bogus" }));
             Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--port", "70000" }));
         }

@@ -13,7 +13,7 @@ BeforeDiscovery {
                 }
             }
         })
-    $script:AboutTopics = @('about_GraphSecurity', 'about_GraphSecurity_Authentication', 'about_GraphSecurity_Emulator', 'about_GraphSecurity_Paging_And_Throttling', 'about_GraphSecurity_Migration')
+    $script:AboutTopics = @('about_GraphSecurity', 'about_GraphSecurity_Authentication', 'about_GraphSecurity_Emulator', 'about_GraphSecurity_Paging_And_Throttling', 'about_GraphSecurity_Migration', 'about_GraphSecurity_Providers')
 }
 
 BeforeAll {

@@ -202,3 +202,52 @@ function Get-EngineType([string] $Name) {
     if (-not $engine) { throw 'The engine is not loaded: import the module first.' }
     $engine.GetType($Name, $true)
 }
+
+# The sample partner provider (samples/SentryFirewall), built with the solution.
+function Get-TestProviderPath {
+    $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+    $dll = Get-ChildItem (Join-Path $root 'samples/SentryFirewall/bin') -Recurse -Filter 'SentryFirewall.dll' -ErrorAction Ignore |
+        Where-Object { $_.Directory.Name -eq 'net10.0' } | Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if (-not $dll) { throw 'The sample provider is not built: run ./build.ps1 build.' }
+    $dll.FullName
+}
+
+# Starts the sample provider against the test emulator (its broker too) and waits until it listens.
+# -Break makes a deliberately broken variant; -Port 0 picks a free port.
+function Start-TestProvider([string[]] $Break = @(), [int] $Port = 0, [string] $Name = "provider-$([guid]::NewGuid().ToString('N').Substring(0, 8))") {
+    $info = Join-Path $env:GS_TEST_WORK "$Name.json"
+    Remove-Item $info -ErrorAction Ignore
+    $arguments = @((Get-TestProviderPath), '--emulator-info', $env:GRAPHSECURITY_EMULATOR_INFO, '--urls', "http://127.0.0.1:$Port",
+        '--info-file', $info, '--broker', (Get-TestEmulator).url)
+    if ($Break) { $arguments += '--break', ($Break -join ',') }
+    $log = Join-Path $env:GS_TEST_WORK "$Name.log"
+    $process = Start-Process -FilePath (Get-Command dotnet).Source -ArgumentList $arguments -PassThru -NoNewWindow `
+        -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $info) -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    if (-not (Test-Path $info)) {
+        if (-not $process.HasExited) { Stop-Process -Id $process.Id -Force }
+        throw "The sample provider did not start: $(Get-Content -Raw "$log.err" -ErrorAction Ignore)"
+    }
+    [pscustomobject]@{ Url = (Get-Content -Raw $info | ConvertFrom-Json).url; Process = $process; Name = $Name }
+}
+
+function Stop-TestProvider($Provider) {
+    if ($Provider -and -not $Provider.Process.HasExited) { Stop-Process -Id $Provider.Process.Id -Force; $Provider.Process.WaitForExit(10000) | Out-Null }
+}
+
+# Registers a provider with the emulator's legacy-alerts broker (unregister with Unregister-TestProvider).
+function Register-TestProvider([string] $Url, [int] $TimeoutMs = 10000) {
+    $body = @{ vendor = 'Northwind Security'; provider = 'Sentry Firewall'; providerVersion = '1.2'; baseUrl = $Url
+        appId = $PartnerClientId; audience = 'api://northwind-sentry'; timeoutMs = $TimeoutMs } | ConvertTo-Json
+    Invoke-RestMethod -Method Post -Uri "$((Get-TestEmulator).url)/_emulator/providers" -Body $body -ContentType 'application/json' -SkipCertificateCheck
+}
+
+function Unregister-TestProvider {
+    Invoke-RestMethod -Method Delete -Uri "$((Get-TestEmulator).url)/_emulator/providers/northwind-security-sentry-firewall" -SkipCertificateCheck -ErrorAction Ignore | Out-Null
+}
+# The partner tenant and its multi-tenant app: consented in Contoso, not in Fabrikam.
+$script:PartnerTenantId = '7a1c9e3b-5d2f-4a8e-b6c4-0e9f8d7c6b5a'
+$script:PartnerClientId = '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f'
+$script:PartnerSecret = 'gs-emulator-partner-secret'
+$script:PartnerUserAgent = 'MdePartner-NorthwindSecurity-Sentry/1.2'

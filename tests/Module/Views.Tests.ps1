@@ -41,6 +41,10 @@ BeforeAll {
     Add-Sample (Get-GsEmulator)
     Add-Sample (Send-GsPartnerAlert -Via LogsIngestion -DataCollectionRule 'dcr-000a00a000a00000a000000aa000a0aa' -Title 'Views partner alert' -Description 'A partner detection for the views.' `
             -Severity Low -Category Discovery -IpAddress 198.51.100.97 -Connection views -Confirm:$false)
+    # The conformance checks of the sample provider the test run starts on port 7801.
+    Add-Sample (Test-GsProvider -Url http://127.0.0.1:7801/gsprov/v1 -Connection views -WhatIf -InformationAction SilentlyContinue)
+    # A delegated permission only, so the seeded Contoso consent keeps its roles.
+    Add-Sample (Request-GsAdminConsent -Emulator -TenantId contoso.example -ClientId '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f' -Permission User.Read)
 
     # A subscription and one change notification, through a receiver (with its own subscription) in a thread job.
     $port = Get-FreePort

@@ -10,8 +10,13 @@ public sealed class RequestCounters
 {
     private readonly ConcurrentDictionary<(string Method, string Route), int> _counts = new();
     private readonly ConcurrentDictionary<(string Api, string Audience), int> _tokens = new();
+    private readonly ConcurrentDictionary<(string Method, string Route, string UserAgent), int> _userAgents = new();
 
     public void Add(string method, string route) => _counts.AddOrUpdate((method, route), 1, (_, n) => n + 1);
+
+    /// <summary>The User-Agent a request came with (a partner's product token must reach every API).</summary>
+    public void AddUserAgent(string method, string route, string userAgent) =>
+        _userAgents.AddOrUpdate((method, route, userAgent ?? ""), 1, (_, n) => n + 1);
 
     /// <summary>A request whose token an API accepted.</summary>
     public void AddToken(string api, string audience) => _tokens.AddOrUpdate((api, audience ?? ""), 1, (_, n) => n + 1);
@@ -20,6 +25,7 @@ public sealed class RequestCounters
     {
         _counts.Clear();
         _tokens.Clear();
+        _userAgents.Clear();
     }
 
     public object Describe()
@@ -28,7 +34,10 @@ public sealed class RequestCounters
             .Select(kv => new { method = kv.Key.Method, route = kv.Key.Route, count = kv.Value }).ToList();
         var tokens = _tokens.OrderBy(kv => kv.Key.Api, StringComparer.Ordinal).ThenBy(kv => kv.Key.Audience, StringComparer.Ordinal)
             .Select(kv => new { api = kv.Key.Api, audience = kv.Key.Audience, count = kv.Value }).ToList();
-        return new { total = routes.Sum(r => r.count), routes, tokens };
+        var userAgents = _userAgents.OrderBy(kv => kv.Key.Route, StringComparer.Ordinal).ThenBy(kv => kv.Key.Method, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.UserAgent, StringComparer.Ordinal)
+            .Select(kv => new { method = kv.Key.Method, route = kv.Key.Route, userAgent = kv.Key.UserAgent, count = kv.Value }).ToList();
+        return new { total = routes.Sum(r => r.count), routes, tokens, userAgents };
     }
 }
 
@@ -46,6 +55,7 @@ public sealed class RequestCountingMiddleware
             var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             var route = pattern == null || pattern.Contains("{**", StringComparison.Ordinal) ? context.Request.Path.Value : "/" + pattern.Trim('/');
             counters.Add(context.Request.Method, route);
+            counters.AddUserAgent(context.Request.Method, route, context.Request.Headers.UserAgent.ToString());
         }
         return _next(context);
     }

@@ -30,6 +30,7 @@ public static class EmulatorModules
         new Graph.Identities.IdentityAccountsModule(),
         new Arm.ArmModule(),
         new Sentinel.SentinelModule(),
+        new Identity.Consent.ConsentModule(),
         new Monitor.MonitorModule(),
     };
 }

@@ -68,6 +68,8 @@ public sealed partial class EmulatorOptions
         if (file?.Now != null) o.Now = file.Now.Value;
         o.ApplySecurityActions(file?.SecurityActions);
         o.ApplySentinel(file?.Sentinel);
+        o.ApplyProviders(file?.Providers);
+        o.ApplyConsent(file);
         o.ApplyIngestion(file?.Ingestion);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())

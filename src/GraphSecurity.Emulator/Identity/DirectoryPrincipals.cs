@@ -35,7 +35,16 @@ public static class DirectoryRoles
         ["Security Administrator"] = "194ae4cb-b126-40b2-bd5b-6091b380977d",
         ["Security Operator"] = "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f",
         ["Security Reader"] = "5d6b6bb7-de71-4623-b4af-96380a352509",
+        ["Privileged Role Administrator"] = "e8611ab8-c189-46e8-94e1-60213ab1f814",
+        ["Cloud Application Administrator"] = "158c047a-c907-4556-b7ef-446551a6b5f7",
+        ["Application Administrator"] = "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
     };
+
+    /// <summary>Roles that may grant tenant-wide consent to an app, Microsoft Graph application roles included.</summary>
+    public static readonly string[] ConsentToAnything = { "Global Administrator", "Privileged Role Administrator" };
+
+    /// <summary>Roles that may grant tenant-wide consent except for Microsoft Graph application roles.</summary>
+    public static readonly string[] ConsentExceptGraphRoles = { "Cloud Application Administrator", "Application Administrator" };
 
     /// <summary>Roles that may change security data (the reference: Security Operator or Security Administrator).</summary>
     public static readonly string[] Writers = { "Global Administrator", "Security Administrator", "Security Operator" };

@@ -5,7 +5,7 @@ using System.Text;
 namespace GraphSecurity.Emulator.Identity;
 
 /// <summary>An application registration (service principal) in an emulated tenant.</summary>
-public sealed class AppRegistration
+public sealed partial class AppRegistration
 {
     public string ClientId { get; set; }
     public string DisplayName { get; set; }
@@ -70,6 +70,9 @@ public sealed class TenantDirectory
     public const string FabrikamClientId = "3f2e1d0c-9b8a-4765-a4b3-c2d1e0f9a8b7";
     public const string FabrikamClientSecret = "gs-emulator-fabrikam-secret";
 
+    /// <summary>The partner tenant whose multi-tenant app customers consent to (see <see cref="Consent.PartnerSeed"/>).</summary>
+    public const string PartnerTenantId = "7a1c9e3b-5d2f-4a8e-b6c4-0e9f8d7c6b5a";
+
     public static readonly string[] FullRoles =
     {
         "SecurityAlert.ReadWrite.All", "SecurityIncident.ReadWrite.All", "SecurityEvents.ReadWrite.All",
@@ -115,6 +118,9 @@ public sealed class TenantDirectory
         DirectorySeed.AddDefaults(contoso, fabrikam);
         dir.Tenants.Add(contoso);
         dir.Tenants.Add(fabrikam);
+        // Last, so the customer tenants' seeded data stays what it was.
+        dir.Tenants.Add(Consent.PartnerSeed.CreateTenant());
+        Consent.PartnerSeed.AddAdmins(contoso, fabrikam);
         return dir;
     }
 }

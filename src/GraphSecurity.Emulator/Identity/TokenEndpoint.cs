@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Identity.Consent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -16,12 +17,14 @@ public sealed class TokenEndpoint
     private readonly TokenIssuer _issuer;
     private readonly TenantDirectory _directory;
     private readonly UserGrants _userGrants;
+    private readonly ServicePrincipalGrants _principals;
 
-    public TokenEndpoint(TokenIssuer issuer, TenantDirectory directory, UserGrants userGrants)
+    public TokenEndpoint(TokenIssuer issuer, TenantDirectory directory, UserGrants userGrants, ServicePrincipalGrants principals)
     {
         _issuer = issuer;
         _directory = directory;
         _userGrants = userGrants;
+        _principals = principals;
     }
 
     public static string BaseUrl(HttpRequest r) => $"{r.Scheme}://{r.Host}";
@@ -67,11 +70,13 @@ public sealed class TokenEndpoint
         var scope = Get("scope");
         if (scope == null) return (0, AadError.MissingParameter("scope"), null);
 
-        var app = tenant.FindApp(clientId);
+        // A multi-tenant app is known in a customer tenant only once consented there (its service principal).
+        var app = _principals.Resolve(tenant, clientId);
         if (app == null) return (0, AadError.UnknownClient(clientId, tenant.Domain), null);
 
         var api = ApiResources.ForDefaultScope(scope);
-        if (api == null) return (0, AadError.InvalidScope(scope), null);
+        var apiApp = api == null ? PartnerApiOf(scope) : null;
+        if (api == null && apiApp == null) return (0, AadError.InvalidScope(scope), null);
 
         string authMethod;
         var assertion = Get("client_assertion");
@@ -97,7 +102,18 @@ public sealed class TokenEndpoint
             return (0, AadError.MissingCredential(), null);
         }
 
-        var token = _issuer.Issue(tenant, app, authMethod, audience: Audience(api, scope));
+        string token;
+        if (apiApp != null)
+        {
+            var resource = ScopeResource(scope);
+            if (!_principals.IsConsented(tenant.Id, apiApp.ClientId)) return (0, ConsentErrors.ResourceNotFound(resource, tenant), null);
+            token = _issuer.Issue(tenant, app, authMethod, audience: resource,
+                roles: _principals.GrantedRoles(tenant.Id, app.ClientId, apiApp.ApiKey));
+        }
+        else
+        {
+            token = _issuer.Issue(tenant, app, authMethod, audience: Audience(api, scope));
+        }
         return (200, null, new Dictionary<string, object>
         {
             ["token_type"] = "Bearer",
@@ -107,13 +123,23 @@ public sealed class TokenEndpoint
         });
     }
 
+    /// <summary>The multi-tenant app whose API a single "&lt;app-id URI or client id&gt;/.default" scope names, or null.</summary>
+    private AppRegistration PartnerApiOf(string scope)
+    {
+        var parts = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 1 || !parts[0].EndsWith("/.default", StringComparison.OrdinalIgnoreCase)) return null;
+        return _principals.FindApiApp(ScopeResource(scope));
+    }
+
+    private static string ScopeResource(string scope) => scope.Trim()[..^"/.default".Length].TrimEnd('/');
+
     /// <summary>
     /// The audience of a token asked for with "&lt;resource&gt;/.default": the resource as the client spelled
     /// it (without a trailing slash), or the API's own audience when it was named by its app id.
     /// </summary>
     public static string Audience(ApiResource api, string scope)
     {
-        var resource = scope.Trim()[..^"/.default".Length].TrimEnd('/');
+        var resource = ScopeResource(scope);
         return string.Equals(resource, api.AppId, StringComparison.OrdinalIgnoreCase) ? api.Audience : resource;
     }
 

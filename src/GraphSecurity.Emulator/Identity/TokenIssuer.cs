@@ -44,19 +44,32 @@ public sealed class TokenIssuer
 
     /// <summary>
     /// Creates a v1-format app-only access token. Its audience is the resource the client asked for
-    /// (default: Graph), and its roles are the app's roles on that resource's API.
+    /// (default: Graph), and its roles are the app's roles on that resource's API, or
+    /// <paramref name="roles"/> when given (the API of a multi-tenant app, which the emulator does not serve).
     /// </summary>
-    public string Issue(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset? issuedAt = null, string audience = GraphResource)
+    public string Issue(Tenant tenant, AppRegistration app, string authMethod, DateTimeOffset? issuedAt = null, string audience = GraphResource,
+        IReadOnlyList<string> roles = null)
     {
         var claims = CommonClaims(tenant, app, authMethod, issuedAt ?? DateTimeOffset.UtcNow, audience);
         claims["idtyp"] = "app";
         claims["oid"] = app.ObjectId(tenant.Id);
         claims["sub"] = app.ObjectId(tenant.Id);
         var api = ApiResources.ForResource(audience);
-        var roles = api == null ? app.Roles : RolesOn(app, api);
+        roles ??= api == null ? app.Roles : RolesOn(app, api);
         if (roles.Count > 0) claims["roles"] = roles.ToArray();
         return Sign(claims);
     }
+
+    /// <summary>Microsoft Graph as a caller: what the broker calls partner providers with.</summary>
+    private static readonly AppRegistration GraphAsCaller = new() { ClientId = GraphAppId, DisplayName = "Microsoft Graph", Roles = new List<string>() };
+
+    /// <summary>
+    /// An app-only token for a tenant and audience with Microsoft Graph (app id <see cref="GraphAppId"/>)
+    /// as the calling app, for emulator code that calls a partner provider on a customer's behalf.
+    /// Nothing outside the emulator can ask for one.
+    /// </summary>
+    internal string IssueAsGraph(Tenant tenant, string audience, IReadOnlyList<string> roles = null) =>
+        Issue(tenant, GraphAsCaller, "2", audience: audience, roles: roles ?? Array.Empty<string>());
 
     /// <summary>
     /// Creates a v1-format delegated (user) access token for Microsoft Graph: <c>scp</c> (space separated),

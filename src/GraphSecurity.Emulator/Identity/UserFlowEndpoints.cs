@@ -17,13 +17,13 @@ public static class UserFlowEndpoints
         app.MapGet("/{tenant}/oauth2/v2.0/authorize", AuthorizeAsync);
     }
 
-    private static async Task DeviceCodeAsync(HttpContext context, string tenant, TenantDirectory directory, UserGrants grants)
+    private static async Task DeviceCodeAsync(HttpContext context, string tenant, TenantDirectory directory, UserGrants grants, Consent.ServicePrincipalGrants principals)
     {
         var baseUrl = TokenEndpoint.BaseUrl(context.Request);
         var t = directory.Find(tenant);
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync() : FormCollection.Empty;
         var clientId = NullIfEmpty(form["client_id"]);
-        var (app, error) = FindPublicClient(t, tenant, clientId);
+        var (app, error) = FindPublicClient(t, tenant, clientId, principals);
         ScopeGrant scopes = null;
         if (error == null) (scopes, error) = UserGrants.ResolveScopes(app, NullIfEmpty(form["scope"]));
         if (error != null)
@@ -45,22 +45,26 @@ public static class UserFlowEndpoints
     }
 
     /// <summary>The tenant's app for a user flow, or the AAD error a wrong tenant/client gets.</summary>
-    private static (AppRegistration, AadError) FindPublicClient(Tenant tenant, string tenantSegment, string clientId)
+    private static (AppRegistration, AadError) FindPublicClient(Tenant tenant, string tenantSegment, string clientId, Consent.ServicePrincipalGrants principals)
     {
         if (tenant == null) return (null, AadError.TenantNotFound(tenantSegment));
         if (clientId == null) return (null, AadError.MissingParameter("client_id"));
-        var app = tenant.FindApp(clientId);
+        var app = principals.Resolve(tenant, clientId);
+        // A multi-tenant app this tenant has not consented to: a user flow would ask for consent, which the emulator does not show.
+        var unconsented = app == null ? principals.FindMultiTenantApp(clientId) : null;
+        if (unconsented != null) return (null, AadError.ConsentRequired(unconsented));
         if (app == null) return (null, AadError.UnknownClient(clientId, tenant.Domain));
         if (!app.IsPublicClient) return (null, AadError.MissingCredential());
         return (app, null);
     }
 
-    private static async Task AuthorizeAsync(HttpContext context, string tenant, TenantDirectory directory, UserGrants grants, EmulatorOptions options)
+    private static async Task AuthorizeAsync(HttpContext context, string tenant, TenantDirectory directory, UserGrants grants, EmulatorOptions options,
+        Consent.ServicePrincipalGrants principals)
     {
         var q = context.Request.Query;
         var baseUrl = TokenEndpoint.BaseUrl(context.Request);
         var t = directory.Find(tenant);
-        var (app, error) = FindPublicClient(t, tenant, NullIfEmpty(q["client_id"]));
+        var (app, error) = FindPublicClient(t, tenant, NullIfEmpty(q["client_id"]), principals);
         var redirectUri = NullIfEmpty(q["redirect_uri"]);
         if (error == null && !IsAcceptedRedirect(redirectUri))
             error = new AadError(400, "invalid_request", 50011,

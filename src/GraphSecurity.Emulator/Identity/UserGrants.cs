@@ -65,12 +65,14 @@ public sealed class UserGrants
     private readonly TokenIssuer _issuer;
     private readonly EmulatorOptions _options;
     private readonly TimeProvider _time;
+    private readonly Consent.ServicePrincipalGrants _principals;
 
-    public UserGrants(TokenIssuer issuer, EmulatorOptions options, TimeProvider time)
+    public UserGrants(TokenIssuer issuer, EmulatorOptions options, TimeProvider time, Consent.ServicePrincipalGrants principals)
     {
         _issuer = issuer;
         _options = options;
         _time = time;
+        _principals = principals;
     }
 
     public DateTimeOffset Now => _time.GetUtcNow();
@@ -161,7 +163,7 @@ public sealed class UserGrants
             return (0, AadError.UnsupportedGrantType(grantType), null);
         var clientId = get("client_id");
         if (clientId == null) return (0, AadError.MissingParameter("client_id"), null);
-        var app = tenant.FindApp(clientId);
+        var app = _principals.Resolve(tenant, clientId);
         if (app == null) return (0, AadError.UnknownClient(clientId, tenant.Domain), null);
         if (!app.IsPublicClient) return (0, AadError.MissingCredential(), null);
 

@@ -47,7 +47,8 @@ public sealed class AuthenticationFailedException : Exception
         switch (code.Success ? code.Groups[1].Value : "")
         {
             case "7000215": action = "Check the client secret: use the secret's value, not its ID, and make sure it has not expired."; break;
-            case "700016": action = "Check -ClientId and -TenantId: the application was not found in that tenant."; break;
+            case "700016": action = "Check -ClientId and -TenantId: the application was not found in that tenant. A multi-tenant app is there only once the tenant's admin consented (Request-GsAdminConsent)."; break;
+            case "500011": action = "The API's app has no service principal in that tenant: its admin must consent to that app first (Request-GsAdminConsent)."; break;
             case "90002": action = "Check -TenantId: use the tenant's GUID or a verified domain."; break;
             case "700027": action = "The certificate's signature was rejected: upload this certificate's public key to the app registration."; break;
             case "70011": action = "The requested scope is not valid for this flow; app-only flows use the resource's .default scope."; break;

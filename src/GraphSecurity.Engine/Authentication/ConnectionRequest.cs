@@ -35,6 +35,9 @@ public sealed class ConnectionRequest
 
     public TokenCacheOptions TokenCache { get; set; } = new TokenCacheOptions();
 
+    /// <summary>A partner's product tokens (e.g. MdePartner-Contoso-Sentry/1.2), sent before the module's on every API request.</summary>
+    public string? UserAgent { get; set; }
+
     public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
 }
 

@@ -29,6 +29,7 @@ public sealed class GraphConnection : IDisposable
         Kind = request.Kind;
         Cloud = request.Cloud;
         CertificateThumbprint = request.Certificate?.Thumbprint;
+        UserAgent = request.UserAgent;
         Scopes = request.IsDelegated && request.Scopes != null && request.Scopes.Count > 0
             ? new List<string>(request.Scopes) : new List<string> { request.Cloud.DefaultScope };
         ConnectedAt = DateTimeOffset.UtcNow;
@@ -44,6 +45,8 @@ public sealed class GraphConnection : IDisposable
     public bool IsDelegated => Kind == AuthenticationKind.DeviceCode || Kind == AuthenticationKind.Interactive;
     public CloudEnvironment Cloud { get; }
     public string? CertificateThumbprint { get; }
+    /// <summary>The partner's product tokens the connection was made with (null: the module's own User-Agent only).</summary>
+    public string? UserAgent { get; }
     public IReadOnlyList<string> Scopes { get; }
     public DateTimeOffset ConnectedAt { get; }
     public ITokenSource Tokens { get; }
@@ -117,7 +120,7 @@ public sealed class GraphConnection : IDisposable
         _clients.GetOrAdd(api, a =>
         {
             var endpoint = Cloud.Endpoint(a);
-            return new ApiClient(Cloud, a, Tokens, _transport, token => _latestTokens[endpoint.Resource] = token);
+            return new ApiClient(Cloud, a, Tokens, _transport, token => _latestTokens[endpoint.Resource] = token, Http.UserAgent.For(UserAgent));
         });
 
     /// <summary>The Microsoft Graph client.</summary>
@@ -180,12 +183,23 @@ public sealed class GraphConnection : IDisposable
             GraphEndpoint = Cloud.GraphEndpoint,
             LoginEndpoint = Cloud.LoginEndpoint,
             CertificateThumbprint = CertificateThumbprint,
+            UserAgent = Http.UserAgent.For(UserAgent),
             ConnectedAt = ConnectedAt,
             TokenExpiresOn = graphToken?.ExpiresOn,
             Apis = new ValueList<GsApiAccess>(ApiAccess().ToList()),
             IsCurrent = isCurrent,
         };
     }
+
+    /// <summary>
+    /// Tokens of another app of this connection's tenant and cloud, signing in with its client secret over the
+    /// same transport (so an emulator's pinned certificate still applies). Nothing is asked for until it is used.
+    /// </summary>
+    public Task<ITokenSource> AppTokensAsync(string clientId, System.Security.SecureString secret) =>
+        TokenSources.CreateAsync(new ConnectionRequest
+        {
+            Name = Name + "/" + clientId, Kind = AuthenticationKind.ClientSecret, TenantId = TenantId, ClientId = clientId, ClientSecret = secret, Cloud = Cloud,
+        }, _transport);
 
     /// <summary>
     /// Builds the connection and signs in once (for Microsoft Graph), so a wrong credential fails

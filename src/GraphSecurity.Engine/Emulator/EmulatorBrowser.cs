@@ -20,6 +20,7 @@ namespace GraphSecurity.Engine.Emulator;
 public static class EmulatorBrowser
 {
     private static readonly Regex FormAction = new Regex("<form[^>]*action=\"(?<action>[^\"]+)\"", RegexOptions.IgnoreCase);
+    private static readonly Regex PageError = new Regex("\"error_description\"\\s*:\\s*\"(?<text>AADSTS[^\"\\\\]*)", RegexOptions.CultureInvariant);
     private static readonly Regex HiddenInput = new Regex("<input[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"", RegexOptions.IgnoreCase);
 
     /// <summary>
@@ -53,8 +54,11 @@ public static class EmulatorBrowser
             }
             else
             {
+                // The page of an error the platform will not redirect with (a redirect URI it does not trust): its AADSTS text.
+                var said = PageError.Match(page);
                 throw new AuthenticationFailedException(
-                    $"The emulator's sign-in page answered {(int)answer.StatusCode} without sending the browser back to the application.",
+                    $"The emulator's sign-in page answered {(int)answer.StatusCode} without sending the browser back to the application" +
+                    (said.Success ? $": {said.Groups["text"].Value}" : "."),
                     "Check the client id and redirect URI registered in the emulator.");
             }
         }

@@ -56,16 +56,20 @@ public sealed class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _toEmulator;
+    private readonly string _userAgent;
 
-    internal ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken)
-        : this(cloud, api, tokens, transport.CreateHandler(), onToken, transport.IsPinned) { }
+    internal ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, TransportFactory transport, Action<AccessToken> onToken, string? userAgent = null)
+        : this(cloud, api, tokens, transport.CreateHandler(), onToken, transport.IsPinned, userAgent) { }
 
     /// <param name="transport">The handler that puts requests on the wire (a test double in unit tests).</param>
     /// <param name="toEmulator">The transport pins the emulator's certificate (for messages that say what to do).</param>
-    internal ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken, bool toEmulator = false)
+    /// <param name="userAgent">The User-Agent of every request (default: the module's product token).</param>
+    internal ApiClient(CloudEnvironment cloud, SecurityApi api, ITokenSource tokens, HttpMessageHandler transport, Action<AccessToken> onToken, bool toEmulator = false,
+        string? userAgent = null)
     {
         Endpoint = cloud.Endpoint(api);
         _toEmulator = toEmulator;
+        _userAgent = userAgent ?? UserAgent.ModuleProduct;
         var handlers = GraphClientFactory.CreateDefaultHandlers(new GraphClientOptions());
         // Retries are decided in SendCoreAsync, where the whole answer (body included) is known.
         foreach (var retryHandler in handlers.Where(h => h is RetryHandler).ToList()) handlers.Remove(retryHandler);
@@ -247,6 +251,7 @@ public sealed class ApiClient : IDisposable
         using (var request = new HttpRequestMessage(method, url))
         {
             request.Headers.Add("Accept", "application/json");
+            request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
             // The module knows every evolvable enum member, so it asks Graph for the real values instead of unknownFutureValue.
             if (Api == SecurityApi.Graph) request.Headers.Add("Prefer", "include-unknown-enum-members");
             if (prefer != null) request.Headers.Add("Prefer", prefer);

@@ -42,6 +42,8 @@ public class GsConnectionInfo
     public Uri? GraphEndpoint { get; set; }
     public Uri? LoginEndpoint { get; set; }
     public string? CertificateThumbprint { get; set; }
+    /// <summary>The User-Agent its requests carry: a partner's product tokens (Connect-GsTenant -UserAgent), then the module's.</summary>
+    public string? UserAgent { get; set; }
     public DateTimeOffset ConnectedAt { get; set; }
     /// <summary>When the most recent Microsoft Graph access token expires (null before the first request for a passed-in token).</summary>
     public DateTimeOffset? TokenExpiresOn { get; set; }

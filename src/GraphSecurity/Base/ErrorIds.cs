@@ -21,6 +21,8 @@ internal static class ErrorIds
     public const string InvalidTargetProduct = nameof(InvalidTargetProduct);
     /// <summary>An indicator that fails validation; nothing was sent for it.</summary>
     public const string InvalidTiIndicator = nameof(InvalidTiIndicator);
+    /// <summary>A provider URL a token may not be sent to (not https, or http off loopback).</summary>
+    public const string InvalidProviderUrl = nameof(InvalidProviderUrl);
     /// <summary>A header name that is not one.</summary>
     public const string InvalidHeader = nameof(InvalidHeader);
     /// <summary>An Authorization header given by the caller.</summary>
@@ -101,6 +103,8 @@ internal static class ErrorIds
     public const string TiIndicatorNotFound = nameof(TiIndicatorNotFound);
     /// <summary>The service did not change or delete the indicator.</summary>
     public const string TiIndicatorChangeFailed = nameof(TiIndicatorChangeFailed);
+    /// <summary>The admin declined or could not consent, or the answer was not this request's.</summary>
+    public const string ConsentNotGranted = nameof(ConsentNotGranted);
 
     /// <summary>A partner alert that fails validation; nothing was sent for it.</summary>
     public const string InvalidPartnerAlert = nameof(InvalidPartnerAlert);

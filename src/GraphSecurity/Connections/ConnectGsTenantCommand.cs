@@ -29,6 +29,8 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     private const string InteractiveSet = "Interactive";
     private const string TokenSet = "AccessToken";
     private const string EmulatorSet = "Emulator";
+    /// <summary>An app of the emulator's other than its default one, e.g. a partner's multi-tenant app in a customer tenant.</summary>
+    private const string EmulatorSecretSet = "EmulatorClientSecret";
 
     [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
     [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
@@ -36,6 +38,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(Mandatory = true, ParameterSetName = FederatedSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorSecretSet)]
     [Parameter(ParameterSetName = DeviceCodeSet)]
     [Parameter(ParameterSetName = InteractiveSet)]
     [Parameter(ParameterSetName = ManagedIdentitySet)]
@@ -50,6 +53,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(Mandatory = true, ParameterSetName = FederatedSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorSecretSet)]
     [Parameter(ParameterSetName = DeviceCodeSet)]
     [Parameter(ParameterSetName = InteractiveSet)]
     [Alias("AppId", "ApplicationId")]
@@ -58,6 +62,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     public string ClientId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorSecretSet)]
     public SecureString ClientSecret { get; set; }
 
     /// <summary>User name: the client id; password: the client secret.</summary>
@@ -138,8 +143,12 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     [AccessTokenTransformation]
     public object AccessToken { get; set; }
 
-    /// <summary>Connect to the local emulator with its default app, starting the emulator when none is running.</summary>
+    /// <summary>
+    /// Connect to the local emulator, starting it when none is running: with its default app, or with
+    /// -TenantId, -ClientId and -ClientSecret as another app of it (a partner's multi-tenant app in a customer tenant).
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorSecretSet)]
     public SwitchParameter Emulator { get; set; }
 
     [Parameter]
@@ -187,6 +196,14 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
     [ValidateWorkspace]
     public string WorkspaceId { get; set; }
 
+    /// <summary>
+    /// A partner product's User-Agent, e.g. MdePartner-Contoso-Sentry/1.2: sent on every request of the
+    /// connection to every API, before the module's own product token.
+    /// </summary>
+    [Parameter]
+    [ValidateUserAgent]
+    public string UserAgent { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -221,6 +238,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
             TenantId = TenantId,
             ClientId = ClientId,
             Scopes = Scopes,
+            UserAgent = UserAgent,
             TokenCache = new TokenCacheOptions
             {
                 Persist = PersistTokenCache,
@@ -273,6 +291,7 @@ public sealed class ConnectGsTenantCommand : GsCmdlet
         switch (ParameterSetName)
         {
             case SecretSet:
+            case EmulatorSecretSet:
                 request.Kind = AuthenticationKind.ClientSecret;
                 request.ClientSecret = ClientSecret;
                 break;

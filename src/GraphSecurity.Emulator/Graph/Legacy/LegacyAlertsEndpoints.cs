@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Graph.Legacy.Providers;
 using GraphSecurity.Emulator.Graph.Query;
-using GraphSecurity.Emulator.Graph.SecureScore;
 using GraphSecurity.Emulator.Hosting;
 using GraphSecurity.Emulator.Identity;
 
@@ -28,7 +28,10 @@ public sealed class LegacyAlertEvents
     public void Publish(string tenantId, LegacyAlert alert, string changeType) => Changed?.Invoke(tenantId, alert, changeType);
 }
 
-/// <summary>/security/alerts (legacy, federated) on v1.0 and beta, plus beta updateAlerts.</summary>
+/// <summary>
+/// /security/alerts (legacy, federated) on v1.0 and beta, plus beta updateAlerts. Every call goes through the
+/// <see cref="AlertBroker"/> to the tenant's providers, Microsoft's and consented partners'.
+/// </summary>
 public static class LegacyAlertsEndpoints
 {
     private const string Path = "security/alerts";
@@ -36,31 +39,20 @@ public static class LegacyAlertsEndpoints
     public static void Map(IEndpointRouteBuilder app, string version)
     {
         var g = app.MapGroup($"/{version}/{Path}");
-        g.MapGet("", (HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings) => ListAsync(ctx, stores, settings, version))
-            .Requires(Permissions.SecurityEventsRead);
-        g.MapGet("/{id}", (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, LegacySettings settings) => GetAsync(ctx, stores, settings, version, id))
-            .Requires(Permissions.SecurityEventsRead);
-        g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock, LegacyAlertEvents events) =>
-            PatchAsync(ctx, stores, settings, clock, events, version, id)).Requires(Permissions.SecurityEventsWrite);
+        g.MapGet("", (HttpContext ctx, AlertBroker broker) => ListAsync(ctx, broker, version)).Requires(Permissions.SecurityEventsRead);
+        g.MapGet("/{id}", (HttpContext ctx, string id, AlertBroker broker) => GetAsync(ctx, broker, version, id)).Requires(Permissions.SecurityEventsRead);
+        g.MapMethods("/{id}", new[] { "PATCH" }, (HttpContext ctx, string id, AlertBroker broker, LegacyAlertEvents events) =>
+            PatchAsync(ctx, broker, events, version, id)).Requires(Permissions.SecurityEventsWrite);
         if (version == "beta")
-            g.MapPost("/updateAlerts", (HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock, LegacyAlertEvents events) =>
-                UpdateAlertsAsync(ctx, stores, settings, clock, events, version)).Requires(Permissions.SecurityEventsWrite);
+            g.MapPost("/updateAlerts", (HttpContext ctx, AlertBroker broker, LegacyAlertEvents events) =>
+                UpdateAlertsAsync(ctx, broker, events, version)).Requires(Permissions.SecurityEventsWrite);
     }
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"Alert with id '{id}' was not found.");
 
-    /// <summary>The caller and its tenant's legacy alerts.</summary>
-    private static (CallerPrincipal, EntityStore<LegacyAlert>) Access(HttpContext ctx, TenantStores<LegacyAlert> stores)
+    private static void AddWarnings(HttpContext ctx, IReadOnlyList<string> warnings)
     {
-        var principal = ctx.Caller();
-        return (principal, stores.For(principal.Tenant.Id));
-    }
-
-    /// <summary>The alert as the federation sees it: unknown while retired or while its provider fails.</summary>
-    private static LegacyAlert Find(EntityStore<LegacyAlert> store, LegacySettings settings, string id)
-    {
-        var alert = settings.Retired ? null : store.Get(id);
-        return alert == null || settings.FailingProviders.ContainsKey(alert.Provider) ? throw NotFound(id) : alert;
+        if (warnings.Count > 0) ctx.Response.Headers.Warning = string.Join(", ", warnings);
     }
 
     /// <summary>
@@ -68,57 +60,41 @@ public static class LegacyAlertsEndpoints
     /// each, so a page holds up to $top × providers alerts. Failing providers are left out and reported
     /// in a Warning header with status 206.
     /// </summary>
-    private static async Task ListAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, string version)
+    private static async Task ListAsync(HttpContext ctx, AlertBroker broker, string version)
     {
-        var (_, store) = Access(ctx, stores);
+        var tenantId = ctx.Caller().Tenant.Id;
         bool beta = version == "beta";
         var options = QueryOptions.Parse(ctx.Request.Query, beta, LegacyAlertSchema.Rules);
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
-        var all = settings.Retired ? System.Array.Empty<LegacyAlert>() : store.Snapshot();
-        var order = CollectionQuery.NewestFirst<LegacyAlert>(a => a.CreatedDateTime);
-
-        var items = new List<LegacyAlert>();
-        var warnings = new List<string>();
-        int total = 0;
-        bool more = false;
-        foreach (var provider in LegacyAlertSeeder.ProviderNames)
-        {
-            if (settings.FailingProviders.TryGetValue(provider, out var fault))
-            {
-                warnings.Add($"199 - \"Microsoft/{provider}/{fault.Status}/{fault.LatencyMs}\"");
-                continue;
-            }
-            var page = CollectionQuery.Page(all.Where(a => a.Provider == provider), options, LegacyAlertSchema.Rules.PageSize, includeUnknown, order, a => a.Id);
-            items.AddRange(page.Items);
-            total += page.TotalCount;
-            more |= page.NextSkip != null;
-        }
+        var answer = await broker.ListAsync(tenantId, new ProviderQuery(options, ctx.Request.Query, includeUnknown), ctx.RequestAborted);
+        var pages = answer.Value;
         // Merge the providers' answers in the requested order.
-        var merged = CollectionQuery.Order(items, options.OrderBy, includeUnknown, order, a => a.Id).ToList();
+        var merged = CollectionQuery.Order(pages.SelectMany(p => p.Items), options.OrderBy, includeUnknown,
+            CollectionQuery.NewestFirst<LegacyAlert>(a => a.CreatedDateTime), a => a.Id).ToList();
         int nextSkip = options.Skip + (options.Top ?? LegacyAlertSchema.Rules.PageSize);
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
         // No nextLink once the next $skip would pass the 500 ceiling (as observed on the real service).
-        string nextLink = more && nextSkip <= LegacyAlertSchema.MaxSkip ? GraphResponse.NextLink(ctx.Request, root, Path, nextSkip, beta) : null;
-        if (warnings.Count > 0) ctx.Response.Headers.Warning = string.Join(", ", warnings);
-        await CollectionQuery.WriteAsync(ctx, $"{root}/$metadata#Security/alerts{CollectionQuery.SelectSuffix(options.Select)}", options.Count, total, nextLink,
-            merged, (w, a) => LegacyAlertSchema.Entity.Write(w, a, options.Select, includeUnknown), warnings.Count > 0 ? 206 : 200);
+        string nextLink = pages.Any(p => p.More) && nextSkip <= LegacyAlertSchema.MaxSkip ? GraphResponse.NextLink(ctx.Request, root, Path, nextSkip, beta) : null;
+        AddWarnings(ctx, answer.Warnings);
+        await CollectionQuery.WriteAsync(ctx, $"{root}/$metadata#Security/alerts{CollectionQuery.SelectSuffix(options.Select)}", options.Count, pages.Sum(p => p.TotalCount), nextLink,
+            merged, (w, a) => LegacyAlertSchema.Entity.Write(w, a, options.Select, includeUnknown), answer.Warnings.Count > 0 ? 206 : 200);
     }
 
-    private static async Task GetAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, string version, string id)
+    private static async Task GetAsync(HttpContext ctx, AlertBroker broker, string version, string id)
     {
-        var (_, store) = Access(ctx, stores);
-        var alert = Find(store, settings, id);
+        var tenantId = ctx.Caller().Tenant.Id;
+        var answer = await broker.GetAsync(tenantId, id, ctx.RequestAborted);
+        AddWarnings(ctx, answer.Warnings);
+        var alert = answer.Value.Alert ?? throw NotFound(id);
         await SimpleResource.GetAsync(ctx, version, "Security/alerts", LegacyAlertSchema.Rules, alert);
     }
 
     /// <summary>PATCH: 204, or 200 with the alert when the caller sends Prefer: return=representation.</summary>
-    private static async Task PatchAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock,
-        LegacyAlertEvents events, string version, string id)
+    private static async Task PatchAsync(HttpContext ctx, AlertBroker broker, LegacyAlertEvents events, string version, string id)
     {
-        var (principal, store) = Access(ctx, stores);
-        var alert = Find(store, settings, id);
-        var change = ParseUpdate(await GraphRequest.ReadJsonObjectAsync(ctx), alert, isBulkItem: false);
-        var updated = Apply(store, clock, principal, alert.Id, change);
+        var principal = ctx.Caller();
+        var body = await GraphRequest.ReadJsonObjectAsync(ctx);
+        var updated = await UpdateAsync(ctx, broker, principal, id, body, isBulkItem: false);
         events.Publish(principal.Tenant.Id, updated, "updated");
         if (GraphRequest.WantsRepresentation(ctx.Request))
             await SimpleResource.WriteEntityAsync(ctx, version, "Security/alerts", LegacyAlertSchema.Entity, updated);
@@ -128,24 +104,27 @@ public static class LegacyAlertsEndpoints
 
     /// <summary>
     /// Beta bulk update: {"value":[{id, vendorInformation, …changes}]}. Every item is validated before any
-    /// is applied, so the call is all-or-nothing (the reference documents no per-item error format).
+    /// is sent to its provider (the reference documents no per-item error format).
     /// </summary>
-    private static async Task UpdateAlertsAsync(HttpContext ctx, TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock,
-        LegacyAlertEvents events, string version)
+    private static async Task UpdateAlertsAsync(HttpContext ctx, AlertBroker broker, LegacyAlertEvents events, string version)
     {
-        var (principal, store) = Access(ctx, stores);
+        var principal = ctx.Caller();
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
         if (!body.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
             throw GraphError.BadRequest("The parameter 'value' is required: a non-empty array of alerts.");
-        var changes = new List<(string Id, List<Action<LegacyAlert>> Change)>();
+        var items = new List<(string Id, JsonElement Item)>();
         foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id", out var idProp) || idProp.ValueKind != JsonValueKind.String)
                 throw GraphError.BadRequest("Every alert in 'value' needs an 'id'.");
-            var alert = Find(store, settings, idProp.GetString());
-            changes.Add((alert.Id, ParseUpdate(item, alert, isBulkItem: true)));
+            var (vendor, providerName, _) = ParseUpdate(item, isBulkItem: true);
+            items.Add((idProp.GetString(), item));
+            // All or nothing: every id must be known to the provider named before any update is sent.
+            var provider = broker.Named(principal.Tenant.Id, vendor, providerName) ?? throw NotFound(idProp.GetString());
+            if (!(await provider.GetAsync(principal.Tenant.Id, idProp.GetString(), ctx.RequestAborted)).Succeeded) throw NotFound(idProp.GetString());
         }
-        var updated = changes.Select(c => Apply(store, clock, principal, c.Id, c.Change)).ToList();
+        var updated = new List<LegacyAlert>();
+        foreach (var (id, item) in items) updated.Add(await UpdateAsync(ctx, broker, principal, id, item, isBulkItem: true));
         foreach (var u in updated) events.Publish(principal.Tenant.Id, u, "updated");
         var includeUnknown = EnumDef.IncludeUnknownMembers(ctx.Request);
         var root = GraphResponse.ServiceRoot(ctx.Request, version);
@@ -153,26 +132,36 @@ public static class LegacyAlertsEndpoints
             (w, a) => LegacyAlertSchema.Entity.Write(w, a, null, includeUnknown));
     }
 
-    private static LegacyAlert Apply(EntityStore<LegacyAlert> store, EmulatorClock clock, CallerPrincipal principal, string id, List<Action<LegacyAlert>> change) =>
-        store.Update(id, a =>
+    /// <summary>
+    /// Routes an update to the provider its vendorInformation names; a provider that does not hold the id (or
+    /// that the tenant does not have) answers 404, one that fails turns into the error the caller sees.
+    /// </summary>
+    private static async Task<LegacyAlert> UpdateAsync(HttpContext ctx, AlertBroker broker, CallerPrincipal principal, string id, JsonElement body, bool isBulkItem)
+    {
+        var (vendor, providerName, changes) = ParseUpdate(body, isBulkItem);
+        var provider = broker.Named(principal.Tenant.Id, vendor, providerName);
+        if (provider == null)
         {
-            foreach (var c in change) c(a);
-            var now = clock.UtcNow;
-            a.LastModifiedDateTime = now;
-            if (a.Status is "resolved" or "dismissed" && a.ClosedDateTime == null) a.ClosedDateTime = now;
-            a.HistoryStates.Add(new JsonObject
-            {
-                ["appId"] = principal.AppId, ["assignedTo"] = a.AssignedTo,
-                ["comments"] = new JsonArray(a.Comments.Select(x => (JsonNode)x).ToArray()), ["feedback"] = a.Feedback,
-                ["status"] = a.Status, ["updatedDateTime"] = EntitySchema.FormatDate(now), ["user"] = null,
-            });
-        });
+            if (!string.Equals(vendor, "Microsoft", StringComparison.OrdinalIgnoreCase) && broker.ProvidersOf(principal.Tenant.Id).All(p => !string.Equals(p.Provider, providerName, StringComparison.OrdinalIgnoreCase)))
+                throw NotFound(id);
+            throw GraphError.BadRequest($"Invalid vendorInformation: provider '{providerName}' is not a provider of vendor '{vendor}'.");
+        }
+        var reply = await broker.UpdateAsync(principal.Tenant.Id, provider, id, new AlertUpdate(body, changes, principal), ctx.RequestAborted);
+        if (reply.IsNotFound) throw NotFound(id);
+        if (reply.Status == 400) throw GraphError.BadRequest($"{provider.Vendor}/{provider.Provider} refused the update: {reply.Problem}");
+        if (reply.Failed)
+        {
+            ctx.Response.Headers.Warning = reply.WarningItem(provider);
+            throw new GraphError(502, "BadGateway", $"The provider {provider.Vendor}/{provider.Provider} could not update alert '{id}' (HTTP {reply.Status}: {reply.Problem}).");
+        }
+        return reply.Value;
+    }
 
-    /// <summary>Reads the updatable fields; vendorInformation (provider + vendor) is mandatory and must name the alert's provider.</summary>
-    private static List<Action<LegacyAlert>> ParseUpdate(JsonElement body, LegacyAlert alert, bool isBulkItem)
+    /// <summary>Reads the updatable fields and the mandatory vendorInformation (provider + vendor), which routes the update.</summary>
+    private static (string Vendor, string Provider, List<Action<LegacyAlert>> Changes) ParseUpdate(JsonElement body, bool isBulkItem)
     {
         var changes = new List<Action<LegacyAlert>>();
-        bool vendor = false;
+        string vendor = null, provider = null;
         foreach (var prop in body.EnumerateObject())
         {
             switch (prop.Name)
@@ -180,10 +169,9 @@ public static class LegacyAlertsEndpoints
                 case "@odata.type": GraphRequest.CheckODataType(prop.Value, LegacyAlertSchema.TypeName); continue;
                 case "id" when isBulkItem: continue;
                 case "vendorInformation":
-                    var provider = VendorInformation.Require(prop.Value, null);
-                    // The provider routes the update: a provider that does not own the id does not know it.
-                    if (!string.Equals(provider, alert.Provider, StringComparison.OrdinalIgnoreCase)) throw NotFound(alert.Id);
-                    vendor = true;
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw Missing();
+                    string Member(string name) => prop.Value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                    (vendor, provider) = (Member("vendor"), Member("provider"));
                     continue;
             }
             var p = LegacyAlertSchema.Entity.Find(prop.Name) ?? throw GraphRequest.UnknownProperty(prop.Name, LegacyAlertSchema.TypeName);
@@ -214,7 +202,9 @@ public static class LegacyAlertsEndpoints
                     break;
             }
         }
-        if (!vendor) throw VendorInformation.Missing();
-        return changes;
+        if (string.IsNullOrEmpty(vendor) || string.IsNullOrEmpty(provider)) throw Missing();
+        return (vendor, provider, changes);
     }
+
+    private static GraphError Missing() => Graph.SecureScore.VendorInformation.Missing();
 }

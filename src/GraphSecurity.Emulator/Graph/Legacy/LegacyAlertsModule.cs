@@ -21,6 +21,9 @@ public sealed class LegacyAlertsModule : IEmulatorModule
         });
         services.AddSingleton(Settings(options));
         services.AddSingleton<LegacyAlertEvents>();
+        services.AddSingleton(_ => Providers.PartnerProviderRegistry.FromOptions(options));
+        services.AddSingleton<Providers.PartnerClient>();
+        services.AddSingleton<Providers.AlertBroker>();
     }
 
     private static LegacySettings Settings(EmulatorOptions options)
@@ -38,7 +41,12 @@ public sealed class LegacyAlertsModule : IEmulatorModule
     public void MapRoutes(IEndpointRouteBuilder app)
     {
         foreach (var version in GraphVersions.All) LegacyAlertsEndpoints.Map(app, version);
+        Providers.ProviderNotifications.Map(app);
     }
 
-    public void MapControl(IEndpointRouteBuilder control) => LegacyControl.Map(control);
+    public void MapControl(IEndpointRouteBuilder control)
+    {
+        LegacyControl.Map(control);
+        Providers.ProviderControl.Map(control);
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphSecurity.Emulator.Errors;
+using GraphSecurity.Emulator.Graph.Legacy.Providers;
 using GraphSecurity.Emulator.Graph.Query;
 using GraphSecurity.Emulator.Graph.TiIndicators;
 using GraphSecurity.Emulator.Hosting;
@@ -36,27 +37,37 @@ public static class SecurityActionsEndpoints
 
     private static GraphError NotFound(string id) => GraphError.NotFound($"securityAction with id '{id}' was not found.");
 
-    private static async Task ListAsync(HttpContext ctx, SecurityActionStore store, EmulatorClock clock)
+    private static async Task ListAsync(HttpContext ctx, SecurityActionStore store, PartnerSecurityActions partners, EmulatorClock clock)
     {
         var principal = ctx.Caller();
         var now = clock.UtcNow;
         // Newest first; the status each action has now is what $filter sees.
-        var views = store.Snapshot(principal.Tenant.Id).Reverse().Select(a => a.At(now));
+        var views = store.Snapshot(principal.Tenant.Id).Reverse().Select(a => a.At(now))
+            .Concat(await partners.ListAsync(principal.Tenant.Id, ctx.RequestAborted))
+            .OrderByDescending(v => v.Action.CreatedDateTime).ToList();
         await SimpleResource.ListAsync(ctx, "beta", ResourcePath, SecurityActionSchema.Rules, views, defaultOrder: null, v => v.Action.Id,
             Context(ctx), (w, v) => SecurityActionSchema.Write(w, v));
     }
 
-    private static async Task GetAsync(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)
+    private static async Task GetAsync(HttpContext ctx, string id, SecurityActionStore store, PartnerSecurityActions partners, EmulatorClock clock)
     {
         var principal = ctx.Caller();
         QueryOptions.Parse(ctx.Request.Query, isBeta: true, SecurityActionSchema.Rules, allowCollectionOptions: false);
-        var action = store.Get(principal.Tenant.Id, id) ?? throw NotFound(id);
-        await GraphResponse.WriteAsync(ctx, 200, w => SecurityActionSchema.Write(w, action.At(clock.UtcNow), Context(ctx, "/$entity")));
+        var view = partners.Holds(principal.Tenant.Id, id)
+            ? await partners.GetAsync(id, ctx.RequestAborted)
+            : (store.Get(principal.Tenant.Id, id) ?? throw NotFound(id)).At(clock.UtcNow);
+        await GraphResponse.WriteAsync(ctx, 200, w => SecurityActionSchema.Write(w, view, Context(ctx, "/$entity")));
     }
 
-    private static void Cancel(HttpContext ctx, string id, SecurityActionStore store, EmulatorClock clock)
+    private static async Task Cancel(HttpContext ctx, string id, SecurityActionStore store, PartnerSecurityActions partners, EmulatorClock clock)
     {
         var principal = ctx.Caller();
+        if (partners.Holds(principal.Tenant.Id, id))
+        {
+            await partners.CancelAsync(id, ctx.RequestAborted);
+            ctx.Response.StatusCode = 200;
+            return;
+        }
         var action = store.Get(principal.Tenant.Id, id) ?? throw NotFound(id);
         var now = clock.UtcNow;
         var status = action.At(now).Status;
@@ -66,10 +77,17 @@ public static class SecurityActionsEndpoints
         ctx.Response.StatusCode = 200;
     }
 
-    private static async Task CreateAsync(HttpContext ctx, SecurityActionStore store, EmulatorClock clock, EmulatorOptions options)
+    private static async Task CreateAsync(HttpContext ctx, SecurityActionStore store, PartnerSecurityActions partners, EmulatorClock clock, EmulatorOptions options)
     {
         var principal = ctx.Caller();
         var body = await GraphRequest.ReadJsonObjectAsync(ctx);
+        // An action for a partner's provider is carried out by that provider (the tenant must have consented to it).
+        if (partners.ProviderFor(principal.Tenant.Id, body) is { } partner)
+        {
+            var created = await partners.CreateAsync(principal, partner, body, ctx.RequestAborted);
+            await GraphResponse.WriteAsync(ctx, 201, w => SecurityActionSchema.Write(w, created, Context(ctx, "/$entity")));
+            return;
+        }
         string name = null, reason = null, clientContext = null;
         List<KeyValuePair<string, string>> parameters = null;
         JsonObject vendor = null;

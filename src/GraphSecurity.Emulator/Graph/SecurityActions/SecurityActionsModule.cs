@@ -7,7 +7,11 @@ public sealed class SecurityActionsModule : IEmulatorModule
 {
     public IEnumerable<string> GraphPaths => new[] { "security/securityActions" };
 
-    public void AddServices(IServiceCollection services, EmulatorOptions options) => services.AddSingleton(new SecurityActionStore(options.Seed));
+    public void AddServices(IServiceCollection services, EmulatorOptions options)
+    {
+        services.AddSingleton(new SecurityActionStore(options.Seed));
+        services.AddSingleton<PartnerSecurityActions>();
+    }
 
     public void MapRoutes(IEndpointRouteBuilder app) => SecurityActionsEndpoints.Map(app);
 }
