@@ -265,9 +265,8 @@ public class LogsIngestionTests : IClassFixture<IngestionFixture>
     [Fact]
     public async Task ThePartnerAppIsAPublisherOfTheSeededRuleByItsClientId()
     {
-        // Registered here by client id only: where the app lives is the directory's business.
-        await TestTokens.ExtraAppAsync(_f, DataCollectionRule.PartnerClientId);
-        var token = await _f.IngestTokenAsync(DataCollectionRule.PartnerClientId, "test-secret-" + DataCollectionRule.PartnerClientId[..8]);
+        // The multi-tenant Northwind Sentry app, through its service principal in Contoso.
+        var token = await _f.IngestTokenAsync(DataCollectionRule.PartnerClientId, "gs-emulator-partner-secret");
         Assert.Equal(204, (int)(await PostAsync(new[] { Row("pa-partner-app-1") }, token: token)).StatusCode);
     }
 

@@ -156,6 +156,21 @@ Describe 'Send-GsPartnerAlert -Via LogsIngestion' {
     AfterAll { Connect-GsTenant -Emulator -Name partner }
 }
 
+Describe 'The Northwind Sentry partner app sends into Contoso' {
+    It 'sends by both routes with its own credential and User-Agent' {
+        Connect-GsTenant -Environment Emulator -TenantId $DefaultTenantId -ClientId $PartnerClientId -ClientSecret (ConvertTo-TestSecureString $PartnerSecret) `
+            -UserAgent $PartnerUserAgent -Name northwind
+        try {
+            $created = New-Detection 'Northwind' 1 | Send-GsPartnerAlert -Connection northwind
+            $created.DetectionSource | Should -Be 'Manual'
+            $upload = New-Detection 'NorthwindRows' 3 | Send-GsPartnerAlert -Via LogsIngestion -DataCollectionRule $Dcr -Connection northwind
+            $upload.Rows | Should -Be 3
+            (Invoke-Control POST 'ingest/rules/run' @{}).alertsCreated | Should -Be 3
+        }
+        finally { Connect-GsTenant -Emulator -Name partner }
+    }
+}
+
 Describe 'Partner alerts with the other cmdlets' {
     It 'are changed by Set-GsAlert, seen by Watch-GsAlert and queried in hunting' {
         $alert = (Get-PartnerAlert 'Ingest')[0]
