@@ -40,14 +40,34 @@ public sealed class IncidentWriter
             foreach (var a in alerts) Attach(a, tenantId, id);
             _alerts.For(tenantId).AddRange(alerts);
             Published(tenantId, alerts).Incidents.Add(id);
-            var incident = new Incident
-            {
-                Id = id, TenantId = tenantId, CreatedDateTime = now, LastUpdateDateTime = now, Status = "active",
-                Classification = "unknown", Determination = "unknown", Severity = Highest(alerts),
-                DisplayName = alerts.Count == 1 ? alerts[0].Title : $"{alerts[0].Title} and {alerts.Count - 1} other alert(s)",
-                IncidentWebUrl = WebUrl(tenantId, id), AlertIds = alerts.Select(a => a.Id).ToList(),
-                PriorityScore = SecurityEnums.AlertSeverity.Ordinal(Highest(alerts)) * 20 + Math.Min(alerts.Count, 20),
-            };
+            var incident = Build(tenantId, id, alerts, now);
+            store.Add(incident);
+            return incident;
+        }
+    }
+
+    /// <summary>A new active incident holding the alerts, named after the first.</summary>
+    private static Incident Build(string tenantId, string id, IReadOnlyList<Alert> alerts, DateTimeOffset now) => new()
+    {
+        Id = id, TenantId = tenantId, CreatedDateTime = now, LastUpdateDateTime = now, Status = "active",
+        Classification = "unknown", Determination = "unknown", Severity = Highest(alerts),
+        DisplayName = alerts.Count == 1 ? alerts[0].Title : $"{alerts[0].Title} and {alerts.Count - 1} other alert(s)",
+        IncidentWebUrl = WebUrl(tenantId, id), AlertIds = alerts.Select(a => a.Id).ToList(),
+        PriorityScore = SecurityEnums.AlertSeverity.Ordinal(Highest(alerts)) * 20 + Math.Min(alerts.Count, 20),
+    };
+
+    /// <summary>
+    /// A new, empty incident for alerts that already exist (moveAlerts without a target): named after them, with the
+    /// next free id. The caller moves the alerts in.
+    /// </summary>
+    public Incident NewIncidentFor(string tenantId, IReadOnlyList<Alert> existing)
+    {
+        lock (_lock)
+        {
+            var store = _incidents.For(tenantId);
+            var id = NextId(tenantId, store);
+            var incident = Build(tenantId, id, existing, _clock.UtcNow);
+            incident.AlertIds = new List<string>();
             store.Add(incident);
             return incident;
         }

@@ -27,6 +27,7 @@ public sealed class IncidentsModule : IEmulatorModule
     public void MapRoutes(IEndpointRouteBuilder app)
     {
         foreach (var version in GraphVersions.All) IncidentsEndpoints.Map(app, version);
+        IncidentMerging.Map(app);
     }
 
     /// <summary><c>POST /_emulator/incidents/faults {"expandAlerts": true|false}</c>.</summary>
