@@ -170,26 +170,17 @@ public class AlertCorrelatorTests
     }
 
     [Theory]
-    [InlineData("::ffff:198.18.1.2", "ip:198.18.1.2")]
-    [InlineData(" 2001:0DB9:0000::0001 ", "ip:2001:db9::1")]
-    [InlineData("[2001:db9::1]", "ip:2001:db9::1")]
-    public void AddressesArePrintedCanonically(string raw, string key)
-    {
-        var keys = new List<EntityKey>();
-        EntityKeys.AddIp(keys, raw);
-        Assert.Equal(key, Assert.Single(keys).Text);
-    }
-
-    [Theory]
-    [InlineData("HTTPS://Evil.Example:443/Path?q=1#frag", "url:https://evil.example/Path?q=1")]
-    [InlineData("http://evil.example:8080/", "url:http://evil.example:8080/")]
-    [InlineData("evil.example/login", "url:http://evil.example/login")]
-    public void UrlsAreNormalised(string raw, string key)
-    {
-        var keys = new List<EntityKey>();
-        EntityKeys.AddUrl(keys, raw);
-        Assert.Equal(key, Assert.Single(keys).Text);
-    }
+    [InlineData("IpAddress", "::ffff:198.18.1.2", "ip:198.18.1.2")]
+    [InlineData("IpAddress", " 2001:0DB9:0000::0001 ", "ip:2001:db9::1")]
+    [InlineData("IpAddress", "[2001:db9::1]", "ip:2001:db9::1")]
+    [InlineData("Url", "HTTPS://Evil.Example:443/Path?q=1#frag", "url:https://evil.example/Path?q=1")]
+    [InlineData("Url", "http://evil.example:8080/", "url:http://evil.example:8080/")]
+    [InlineData("Url", "evil.example/login", "url:http://evil.example/login")]
+    [InlineData("Sha256", "AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12", "file:sha256:ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12")]
+    [InlineData("Mailbox", "mailto:Adele@Contoso.com", "mailbox:adele@contoso.com")]
+    [InlineData("ResourceId", "/subscriptions/S1/resourceGroups/RG/", "azres:/subscriptions/s1/resourcegroups/rg")]
+    public void ValuesAreNormalised(string field, string raw, string key) =>
+        Assert.Equal(key, Assert.Single(Row("k", 0, (field, raw)).Keys).Text);
 
     [Fact]
     public void UserValuesAreReadByTheirShape()
