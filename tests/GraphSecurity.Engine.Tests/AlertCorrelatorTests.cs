@@ -128,6 +128,28 @@ public class AlertCorrelatorTests
         Assert.Same(legacy, group.Alerts[0]);
     }
 
+    [Fact]
+    public void LegacyFileStatesAndConnectionsJoinV2FileAndIpEvidence()
+    {
+        const string Sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        var json = $$$"""
+            {"id":"legacy-2","eventDateTime":"2026-03-02T08:00:00Z","severity":"low","vendorInformation":{"provider":"MDATP","vendor":"Microsoft"},
+             "fileStates":[{"name":"x.exe","fileHash":{"hashType":"sha256","hashValue":"{{{Sha256.ToUpperInvariant()}}}"}}],
+             "networkConnections":[{"sourceAddress":"10.0.0.4","destinationAddress":"198.18.44.1","destinationUrl":"HTTP://C2.Example/beacon"}],
+             "userStates":[{"onPremisesSecurityIdentifier":"S-1-5-21-9-9-9-500"}]}
+            """;
+        var legacy = System.Text.Json.JsonSerializer.Deserialize<LegacyAlert>(json, GraphSecurity.Engine.Json.GraphJson.Options)!;
+        var keys = CorrelationAlert.From(legacy).Keys.Select(k => k.Text).ToList();
+        Assert.Equal(new[] { "user:sid:S-1-5-21-9-9-9-500", "file:sha256:" + Sha256, "ip:198.18.44.1", "url:http://c2.example/beacon" }, keys);
+
+        var v2 = new Alert
+        {
+            Id = "da-2", CreatedDateTime = T0.AddHours(1),
+            Evidence = new ValueList<AlertEvidence>(new AlertEvidence[] { new FileEvidence { FileDetails = new FileDetails { Sha256 = Sha256 } } }),
+        };
+        Assert.Single(Group(new[] { CorrelationAlert.From(legacy), CorrelationAlert.From(v2) }).Groups);
+    }
+
     [Theory]
     [InlineData("IpAddress", "127.0.0.1")]
     [InlineData("IpAddress", "::1")]

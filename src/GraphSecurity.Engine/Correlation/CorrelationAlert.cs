@@ -52,6 +52,7 @@ public sealed class CorrelationAlert
         foreach (var user in alert.UserStates)
         {
             EntityKeys.AddUserId(keys, user.AadUserId);
+            EntityKeys.AddSid(keys, user.OnPremisesSecurityIdentifier);
             EntityKeys.AddUpn(keys, user.UserPrincipalName);
             EntityKeys.AddAccount(keys, user.AccountName, user.DomainName);
             EntityKeys.AddIp(keys, user.LogonIp);
@@ -61,6 +62,13 @@ public sealed class CorrelationAlert
             EntityKeys.AddHost(keys, host.Fqdn ?? host.NetBiosName);
             EntityKeys.AddIp(keys, host.PublicIpAddress);
             EntityKeys.AddIp(keys, host.PrivateIpAddress);
+        }
+        foreach (var file in alert.FileStates) EntityKeys.AddHash(keys, file.FileHash?.HashValue);
+        foreach (var connection in alert.NetworkConnections)
+        {
+            // Only the far end: the source of an outbound connection is the device itself, already keyed by its host state.
+            EntityKeys.AddIp(keys, connection.DestinationAddress);
+            EntityKeys.AddUrl(keys, connection.DestinationUrl);
         }
         return new CorrelationAlert(alert.Id ?? "", alert.EventDateTime ?? alert.CreatedDateTime ?? default, keys)
         {
