@@ -167,6 +167,20 @@ fw-0002,$time,Low,nobody@elsewhere.example,198.18.9.10,Firewall
         ($groups | Where-Object { $_.AlertIds -contains 'fw-0002' }).AlertCount | Should -Be 1
     }
 
+    It 'adds a partner alert naming a seeded alert''s user to that alert''s group' {
+        $withUser = $Alerts | Where-Object { $_.UserPrincipalNames.Count -gt 0 } | Sort-Object { $_.FirstActivityDateTime ?? $_.CreatedDateTime } | Select-Object -Last 1
+        $upn = $withUser.UserPrincipalNames[0]
+        $partner = Send-GsPartnerAlert -Title "Group test partner alert $([guid]::NewGuid().ToString('N').Substring(0, 8))" -Description 'A partner detection on a seeded user.' `
+            -Severity Medium -Category CredentialAccess -User $upn.ToUpperInvariant() -Connection group -Confirm:$false
+        $partner | Should -BeOfType ([GraphSecurity.Alert])
+        $since = ($withUser.FirstActivityDateTime ?? $withUser.CreatedDateTime)
+        $gap = ($partner.FirstActivityDateTime ?? $partner.CreatedDateTime) - $since
+        $groups = @(@($Alerts) + @($partner) | Group-GsAlert -Window ($gap + (New-TimeSpan -Hours 1)) -MaxSpan ($gap + (New-TimeSpan -Days 1)) 3>$null)
+        $group = $groups | Where-Object { $_.AlertIds -contains $partner.Id }
+        $group.AlertIds | Should -Contain $withUser.Id
+        $group.Entities | Should -Contain "user:upn:$($upn.ToLowerInvariant())"
+    }
+
     It 'groups the legacy alerts with the alerts_v2 alerts of their incidents' {
         $legacy = @(Get-GsAlert -Legacy -All -Connection group 3>$null | Where-Object { $_.IncidentIds.Count -gt 0 -and $_.UserStates.Count -gt 0 } | Select-Object -First 20)
         $legacy.Count | Should -BeGreaterThan 0
