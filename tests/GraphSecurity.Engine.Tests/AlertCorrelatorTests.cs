@@ -198,6 +198,7 @@ public class AlertCorrelatorTests
     [InlineData("Url", "HTTPS://Evil.Example:443/Path?q=1#frag", "url:https://evil.example/Path?q=1")]
     [InlineData("Url", "http://evil.example:8080/", "url:http://evil.example:8080/")]
     [InlineData("Url", "evil.example/login", "url:http://evil.example/login")]
+    [InlineData("Url", "https://evil.example/a,b?x=1,2", "url:https://evil.example/a,b?x=1,2")]
     [InlineData("Sha256", "AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12", "file:sha256:ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12")]
     [InlineData("Mailbox", "mailto:Adele@Contoso.com", "mailbox:adele@contoso.com")]
     [InlineData("ResourceId", "/subscriptions/S1/resourceGroups/RG/", "azres:/subscriptions/s1/resourcegroups/rg")]

@@ -150,7 +150,7 @@ public sealed class CorrelationAlert
 
     /// <summary>
     /// An alert of another tool, as property name → value (a CSV row or any object). The names are
-    /// those of the help page, matched without case; a value may list several entries split by ';' or ','.
+    /// those of the help page, matched without case; a value may list several entries split by ';' or ',' (URLs by ';' only).
     /// Throws <see cref="FormatException"/> when the row has no id or no usable time.
     /// </summary>
     public static CorrelationAlert FromRow(IReadOnlyDictionary<string, object?> row)
@@ -166,7 +166,7 @@ public sealed class CorrelationAlert
         foreach (var v in Values(fields, RowFields.DeviceId)) { EntityKeys.AddDeviceId(keys, v, null); EntityKeys.AddDeviceId(keys, null, v); }
         foreach (var v in Values(fields, RowFields.Ip)) EntityKeys.AddIp(keys, v);
         foreach (var v in Values(fields, RowFields.Hash)) EntityKeys.AddHash(keys, v);
-        foreach (var v in Values(fields, RowFields.Url)) EntityKeys.AddUrl(keys, v);
+        foreach (var v in Values(fields, RowFields.Url, commas: false)) EntityKeys.AddUrl(keys, v);
         foreach (var v in Values(fields, RowFields.Mailbox)) EntityKeys.AddMailbox(keys, v);
         foreach (var v in Values(fields, RowFields.App)) EntityKeys.AddApp(keys, v);
         foreach (var v in Values(fields, RowFields.Resource)) EntityKeys.AddCloudResource(keys, v);
@@ -198,7 +198,8 @@ public sealed class CorrelationAlert
         return null;
     }
 
-    private static IEnumerable<string> Values(Dictionary<string, object?> fields, IEnumerable<string> names)
+    // A URL may hold commas, so URL values are split at ';' only.
+    private static IEnumerable<string> Values(Dictionary<string, object?> fields, IEnumerable<string> names, bool commas = true)
     {
         foreach (var name in names)
         {
@@ -208,7 +209,7 @@ public sealed class CorrelationAlert
             {
                 var text = Convert.ToString(item, CultureInfo.InvariantCulture);
                 if (string.IsNullOrWhiteSpace(text)) continue;
-                foreach (var part in text!.Split(';', ','))
+                foreach (var part in commas ? text!.Split(';', ',') : text!.Split(';'))
                 {
                     if (part.Trim().Length > 0) yield return part.Trim();
                 }
