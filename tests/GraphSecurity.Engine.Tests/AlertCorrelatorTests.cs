@@ -242,6 +242,18 @@ public class AlertCorrelatorTests
     }
 
     [Fact]
+    public void AV2AlertMarkedInItsAdditionalDataStaysAlone()
+    {
+        const string Evidence = "[{\"@odata.type\":\"#microsoft.graph.security.userEvidence\",\"userAccount\":{\"userPrincipalName\":\"adele@contoso.com\"}}]";
+        var excluded = System.Text.Json.JsonSerializer.Deserialize<Alert>(
+            "{\"id\":\"x\",\"createdDateTime\":\"2026-03-02T09:00:00Z\",\"additionalData\":{\"isExcludedFromCorrelation\":true,\"other\":1},\"evidence\":" + Evidence + "}",
+            GraphSecurity.Engine.Json.GraphJson.Options)!;
+        Assert.True(excluded.AdditionalData?.IsExcludedFromCorrelation);
+        var result = Group(new[] { Row("a", 0, ("User", "adele@contoso.com")), CorrelationAlert.From(excluded), Row("b", 2, ("User", "adele@contoso.com")) });
+        Assert.Equal(new[] { new[] { "a", "b" }, new[] { "x" } }, Members(result));
+    }
+
+    [Fact]
     public void TheGroupIdDependsOnlyOnTheMembers()
     {
         var first = Group(new[] { Row("a", 0, ("User", "adele@contoso.com")), Row("b", 1, ("User", "adele@contoso.com")) }).Groups[0].Id;

@@ -179,6 +179,13 @@ fw-0002,$time,Low,nobody@elsewhere.example,198.18.9.10,Firewall
         $group = $groups | Where-Object { $_.AlertIds -contains $partner.Id }
         $group.AlertIds | Should -Contain $withUser.Id
         $group.Entities | Should -Contain "user:upn:$($upn.ToLowerInvariant())"
+        # The same detection marked as excluded from correlation stays alone.
+        $excluded = Send-GsPartnerAlert -Title "Group test excluded alert $([guid]::NewGuid().ToString('N').Substring(0, 8))" -Description 'A partner detection left out of correlation.' `
+            -Severity Low -Category CredentialAccess -User $upn -ExcludeFromCorrelation -Connection group -Confirm:$false
+        $excluded.AdditionalData.IsExcludedFromCorrelation | Should -BeTrue
+        $alone = @(@($Alerts) + @($partner, $excluded) | Group-GsAlert -Window ($gap + (New-TimeSpan -Hours 1)) -MaxSpan ($gap + (New-TimeSpan -Days 1)) 3>$null) |
+            Where-Object { $_.AlertIds -contains $excluded.Id }
+        $alone.AlertCount | Should -Be 1
     }
 
     It 'groups the legacy alerts with the alerts_v2 alerts of their incidents' {

@@ -42,6 +42,7 @@ public sealed class CorrelationAlert
             Source = alert.ServiceSource.ToString(),
             IncidentId = alert.IncidentId,
             Closed = alert.Status == AlertStatus.Resolved,
+            Excluded = alert.AdditionalData?.IsExcludedFromCorrelation == true,
             Item = alert,
         };
     }
