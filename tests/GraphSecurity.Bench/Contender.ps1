@@ -21,6 +21,8 @@
       sentinel-feed                Import-Csv | New-GsTiIndicator -Target Sentinel (the emulator's workspace)
       defender-feed                Import-Csv | New-GsTiIndicator (Defender for Endpoint) -BatchSize $BatchSize
       sentinel-memory              $Count generated rows | New-GsTiIndicator -Target Sentinel, nothing kept in between
+      grouping                     $Count synthetic alerts (rows of another tool) | Group-GsAlert; no emulator
+      grouping-naive               the same alerts grouped by comparing every pair (C#, no limits), the baseline
 #>
 param(
     [Parameter(Mandatory)] [string] $Name,
@@ -84,6 +86,24 @@ function ConvertTo-IndicatorBody($Row) {
         threatType         = $Row.ThreatType
         tlpLevel           = $Row.TlpLevel
         domainName         = $Row.DomainName
+    }
+}
+
+# Synthetic alerts for the grouping contenders, the same for a given count: a time every 30 s and a
+# user, device and address each drawn from pools that grow with the count, so groups stay small.
+function New-SyntheticAlert([int] $Count) {
+    $random = [Random]::new(7)
+    $start = [datetimeoffset]'2026-01-01T00:00:00Z'
+    $users = [Math]::Max(10, [int]($Count / 20)); $devices = [Math]::Max(10, [int]($Count / 30)); $addresses = [Math]::Max(10, [int]($Count / 10))
+    for ($i = 0; $i -lt $Count; $i++) {
+        $ip = $random.Next($addresses)
+        [pscustomobject]@{
+            Id        = "syn-$i"
+            Time      = $start.AddSeconds(30 * $i)
+            User      = "u$($random.Next($users))@contoso.example"
+            HostName  = "h$($random.Next($devices)).contoso.example"
+            IpAddress = "10.$($ip -shr 16 -band 255).$($ip -shr 8 -band 255).$($ip -band 255)"
+        }
     }
 }
 
@@ -193,6 +213,50 @@ switch ($Name) {
         $result.items = (1..$Count | ForEach-Object {
                 [pscustomobject]@{ domain = "m$_.memory.example"; Action = 'block'; ThreatType = 'Phishing'; Confidence = $_ % 100 }
             } | New-GsTiIndicator -Target Sentinel -WorkspaceId $WorkspaceId | Measure-Object).Count
+    }
+    'grouping' {
+        Import-Module $ModulePath
+        $alerts = @(New-SyntheticAlert $Count)
+        $clock.Start()
+        $groups = @($alerts | Group-GsAlert -WarningAction SilentlyContinue)
+        $clock.Stop()
+        $result.items = ($groups | Measure-Object AlertCount -Sum).Sum
+        $result.groups = $groups.Count
+    }
+    'grouping-naive' {
+        # Every pair within the window that shares a value is united: n²/2 comparisons.
+        Add-Type -TypeDefinition @'
+using System;
+public static class NaiveGrouping
+{
+    public static int Group(long[] ticks, string[][] values, long windowTicks)
+    {
+        var n = ticks.Length;
+        var parent = new int[n];
+        for (var i = 0; i < n; i++) parent[i] = i;
+        Func<int, int> find = null;
+        find = x => parent[x] == x ? x : (parent[x] = find(parent[x]));
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j < i; j++)
+            {
+                if (Math.Abs(ticks[i] - ticks[j]) > windowTicks) continue;
+                foreach (var a in values[i])
+                    if (Array.IndexOf(values[j], a) >= 0) { parent[find(i)] = find(j); break; }
+            }
+        var groups = 0;
+        for (var i = 0; i < n; i++) if (find(i) == i) groups++;
+        return groups;
+    }
+}
+'@
+        $alerts = @(New-SyntheticAlert $Count)
+        $ticks = [long[]]@($alerts | ForEach-Object { $_.Time.UtcTicks })
+        $values = [string[][]]@($alerts | ForEach-Object { , [string[]]@($_.User.ToLowerInvariant(), $_.HostName.ToLowerInvariant(), $_.IpAddress) })
+        # Only the comparisons are timed: the baseline gets its values ready-made.
+        $clock.Start()
+        $result.groups = [NaiveGrouping]::Group($ticks, $values, [timespan]::FromDays(1).Ticks)
+        $clock.Stop()
+        $result.items = $alerts.Count
     }
     default { throw "Unknown contender '$Name'." }
 }

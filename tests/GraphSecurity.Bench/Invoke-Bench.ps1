@@ -9,7 +9,8 @@
 
     Sections: Read (bulk read of N alerts_v2 with evidence), Write (bulk indicator write, throttling
     off and on), Startup (import and first alert), Latency (prefetch at 100 ms per request),
-    Successors (feeds into Sentinel and Defender for Endpoint under their time-scaled limits, memory).
+    Successors (feeds into Sentinel and Defender for Endpoint under their time-scaled limits, memory),
+    Grouping (Group-GsAlert on synthetic alerts against a pairwise grouping, memory; no emulator).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -29,8 +30,11 @@ param(
     # The Invoke-RestMethod loop and the SDK read at most this many alerts; at larger sizes their rate
     # is taken from the largest size they read (their cost per alert is constant), and the report says so.
     [int] $SlowReadMaxSize = [int]::MaxValue,
-    [ValidateSet('Read', 'Write', 'Startup', 'Latency', 'Successors')]
-    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency', 'Successors'),
+    [ValidateSet('Read', 'Write', 'Startup', 'Latency', 'Successors', 'Grouping')]
+    [string[]] $Section = @('Read', 'Write', 'Startup', 'Latency', 'Successors', 'Grouping'),
+    # Grouping: Group-GsAlert on this many synthetic alerts, and both it and the pairwise grouping on the smaller count.
+    [int] $GroupingCount = 100000,
+    [int] $GroupingNaiveCount = 5000,
     # Successors: the emulator runs the real rate limits this many times faster (2: a minute lasts 30 s).
     [double] $SuccessorTimeScale = 2,
     [int] $SentinelFeedCount = 50000,
@@ -171,7 +175,7 @@ function Get-Summary($RunList, [string[]] $Fields) {
     $summary
 }
 
-$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ baselineModule = $(if ($BaselineModulePath) { if ($BaselineLabel) { $BaselineLabel } else { 'version ' + (Import-PowerShellDataFile $BaselineModulePath).ModuleVersion } }); sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; boundRequestsPerMinute = $BoundRequestsPerMinute; latencyCount = $LatencyCount; sentinelFeedCount = $SentinelFeedCount; defenderFeedCount = $DefenderFeedCount; defenderBatchSize = $DefenderBatchSize; memoryCounts = $MemoryCounts } }
+$results = [ordered]@{ machine = Get-MachineInfo; parameters = [ordered]@{ baselineModule = $(if ($BaselineModulePath) { if ($BaselineLabel) { $BaselineLabel } else { 'version ' + (Import-PowerShellDataFile $BaselineModulePath).ModuleVersion } }); sizes = $Sizes; runs = $Runs; startupRuns = $StartupRuns; slowReadMaxSize = $SlowReadMaxSize; writeCount = $WriteCount; perItemSample = $PerItemSample; boundRequestsPerMinute = $BoundRequestsPerMinute; latencyCount = $LatencyCount; sentinelFeedCount = $SentinelFeedCount; defenderFeedCount = $DefenderFeedCount; defenderBatchSize = $DefenderBatchSize; memoryCounts = $MemoryCounts; groupingCount = $GroupingCount; groupingNaiveCount = $GroupingNaiveCount } }
 
 # ---------------------------------------------------------------- bulk read
 if ('Read' -in $Section) {
@@ -383,6 +387,34 @@ if ('Successors' -in $Section) {
         }
     }
     finally { Stop-BenchEmulator $emulator }
+}
+
+if ('Grouping' -in $Section) {
+    # Group-GsAlert at the large count and, in the same rounds, it and the pairwise baseline at the small
+    # count: the ratio at the same count, and the large count's time against the baseline scaled by n².
+    $log = @{}
+    for ($r = 1; $r -le $Runs; $r++) {
+        foreach ($spec in @(
+                @{ Key = 'module-large'; Name = 'grouping'; Count = $GroupingCount }
+                @{ Key = 'module-small'; Name = 'grouping'; Count = $GroupingNaiveCount }
+                @{ Key = 'naive-small'; Name = 'grouping-naive'; Count = $GroupingNaiveCount })) {
+            Write-Step "Grouping, run $r, $($spec.Key) ($($spec.Count) alerts)"
+            $run = Invoke-PwshContender $spec.Name @{ Count = $spec.Count }
+            if ($run.items -ne $spec.Count) { throw "$($spec.Key) grouped $($run.items) alerts, expected $($spec.Count)." }
+            Add-Runs $log $spec.Key $run
+        }
+    }
+    $results.grouping = [ordered]@{}
+    foreach ($key in $log.Keys) {
+        $summary = Get-Summary $log[$key] 'seconds', 'peakWorkingSetBytes', 'groups'
+        $summary.all = $log[$key]
+        $results.grouping[$key] = $summary
+    }
+    $g = $results.grouping
+    $g.sameCountRatio = $g.'naive-small'.seconds / $g.'module-small'.seconds
+    $g.naiveScaledSeconds = $g.'naive-small'.seconds * [Math]::Pow($GroupingCount / $GroupingNaiveCount, 2)
+    $g.scaledRatio = $g.naiveScaledSeconds / $g.'module-large'.seconds
+    $g.perAlertGrowth = ($g.'module-large'.seconds / $GroupingCount) / ($g.'module-small'.seconds / $GroupingNaiveCount)
 }
 
 $results | ConvertTo-Json -Depth 10 | Set-Content -Path (Join-Path $OutDir 'results.json') -Encoding utf8

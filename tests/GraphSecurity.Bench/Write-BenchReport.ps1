@@ -156,6 +156,23 @@ if ($Results.successors) {
     $targets.Add("| Peak memory $($counts[-1]) ÷ $($counts[0]) rows to Sentinel | ≤ 1.1× (flat) | $(F $flat)× | $(Verdict ($flat -le 1.1)) |")
 }
 
+if ($Results.grouping) {
+    $g = $Results.grouping
+    $large = $Results.parameters.groupingCount; $small = $Results.parameters.groupingNaiveCount
+    ""
+    "## Grouping: synthetic alerts (one user, device and address each) piped to Group-GsAlert"
+    ""
+    "| Contender | Alerts | Groups | Seconds | Peak working set (MB) |"
+    "|---|---:|---:|---:|---:|"
+    "| Group-GsAlert | $large | $(F $g.'module-large'.groups 'N0') | $(F $g.'module-large'.seconds) | $(MB $g.'module-large'.peakWorkingSetBytes) |"
+    "| Group-GsAlert | $small | $(F $g.'module-small'.groups 'N0') | $(F $g.'module-small'.seconds) | $(MB $g.'module-small'.peakWorkingSetBytes) |"
+    "| Pairwise (C#, every pair) | $small | $(F $g.'naive-small'.groups 'N0') | $(F $g.'naive-small'.seconds) | $(MB $g.'naive-small'.peakWorkingSetBytes) |"
+    ""
+    "At $small alerts the pairwise grouping takes $(F $g.sameCountRatio)× Group-GsAlert's time; scaled by n² to $large alerts it would take $(F $g.naiveScaledSeconds 'N0') s, $(F $g.scaledRatio 'N0')× Group-GsAlert. Group-GsAlert's time per alert grows $(F $g.perAlertGrowth)× from $small to $large alerts."
+    $targets.Add("| Group-GsAlert on $large alerts | ≤ 10 s | $(F $g.'module-large'.seconds) s | $(Verdict ($g.'module-large'.seconds -le 10)) |")
+    $targets.Add("| Grouping time per alert, $large ÷ $small alerts | ≤ 2× (near-linear) | $(F $g.perAlertGrowth)× | $(Verdict ($g.perAlertGrowth -le 2)) |")
+}
+
 ""
 "## Targets"
 ""

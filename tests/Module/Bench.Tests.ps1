@@ -91,4 +91,22 @@ Describe 'Benchmark contenders' {
         $report | Should -Match 'Prefetch speed-up at 100 ms latency \| ≥ 1\.8× \| 2\.00× \| met'
         $report | Should -Match 'Import adds over bare pwsh .* \| 100 ms \| met'
     }
+    It 'the grouping contenders group every synthetic alert, and the report compares them' {
+        $module = Invoke-Contender @{ Name = 'grouping'; Count = 300 }
+        $naive = Invoke-Contender @{ Name = 'grouping-naive'; Count = 300 }
+        $module.items | Should -Be 300
+        $module.groups | Should -BeGreaterThan 0
+        $naive.items | Should -Be 300
+        $path = Join-Path $PSScriptRoot '../GraphSecurity.Bench/Write-BenchReport.ps1'
+        $run = { param($s, $g) @{ seconds = $s; groups = $g; peakWorkingSetBytes = 200MB } }
+        $results = @{
+            machine = @{ date = 'today'; commit = 'abc'; os = 'os'; cpu = 'cpu'; logicalCores = 2; memoryBytes = 1GB; dotnet = '.NET'; pwsh = '7'; loadAverageAtStart = '0' }
+            parameters = @{ runs = 1; groupingCount = 100000; groupingNaiveCount = 5000 }
+            grouping = @{ 'module-large' = & $run 8 9000; 'module-small' = & $run 0.5 70; 'naive-small' = & $run 2 1
+                sameCountRatio = 4; naiveScaledSeconds = 800; scaledRatio = 100; perAlertGrowth = 0.8 }
+        }
+        $report = (& $path -Results $results) -join "`n"
+        $report | Should -Match '\| Group-GsAlert on 100000 alerts \| ≤ 10 s \| 8\.00 s \| met \|'
+        $report | Should -Match 'scaled by n² to 100000 alerts it would take 800 s, 100× Group-GsAlert'
+    }
 }

@@ -42,6 +42,8 @@ public class Alert : IConnectionBound, ICommented
     public ValueList<string> SystemTags { get; set; } = ValueList<string>.Empty;
     public ValueList<AlertComment> Comments { get; set; } = ValueList<AlertComment>.Empty;
     public ValueList<AlertEvidence> Evidence { get; set; } = ValueList<AlertEvidence>.Empty;
+    /// <summary>The alert's additionalData; of its keys the module reads isExcludedFromCorrelation.</summary>
+    public AlertAdditionalData? AdditionalData { get; set; }
 
     /// <summary>User principal names found in the user, mailbox and process evidence.</summary>
     public ValueList<string> UserPrincipalNames => ValueLists.DistinctText(Evidence.SelectMany(e => e.UserPrincipalNames()));
@@ -56,6 +58,15 @@ public class Alert : IConnectionBound, ICommented
     public ValueList<string> Urls => ValueLists.DistinctText(Evidence.OfType<UrlEvidence>().Select(u => u.Url));
 
     public override string? ToString() => Id;
+}
+
+/// <summary>The keys of an alert's additionalData that the module reads (the service may send others).</summary>
+public class AlertAdditionalData
+{
+    /// <summary>Set by the creator of the alert (e.g. a partner's createAlert): Defender leaves it out of its correlation.</summary>
+    public bool? IsExcludedFromCorrelation { get; set; }
+
+    public override string ToString() => IsExcludedFromCorrelation == true ? "excluded from correlation" : "";
 }
 
 /// <summary>A comment on an alert or incident (microsoft.graph.security.alertComment).</summary>

@@ -25,6 +25,7 @@ public class LegacyUserState
     public string? AccountName { get; set; }
     public string? DomainName { get; set; }
     public string? AadUserId { get; set; }
+    public string? OnPremisesSecurityIdentifier { get; set; }
     public string? LogonIp { get; set; }
     public string? LogonLocation { get; set; }
     public override string? ToString() => UserPrincipalName ?? AccountName;
@@ -38,6 +39,33 @@ public class LegacyHostState
     public string? PrivateIpAddress { get; set; }
     public string? PublicIpAddress { get; set; }
     public override string? ToString() => Fqdn ?? NetBiosName;
+}
+
+public class LegacyFileHash
+{
+    public string? HashType { get; set; }
+    public string? HashValue { get; set; }
+    public override string? ToString() => HashValue;
+}
+
+public class LegacyFileState
+{
+    public string? Name { get; set; }
+    public string? Path { get; set; }
+    public string? RiskScore { get; set; }
+    public LegacyFileHash? FileHash { get; set; }
+    public override string? ToString() => Name ?? FileHash?.HashValue;
+}
+
+public class LegacyNetworkConnection
+{
+    public string? SourceAddress { get; set; }
+    public string? DestinationAddress { get; set; }
+    public string? DestinationDomain { get; set; }
+    public string? DestinationPort { get; set; }
+    public string? DestinationUrl { get; set; }
+    public string? Direction { get; set; }
+    public override string? ToString() => DestinationUrl ?? DestinationDomain ?? DestinationAddress;
 }
 
 /// <summary>
@@ -71,6 +99,8 @@ public class LegacyAlert : IConnectionBound
     public ValueList<string> SourceMaterials { get; set; } = ValueList<string>.Empty;
     public ValueList<LegacyUserState> UserStates { get; set; } = ValueList<LegacyUserState>.Empty;
     public ValueList<LegacyHostState> HostStates { get; set; } = ValueList<LegacyHostState>.Empty;
+    public ValueList<LegacyFileState> FileStates { get; set; } = ValueList<LegacyFileState>.Empty;
+    public ValueList<LegacyNetworkConnection> NetworkConnections { get; set; } = ValueList<LegacyNetworkConnection>.Empty;
     /// <summary>The user principal names of UserStates.</summary>
     public ValueList<string> UserPrincipalNames => ValueLists.DistinctText(UserStates.Select(u => u.UserPrincipalName));
     /// <summary>The FQDNs (else NetBIOS names) of HostStates.</summary>
