@@ -201,3 +201,58 @@ fw-0002,$time,Low,nobody@elsewhere.example,198.18.9.10,Firewall
         $joined.Count | Should -BeGreaterThan ($legacy.Count / 2)
     }
 }
+
+Describe 'Group-GsAlert -Apply' {
+    # A private emulator: merging changes incidents the other test files read.
+    BeforeAll {
+        $script:ApplyInfo = Join-Path $env:GS_TEST_WORK 'apply-emulator.json'
+        Start-GsEmulator -InfoPath $ApplyInfo -Seed 11 -AlertCount 400 | Out-Null
+        Connect-GsTenant -Emulator -EmulatorInfoPath $ApplyInfo -Name apply
+        $script:IncidentsById = @{}
+        Get-GsIncident -All -Connection apply | ForEach-Object { $IncidentsById[$_.Id] = $_ }
+        # A group whose incidents Defender would merge: none closed, at most one assignee, one classification and determination.
+        $mergeable = {
+            param($group)
+            $incidents = @($group.IncidentIds | ForEach-Object { $IncidentsById[$_] })
+            $incidents.Count -ge 2 -and $incidents.Count -le 5 -and -not ($incidents | Where-Object Status -in Resolved, Redirected) -and
+            @($incidents.AssignedTo | Where-Object { $_ } | Sort-Object -Unique).Count -le 1 -and
+            @($incidents.Classification | Where-Object { $_ -and "$_" -ne 'Unknown' } | Sort-Object -Unique).Count -le 1 -and
+            @($incidents.Determination | Where-Object { $_ -and "$_" -ne 'Unknown' } | Sort-Object -Unique).Count -le 1
+        }
+        $script:Window = New-TimeSpan -Days 1
+        $script:Candidate = @(Get-GsAlert -All -Connection apply | Group-GsAlert -Window $Window 3>$null | Where-Object { & $mergeable $_ }) | Select-Object -First 1
+    }
+    AfterAll {
+        Disconnect-GsTenant -Name apply -ErrorAction Ignore
+        Stop-GsEmulator -InfoPath $ApplyInfo
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $Candidate | Should -Not -BeNullOrEmpty -Because 'the seeded tenant has alerts of open incidents that share entities'
+        $groups = @($Candidate.Alerts | Group-GsAlert -Window $Window -Apply -WhatIf -Connection apply 3>$null)
+        $groups.Count | Should -Be 1
+        $groups[0].AppliedIncidentId | Should -BeNullOrEmpty
+        foreach ($id in $Candidate.IncidentIds) { (Get-GsIncident -Id $id -Connection apply).Status | Should -Be $IncidentsById[$id].Status }
+    }
+
+    It 'makes the group one Defender incident and redirects the others to it' {
+        $applied = @($Candidate.Alerts | Group-GsAlert -Window $Window -Apply -Confirm:$false -Connection apply 3>$null)
+        $applied.Count | Should -Be 1
+        $target = $applied[0].AppliedIncidentId
+        $Candidate.IncidentIds | Should -Contain $target
+        foreach ($alert in $Candidate.Alerts) { (Get-GsAlert -Id $alert.Id -Connection apply).IncidentId | Should -Be $target }
+        foreach ($id in $Candidate.IncidentIds | Where-Object { $_ -ne $target }) {
+            $merged = Get-GsIncident -Id $id -Connection apply
+            $merged.Status | Should -Be Redirected
+        }
+        (Get-GsIncident -Id $target -Connection apply).Comments.Comment -join ' ' | Should -BeLike "*Group-GsAlert ($($applied[0].Id))*"
+    }
+
+    It 'changes nothing when the group is already one incident' {
+        $target = (Get-GsAlert -Id $Candidate.Alerts[0].Id -Connection apply).IncidentId
+        $again = @($Candidate.Alerts | ForEach-Object { Get-GsAlert -Id $_.Id -Connection apply } |
+                Group-GsAlert -Window $Window -Apply -Confirm:$false -Connection apply -ErrorVariable failed 3>$null)
+        $failed | Should -BeNullOrEmpty
+        $again[0].AppliedIncidentId | Should -Be $target
+    }
+}

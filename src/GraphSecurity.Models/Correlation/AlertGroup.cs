@@ -23,6 +23,9 @@ public class AlertGroup
     /// <summary>Keys the member alerts carry that were seen in too many alerts to join anything.</summary>
     public ValueList<SuppressedEntityKey> SuppressedKeys { get; set; } = ValueList<SuppressedEntityKey>.Empty;
 
+    /// <summary>With Group-GsAlert -Apply: the Defender incident the group's alerts_v2 alerts are in now.</summary>
+    public string? AppliedIncidentId { get; set; }
+
     public override string ToString() => Id;
 }
 

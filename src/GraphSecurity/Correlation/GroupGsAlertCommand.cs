@@ -5,15 +5,22 @@ using System.Linq;
 using System.Management.Automation;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Correlation;
+using GraphSecurity.Engine.Incidents;
 
 namespace GraphSecurity.Commands.Correlation;
 
 /// <summary>
 /// <para type="synopsis">Groups alerts from any source by the entities they share within a sliding time window.</para>
 /// </summary>
-[Cmdlet(VerbsData.Group, "GsAlert")]
+/// <remarks>
+/// Grouping sends nothing. With -Apply each group's alerts_v2 alerts are made one Defender incident through beta
+/// mergeIncidents and moveAlerts, after ShouldProcess (ConfirmImpact High): the service picks which incident
+/// survives and refuses what it never merges, which comes back as an error record for that group.
+/// </remarks>
+[Cmdlet(VerbsData.Group, "GsAlert", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[GraphPermission("incidents (beta mergeIncidents, moveAlerts; -Apply only)", "SecurityIncident.ReadWrite.All", "SecurityAlert.ReadWrite.All", NotServedIn = new[] { "China" })]
 [OutputType(typeof(AlertGroup))]
-public sealed class GroupGsAlertCommand : GsCmdlet
+public sealed class GroupGsAlertCommand : GsConnectedCmdlet
 {
     private readonly List<CorrelationAlert> _alerts = new List<CorrelationAlert>();
     private readonly HashSet<string> _ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -46,6 +53,10 @@ public sealed class GroupGsAlertCommand : GsCmdlet
 
     [Parameter]
     public SwitchParameter RespectIncident { get; set; }
+
+    /// <summary>Make each group one Defender incident (beta mergeIncidents and moveAlerts); only its alerts_v2 alerts take part.</summary>
+    [Parameter]
+    public SwitchParameter Apply { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -96,7 +107,44 @@ public sealed class GroupGsAlertCommand : GsCmdlet
             WriteWarning($"{key.Key} is in {key.AlertCount} alerts (more than -MaxKeyAlerts {MaxKeyAlerts}): it joins none of them.");
         }
         WriteVerbose($"{_alerts.Count} alerts in {result.Groups.Count} groups.");
-        foreach (var group in result.Groups) WriteObject(group);
+        if (!Apply)
+        {
+            foreach (var group in result.Groups) WriteObject(group);
+            return;
+        }
+        var connection = GraphConnection;
+        var merger = new IncidentMerger(connection.Graph);
+        foreach (var group in result.Groups)
+        {
+            ForInput(group, connection, () => ApplyGroup(group, merger));
+            WriteObject(group);
+        }
+    }
+
+    /// <summary>Puts the group's alerts_v2 alerts into one incident; alerts of other sources are not in Defender and stay as they are.</summary>
+    private void ApplyGroup(AlertGroup group, IncidentMerger merger)
+    {
+        var v2 = group.Alerts.OfType<Alert>().ToList();
+        if (v2.Count < group.AlertCount)
+            WriteVerbose($"{group.Id}: {group.AlertCount - v2.Count} alert(s) are not alerts_v2 alerts (legacy or another tool's) and are left out of the merge.");
+        var incidents = v2.Select(a => a.IncidentId).Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var loose = v2.Where(a => string.IsNullOrEmpty(a.IncidentId)).Select(a => a.Id).ToList();
+        // Already one incident (or none, and nothing to move): nothing to change.
+        if (incidents.Count <= 1 && loose.Count == 0)
+        {
+            group.AppliedIncidentId = incidents.FirstOrDefault();
+            return;
+        }
+        var what = incidents.Count > 1 ? $"Merge incidents {string.Join(", ", incidents)}" : $"Move {loose.Count} alert(s) into one incident";
+        if (incidents.Count > 1 && loose.Count > 0) what += $" and move {loose.Count} alert(s) without an incident into it";
+        if (!ShouldProcess($"alert group {group.Id} ({group.AlertCount} alerts)", what)) return;
+        var reasons = group.Edges.SelectMany(e => (e.Reason ?? "").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries))
+            .Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var shared = group.Edges.Select(e => e.Key).Distinct(StringComparer.OrdinalIgnoreCase).Take(5).ToList();
+        var comment = $"Grouped by Group-GsAlert ({group.Id}): shared {string.Join(", ", shared)}.";
+        var outcome = Run(token => merger.MergeAsync(incidents, loose, comment, reasons, token));
+        group.AppliedIncidentId = outcome.TargetIncidentId;
+        WriteVerbose($"{group.Id}: its alerts are in incident {outcome.TargetIncidentId} now.");
     }
 
     private static CorrelationAlert FromRow(PSObject item)
