@@ -23,6 +23,7 @@
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',
         'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Sync-GsTiIndicator', 'Remove-GsTiIndicator',
         'Send-GsPartnerAlert',
+        'Get-GsDetectionRule', 'New-GsDetectionRule', 'Set-GsDetectionRule', 'Remove-GsDetectionRule',
         'Test-GsProvider', 'Request-GsAdminConsent',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )
