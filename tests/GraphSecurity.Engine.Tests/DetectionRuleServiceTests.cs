@@ -114,8 +114,11 @@ public class DetectionRuleServiceTests
                 AlertTemplate = new DetectionRuleAlertTemplate
                 {
                     Title = "T", Severity = "low",
-                    Tactics = { new DetectionRuleTactic { Tactic = "Impact", Techniques = { new DetectionRuleTechnique { Technique = "T1486", SubTechniques = { "T1486.001" } } } } },
-                    EntityMappings = { ["accounts"] = new List<Dictionary<string, string>> { new Dictionary<string, string> { ["upnColumn"] = "AccountUpn" } } },
+                    Tactics = new ValueList<DetectionRuleTactic>(new[]
+                    {
+                        new DetectionRuleTactic { Tactic = "Impact", Techniques = new ValueList<DetectionRuleTechnique>(new[] { new DetectionRuleTechnique { Technique = "T1486", SubTechniques = new ValueList<string>(new[] { "T1486.001" }) } }) },
+                    }),
+                    EntityMappings = new DetectionRuleEntityMappings { Accounts = new ValueList<DetectionRuleEntityColumns>(new[] { new DetectionRuleEntityColumns { UpnColumn = "AccountUpn" } }) },
                 },
             },
         };

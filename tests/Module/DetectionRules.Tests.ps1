@@ -36,7 +36,7 @@ Describe 'A detection rule created from PowerShell' {
         $Rule.Query | Should -Be $Query
         $Rule.DetectionAction.AlertTemplate.Tactics[0].Tactic | Should -Be 'Execution'
         @($Rule.DetectionAction.AlertTemplate.MitreTechniques) | Should -Be @('T1059', 'T1059.001')
-        $Rule.DetectionAction.AlertTemplate.EntityMappings['hosts'][0]['deviceNameColumn'] | Should -Be 'DeviceName'
+        $Rule.DetectionAction.AlertTemplate.EntityMappings.Hosts[0].DeviceNameColumn | Should -Be 'DeviceName'
         $Rule.LastRunDetails | Should -BeNullOrEmpty
     }
 

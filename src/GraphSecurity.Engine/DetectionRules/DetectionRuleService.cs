@@ -172,7 +172,7 @@ public sealed class DetectionRuleService : EntityService<DetectionRule>
             Name = rule.DisplayName, Description = rule.Description, Query = rule.Query, Period = rule.Frequency, Title = template.Title,
             Severity = template.Severity, Category = template.Tactics.FirstOrDefault()?.Tactic, MitreTechniques = template.MitreTechniques.ToList(),
             RecommendedActions = template.RecommendedActions, Enabled = rule.Status != "disabled",
-            EntityMappings = template.EntityMappings.SelectMany(c => c.Value.Select(item => (IDictionary)MappingOf(c.Key, item))).ToList(),
+            EntityMappings = (template.EntityMappings?.Entities() ?? Enumerable.Empty<KeyValuePair<string, DetectionRuleEntityColumns>>()).Select(e => (IDictionary)MappingOf(e.Key, e.Value.Columns())).ToList(),
         };
     }
 
