@@ -225,6 +225,25 @@ public class DetectionRuleTests : IClassFixture<DetectionRuleFixture>
     }
 
     [Fact]
+    public async Task TheSchedulerRunsADueRuleAndSkipsDisabledOnes()
+    {
+        Assert.Equal(201, (await SendAsync(HttpMethod.Post, Url, Rule("scheduledRule", r => r["schedule"]["frequency"] = "PT1H"))).Status);
+        Assert.Equal(201, (await SendAsync(HttpMethod.Post, Url, Rule("offRule", r => { r["schedule"]["frequency"] = "PT1H"; r["status"] = "disabled"; }))).Status);
+        var options = new EmulatorOptions { DetectionRuleTimeScale = 3600 }; // an hour is a second
+        var scheduler = new DetectionRuleScheduler(_f.Service<DetectionRuleStore>(), _f.Service<DetectionRuleRunner>(), _f.Service<EmulatorClock>(), options,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DetectionRuleScheduler>.Instance);
+        Assert.Equal(0, scheduler.Tick());
+        await Task.Delay(1100);
+        Assert.Equal(1, scheduler.Tick());
+        var run = (await _f.GetJsonAsync(Url + "/scheduledRule")).GetProperty("lastRunDetails");
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, (await _f.GetJsonAsync(Url + "/offRule")).GetProperty("lastRunDetails").ValueKind);
+        Assert.Equal(0, scheduler.Tick()); // not due again for another (scaled) hour
+        await SendAsync(HttpMethod.Delete, Url + "/scheduledRule");
+        await SendAsync(HttpMethod.Delete, Url + "/offRule");
+    }
+
+    [Fact]
     public async Task TheControlDeleteRemovesRulesAndTheirAlerts()
     {
         var before = (await _f.AllAlertsAsync()).Count;
