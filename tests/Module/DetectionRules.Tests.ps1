@@ -86,8 +86,12 @@ Describe 'A detection rule created from PowerShell' {
         (Get-GsDetectionRule -Id $Rule.Id -Connection rules).Query | Should -Be $Query
     }
 
-    It 'Remove-GsDetectionRule deletes it' {
-        Remove-GsDetectionRule -Id $Rule.Id, 'Pester-copy' -Connection rules -Confirm:$false
+    It 'Remove-GsDetectionRule deletes it; an unknown id is an error for it alone' {
+        $failures = $null
+        Remove-GsDetectionRule -Id $Rule.Id, 'no-such-rule', 'Pester-copy' -Connection rules -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures | Should -HaveCount 1
+        $failures[0].TargetObject | Should -Be 'no-such-rule'
+        @(Get-GsDetectionRule -Name 'Pester*' -Connection rules) | Should -HaveCount 0
         Get-GsDetectionRule -Id $Rule.Id -Connection rules -ErrorAction SilentlyContinue -ErrorVariable missing | Should -BeNullOrEmpty
         $missing | Should -HaveCount 1
     }
