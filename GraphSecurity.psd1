@@ -24,6 +24,7 @@
         'New-GsTiIndicator', 'Get-GsTiIndicator', 'Set-GsTiIndicator', 'Sync-GsTiIndicator', 'Remove-GsTiIndicator',
         'Send-GsPartnerAlert',
         'Group-GsAlert',
+        'Get-GsDetectionRule', 'New-GsDetectionRule', 'Set-GsDetectionRule', 'Remove-GsDetectionRule',
         'Test-GsProvider', 'Request-GsAdminConsent',
         'Start-GsEmulator', 'Stop-GsEmulator', 'Get-GsEmulator'
     )

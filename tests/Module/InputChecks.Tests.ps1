@@ -22,6 +22,9 @@ BeforeDiscovery {
         @{ Command = 'Get-GsTiIndicator'; Extra = @{} }
         @{ Command = 'Set-GsTiIndicator'; Extra = @{ Description = 'x'; Confirm = $false } }
         @{ Command = 'Remove-GsTiIndicator'; Extra = @{ Confirm = $false } }
+        @{ Command = 'Get-GsDetectionRule'; Extra = @{} }
+        @{ Command = 'Set-GsDetectionRule'; Extra = @{ Enabled = $true; Confirm = $false } }
+        @{ Command = 'Remove-GsDetectionRule'; Extra = @{ Confirm = $false } }
     )
     $script:BadIds = '.', '..', ' ', 'a/b', 'x?y', 'x#y', '../alerts_v2'
 }

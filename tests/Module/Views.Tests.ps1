@@ -47,6 +47,10 @@ BeforeAll {
     Add-Sample (Request-GsAdminConsent -Emulator -TenantId contoso.example -ClientId '5b9d3f7e-2a4c-4e6b-8d0f-1a3c5e7b9d2f' -Permission User.Read)
     # Groups of the seeded alerts, most of them joined by shared evidence.
     Add-Sample ($alerts | Group-GsAlert 3>$null)
+    $viewsRule = New-GsDetectionRule -Name 'Views detection rule' -Query 'AlertEvidence | where DeviceName != "" | project Timestamp, DeviceName | take 1' `
+        -Title 'Views rule alert' -Severity Low -EntityMapping @{ Type = 'Host'; DeviceName = 'DeviceName' } -Connection views -Confirm:$false
+    Add-Sample $viewsRule
+    Remove-GsDetectionRule -Id $viewsRule.Id -Connection views -Confirm:$false
 
     # A subscription and one change notification, through a receiver (with its own subscription) in a thread job.
     $port = Get-FreePort

@@ -70,6 +70,7 @@ public static class DirectorySeed
         "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All",
         "SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All", "ThreatHunting.Read.All", "ThreatIndicators.ReadWrite.OwnedBy", "User.Read",
         "SecurityIdentitiesAccount.Read.All", "SecurityIdentitiesActions.ReadWrite.All",
+        "CustomDetection.ReadWrite.All",
     };
 
     /// <summary>Delegated permissions admin-consented for the PowerShell public client on the other APIs.</summary>

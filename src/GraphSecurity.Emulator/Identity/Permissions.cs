@@ -23,6 +23,9 @@ public static class Permissions
     /// <summary>Legacy alert updates, control profile updates and subscriptions on security/alerts.</summary>
     public static readonly Permission SecurityEventsWrite = new(ApiResources.Graph, "SecurityEvents.ReadWrite.All");
     public static readonly Permission ThreatHunting = new(ApiResources.Graph, "ThreatHunting.Read.All");
+    /// <summary>beta custom detection rules (successor-apis.md §5).</summary>
+    public static readonly Permission CustomDetectionRead = new(ApiResources.Graph, "CustomDetection.Read.All,CustomDetection.ReadWrite.All");
+    public static readonly Permission CustomDetectionWrite = new(ApiResources.Graph, "CustomDetection.ReadWrite.All");
     /// <summary>beta tiIndicators: application permission only; the app sees only its own indicators.</summary>
     public static readonly Permission TiIndicators = new(ApiResources.Graph, "ThreatIndicators.ReadWrite.OwnedBy", AppOnly: true);
     /// <summary>beta securityActions: application permissions only.</summary>

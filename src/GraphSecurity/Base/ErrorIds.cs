@@ -111,6 +111,9 @@ internal static class ErrorIds
     /// <summary>A partner alert whose Logs Ingestion row alone is over the request limit.</summary>
     public const string PartnerAlertTooLarge = nameof(PartnerAlertTooLarge);
 
+    /// <summary>A detection rule (or a change to one) that fails validation; nothing was sent for it.</summary>
+    public const string InvalidDetectionRule = nameof(InvalidDetectionRule);
+
     /// <summary>The kinds of error answer, after the API's name.</summary>
     internal static class Answer
     {

@@ -191,19 +191,20 @@ public static partial class CreateAlertEndpoints
         return (canonical, id, value, impacted);
     }
 
-    private static string Text(JsonProperty p, string field) => p.Value.ValueKind switch
+    /// <summary>A string property (null allowed); shared with the detection-rule parser.</summary>
+    internal static string Text(JsonProperty p, string field) => p.Value.ValueKind switch
     {
         JsonValueKind.Null => null,
         JsonValueKind.String => p.Value.GetString(),
         _ => throw Invalid(field, "must be a string"),
     };
 
-    private static void Required(string value, string field)
+    internal static void Required(string value, string field)
     {
         if (string.IsNullOrWhiteSpace(value)) throw Invalid(field, "is required");
     }
 
-    private static GraphError Invalid(string field, string why) => GraphError.BadRequest($"Invalid value for '{field}': it {why}.");
+    internal static GraphError Invalid(string field, string why) => GraphError.BadRequest($"Invalid value for '{field}': it {why}.");
 
     /// <summary>The alert a validated input makes (its incident is attached when published).</summary>
     public static Alert ToAlert(ManualAlertRequest r, string tenantId, DateTimeOffset now)
