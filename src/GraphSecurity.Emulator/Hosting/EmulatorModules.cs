@@ -32,5 +32,6 @@ public static class EmulatorModules
         new Sentinel.SentinelModule(),
         new Identity.Consent.ConsentModule(),
         new Monitor.MonitorModule(),
+        new Graph.ThreatIntelligence.ThreatIntelligenceModule(),
     };
 }

@@ -71,6 +71,7 @@ public sealed partial class EmulatorOptions
         o.ApplyProviders(file?.Providers);
         o.ApplyConsent(file);
         o.ApplyIngestion(file?.Ingestion);
+        o.ApplyThreatIntelligence(file?.ThreatIntelligence);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())
             if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))

@@ -78,6 +78,7 @@ public sealed class TenantDirectory
         "SecurityAlert.ReadWrite.All", "SecurityIncident.ReadWrite.All", "SecurityEvents.ReadWrite.All",
         "ThreatIndicators.ReadWrite.OwnedBy", "SecurityActions.ReadWrite.All", "ThreatHunting.Read.All",
         "SecurityIdentitiesAccount.Read.All", "SecurityIdentitiesActions.ReadWrite.All",
+        "ThreatIntelligence.Read.All",
     };
 
     /// <summary>The roles of the well-known full apps on the APIs other than Graph (ARM and Logs Ingestion authorize by Azure RBAC, not roles).</summary>
