@@ -22,6 +22,9 @@ BeforeDiscovery {
         @{ Command = 'Get-GsTiIndicator'; Extra = @{} }
         @{ Command = 'Set-GsTiIndicator'; Extra = @{ Description = 'x'; Confirm = $false } }
         @{ Command = 'Remove-GsTiIndicator'; Extra = @{ Confirm = $false } }
+        @{ Command = 'Get-GsIntelProfile'; Extra = @{} }
+        @{ Command = 'Get-GsThreatArticle'; Extra = @{} }
+        @{ Command = 'Get-GsVulnerability'; Extra = @{} }
     )
     $script:BadIds = '.', '..', ' ', 'a/b', 'x?y', 'x#y', '../alerts_v2'
 }

@@ -110,7 +110,9 @@ Describe 'Get-GsIntelProfile, Get-GsThreatArticle, Get-GsVulnerability' {
         $cve.ActiveExploitsObserved | Should -BeTrue
         Get-GsVulnerability -Id CVE-1999-0001 -Connection ti -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'GraphNotFound*'
-        { Get-GsVulnerability -Id 'MS17-010' -Connection ti } | Should -Throw
+        Get-GsVulnerability -Id 'MS17-010', 'CVE-2025-10003' -Connection ti -ErrorVariable bad -ErrorAction SilentlyContinue | ForEach-Object Id | Should -Be 'CVE-2025-10003'
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument*'
+        $bad[0].TargetObject | Should -Be 'MS17-010'
     }
 }
 
