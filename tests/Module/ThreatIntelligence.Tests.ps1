@@ -65,6 +65,9 @@ Describe 'Get-GsAlert | Get-GsThreatIntelligence' {
         # The profiles are read once for the pipeline, not per alert.
         Get-RouteCount '/v1.0/security/threatIntelligence/intelProfiles' | Should -Be 1
         $enriched[0] | Should -BeOfType ([GraphSecurity.IndicatorEnrichment])
+        # The order is the order first seen, and -Verbose reports the lookups.
+        $verbose = $alerts[0..99] | Get-GsThreatIntelligence -Connection ti -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'distinct indicators, \d+ host lookups'
         ($enriched.AlertIds | Measure-Object).Count | Should -BeGreaterOrEqual $distinctIndicators
     }
 
@@ -122,6 +125,10 @@ Describe 'Permission and licence errors' {
         Get-GsThreatIntelligence -HostName 198.51.100.3 -Connection ti-reader -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'GraphForbidden*'
         "$($errs[0].ErrorDetails.Message) $($errs[0].ErrorDetails.RecommendedAction)" | Should -BeLike '*ThreatIntelligence.Read.All*'
+        # Enrichment stops at the first refusal instead of repeating it for every indicator.
+        $alerts = @(Get-GsAlert -First 50 -Connection ti)
+        $err = { $alerts | Get-GsThreatIntelligence -Connection ti-reader } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'GraphForbidden*'
     }
 
     It 'says which licence is missing for an unlicensed tenant, and works once it is licensed' {

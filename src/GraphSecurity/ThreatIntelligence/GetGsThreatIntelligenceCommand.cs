@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using GraphSecurity.Commands.Base;
 using GraphSecurity.Engine.Connections;
+using GraphSecurity.Engine.Http;
 using GraphSecurity.Engine.ThreatIntelligence;
 
 namespace GraphSecurity.Commands.ThreatIntelligence;
@@ -46,9 +47,9 @@ public sealed class GetGsThreatIntelligenceCommand : GsThreatIntelligenceCmdlet
     [Parameter(ParameterSetName = UrlSet)]
     public SwitchParameter ReputationOnly { get; set; }
 
-    // Per connection: the enricher (its cache spans the whole pipeline) and the indicators seen, in order.
-    private readonly Dictionary<string, (GraphConnection Connection, IndicatorEnricher Enricher, Dictionary<string, (EvidenceIndicator Indicator, List<string> AlertIds, Task<IndicatorEnrichment> Lookup)> Seen)> _enrichment =
-        new Dictionary<string, (GraphConnection, IndicatorEnricher, Dictionary<string, (EvidenceIndicator, List<string>, Task<IndicatorEnrichment>)>)>(StringComparer.OrdinalIgnoreCase);
+    // Per connection, the distinct indicators seen so far (in order) with the alerts that carry them.
+    private readonly Dictionary<string, (GraphConnection Connection, Dictionary<string, (EvidenceIndicator Indicator, List<string> AlertIds)> Seen)> _enrichment =
+        new Dictionary<string, (GraphConnection, Dictionary<string, (EvidenceIndicator, List<string>)>)>(StringComparer.OrdinalIgnoreCase);
 
     protected override void ProcessRecord()
     {
@@ -109,15 +110,14 @@ public sealed class GetGsThreatIntelligenceCommand : GsThreatIntelligenceCmdlet
         }
     }
 
-    /// <summary>Starts the lookup of each indicator not seen before; the results are written at the end.</summary>
+    /// <summary>Records each indicator of the piped alerts; the lookups run when the input ends.</summary>
     private void Collect()
     {
         foreach (var connection in GraphConnections)
         {
             if (!_enrichment.TryGetValue(connection.Name, out var state))
             {
-                state = (connection, new IndicatorEnricher(new ThreatIntelligenceService(connection.Graph)),
-                    new Dictionary<string, (EvidenceIndicator, List<string>, Task<IndicatorEnrichment>)>(StringComparer.OrdinalIgnoreCase));
+                state = (connection, new Dictionary<string, (EvidenceIndicator, List<string>)>(StringComparer.OrdinalIgnoreCase));
                 _enrichment[connection.Name] = state;
             }
             foreach (var alert in Alert.Where(a => a != null))
@@ -125,7 +125,7 @@ public sealed class GetGsThreatIntelligenceCommand : GsThreatIntelligenceCmdlet
                 {
                     if (!state.Seen.TryGetValue(indicator.Value, out var seen))
                     {
-                        seen = (indicator, new List<string>(), state.Enricher.EnrichAsync(indicator, CancellationToken));
+                        seen = (indicator, new List<string>());
                         state.Seen[indicator.Value] = seen;
                     }
                     if (alert.Id != null && !seen.AlertIds.Contains(alert.Id)) seen.AlertIds.Add(alert.Id);
@@ -133,20 +133,37 @@ public sealed class GetGsThreatIntelligenceCommand : GsThreatIntelligenceCmdlet
         }
     }
 
+    /// <summary>
+    /// Looks every distinct host up once (concurrently, within the enricher's limit) and writes one
+    /// result per indicator, in the order first seen. A failed lookup is an error for its indicator;
+    /// a 401 or 403 (permission, licence) stops the command, as every other lookup would fail alike.
+    /// </summary>
     protected override void EndProcessing()
     {
-        foreach (var (connection, enricher, seen) in _enrichment.Values)
+        foreach (var (connection, seen) in _enrichment.Values)
         {
-            foreach (var (indicator, alertIds, lookup) in seen.Values)
-                ForInput(indicator.Value, connection, () =>
+            using var enricher = new IndicatorEnricher(new ThreatIntelligenceService(connection.Graph));
+            var items = seen.Values.ToList();
+            var outcomes = Run(token => Task.WhenAll(items.Select(async item =>
+            {
+                try { return (Result: await enricher.EnrichAsync(item.Indicator, token).ConfigureAwait(false), Error: (Exception)null); }
+                catch (Exception ex) when (!(ex is OperationCanceledException)) { return (Result: (IndicatorEnrichment)null, Error: ex); }
+            })));
+            for (int i = 0; i < items.Count; i++)
+            {
+                var (result, error) = outcomes[i];
+                if (error is ServiceErrorException denied && ((int)denied.StatusCode == 401 || (int)denied.StatusCode == 403))
+                    ThrowTerminatingError(CreateErrorRecord(error, items[i].Indicator.Value, connection));
+                if (error != null)
                 {
-                    var result = Run(_ => lookup);
-                    result.AlertIds = new ValueList<string>(alertIds);
-                    result.ConnectionName = connection.Name;
-                    WriteObject(result);
-                });
-            WriteVerbose($"Threat intelligence for connection '{connection.Name}': {seen.Count} distinct indicators, {enricher.Lookups} host lookups.");
-            enricher.Dispose();
+                    WriteErrorFor(error, items[i].Indicator.Value, connection);
+                    continue;
+                }
+                result.AlertIds = new ValueList<string>(items[i].AlertIds);
+                result.ConnectionName = connection.Name;
+                WriteObject(result);
+            }
+            WriteVerbose($"Threat intelligence for connection '{connection.Name}': {items.Count} distinct indicators, {enricher.Lookups} host lookups.");
         }
         _enrichment.Clear();
     }
