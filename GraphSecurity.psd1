@@ -18,6 +18,7 @@
         'Get-GsAlert', 'Set-GsAlert', 'Watch-GsAlert',
         'Get-GsIncident', 'Set-GsIncident', 'Watch-GsIncident', 'Add-GsIncidentComment', 'Add-GsAlertComment',
         'Invoke-GsHuntingQuery', 'Invoke-GsRequest',
+        'Get-GsThreatIntelligence', 'Get-GsIntelProfile', 'Get-GsThreatArticle', 'Get-GsVulnerability',
         'Get-GsSecureScore', 'Compare-GsSecureScore', 'Get-GsSecureScoreControlProfile', 'Set-GsSecureScoreControlProfile',
         'Invoke-GsSecurityAction', 'Get-GsSecurityAction', 'Stop-GsSecurityAction', 'Undo-GsSecurityAction', 'Save-GsInvestigationPackage', 'Invoke-GsLiveResponse',
         'New-GsSubscription', 'Get-GsSubscription', 'Update-GsSubscription', 'Remove-GsSubscription', 'Receive-GsNotification',

@@ -25,6 +25,9 @@ BeforeDiscovery {
         @{ Command = 'Get-GsDetectionRule'; Extra = @{} }
         @{ Command = 'Set-GsDetectionRule'; Extra = @{ Enabled = $true; Confirm = $false } }
         @{ Command = 'Remove-GsDetectionRule'; Extra = @{ Confirm = $false } }
+        @{ Command = 'Get-GsIntelProfile'; Extra = @{} }
+        @{ Command = 'Get-GsThreatArticle'; Extra = @{} }
+        @{ Command = 'Get-GsVulnerability'; Extra = @{} }
     )
     $script:BadIds = '.', '..', ' ', 'a/b', 'x?y', 'x#y', '../alerts_v2'
 }

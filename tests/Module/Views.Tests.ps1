@@ -27,6 +27,11 @@ BeforeAll {
     Add-Sample (Compare-GsSecureScore -DaysAgo 7 -Connection views)
     Add-Sample (Invoke-GsSecurityAction -IpAddress 198.51.100.99 -Connection views -Confirm:$false)
     Add-Sample (Get-GsSecurityAction -First 5 -Connection views)
+    Add-Sample (Get-GsThreatIntelligence -HostName login-micros0ft.example, 198.51.100.4 -Connection views)
+    Add-Sample ($alerts | Get-GsThreatIntelligence -Connection views)
+    Add-Sample (Get-GsIntelProfile -Connection views)
+    Add-Sample (Get-GsThreatArticle -Connection views)
+    Add-Sample (Get-GsVulnerability -Id CVE-2025-10001, CVE-2025-10002 -Connection views)
     $device = ($alerts | Where-Object { $_.DeviceNames.Count -gt 0 } | Select-Object -First 1).DeviceNames[0]
     Add-Sample (Invoke-GsLiveResponse -Device $device -ScriptName Get-ProcessList.ps1 -PollInterval 1 -Connection views -Confirm:$false)
     Add-Sample (Invoke-GsSecurityAction -Api GraphSecurityActions -IpAddress 198.51.100.98 -Connection views -Confirm:$false 3>$null)

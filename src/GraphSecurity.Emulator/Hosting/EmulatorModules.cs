@@ -33,5 +33,6 @@ public static class EmulatorModules
         new Identity.Consent.ConsentModule(),
         new Monitor.MonitorModule(),
         new Graph.DetectionRules.DetectionRulesModule(),
+        new Graph.ThreatIntelligence.ThreatIntelligenceModule(),
     };
 }

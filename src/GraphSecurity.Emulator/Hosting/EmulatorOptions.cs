@@ -72,6 +72,7 @@ public sealed partial class EmulatorOptions
         o.ApplyConsent(file);
         o.ApplyIngestion(file?.Ingestion);
         o.ApplyDetectionRules(file?.DetectionRules);
+        o.ApplyThreatIntelligence(file?.ThreatIntelligence);
         if (file?.Legacy != null) o.Legacy = file.Legacy;
         foreach (var f in o.Legacy.FailingProviders ?? new())
             if (!Data.LegacyAlertSeeder.ProviderNames.Contains(f.Provider, StringComparer.OrdinalIgnoreCase))

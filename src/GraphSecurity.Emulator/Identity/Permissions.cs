@@ -38,6 +38,7 @@ public static class Permissions
     /// </summary>
     public static readonly Permission IdentityAccountsRead = new(ApiResources.Graph, "SecurityIdentitiesAccount.Read.All,SecurityIdentitiesActions.ReadWrite.All");
     public static readonly Permission IdentityActions = new(ApiResources.Graph, "SecurityIdentitiesActions.ReadWrite.All");
+    public static readonly Permission ThreatIntelligenceRead = new(ApiResources.Graph, "ThreatIntelligence.Read.All");
 
     /// <summary>Defender for Endpoint indicators: Ti.ReadWrite sees the app's own, Ti.ReadWrite.All every one.</summary>
     public static readonly Permission DefenderIndicators = new(ApiResources.DefenderForEndpoint, "Ti.ReadWrite,Ti.ReadWrite.All");

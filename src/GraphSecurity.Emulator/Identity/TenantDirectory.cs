@@ -79,6 +79,7 @@ public sealed class TenantDirectory
         "ThreatIndicators.ReadWrite.OwnedBy", "SecurityActions.ReadWrite.All", "ThreatHunting.Read.All",
         "SecurityIdentitiesAccount.Read.All", "SecurityIdentitiesActions.ReadWrite.All",
         "CustomDetection.ReadWrite.All",
+        "ThreatIntelligence.Read.All",
     };
 
     /// <summary>The roles of the well-known full apps on the APIs other than Graph (ARM and Logs Ingestion authorize by Azure RBAC, not roles).</summary>

@@ -71,6 +71,10 @@ internal static class ErrorIds
     public const string OperationTimedOut = nameof(OperationTimedOut);
     /// <summary>The API is retired or was never generally available.</summary>
     public const string ApiRetired = nameof(ApiRetired);
+    /// <summary>A tenant without the Defender Threat Intelligence licence.</summary>
+    public const string ThreatIntelligenceNotLicensed = nameof(ThreatIntelligenceNotLicensed);
+    /// <summary>A host Defender Threat Intelligence does not have.</summary>
+    public const string ThreatIntelligenceHostNotFound = nameof(ThreatIntelligenceHostNotFound);
     /// <summary>Some providers of a federated API failed.</summary>
     public const string PartialResult = nameof(PartialResult);
     /// <summary>The item changed since the given time; nothing was changed.</summary>
