@@ -122,11 +122,16 @@ public class DefenderMachineActionTests : IClassFixture<DefenderFixture>
     public async Task The_lifecycle_follows_the_clock_and_changes_the_machine_state()
     {
         var machineId = (await MachineIdsAsync())[22];
-        var isolate = await CreatedAsync(machineId, "isolate", new { Comment = "c", IsolationType = "Selective" });
+        // Minutes-long phases for this action, so a slow machine's real time cannot carry it past Pending
+        // before it is read; the timing applies to new actions only, so the default is back at once.
+        await ControlAsync("/_emulator/defender/machineactions/timing", new { pendingSeconds = 60, inProgressSeconds = 60 });
+        JsonElement isolate;
+        try { isolate = await CreatedAsync(machineId, "isolate", new { Comment = "c", IsolationType = "Selective" }); }
+        finally { await ControlAsync("/_emulator/defender/machineactions/timing", new { pendingSeconds = 1, inProgressSeconds = 2 }); }
         Assert.Equal("Pending", (await GetActionAsync(Id(isolate))).GetProperty("status").GetString());
-        _f.Clock.Advance(TimeSpan.FromSeconds(1.5));
+        _f.Clock.Advance(TimeSpan.FromSeconds(90));
         Assert.Equal("InProgress", (await GetActionAsync(Id(isolate))).GetProperty("status").GetString());
-        _f.Clock.Advance(TimeSpan.FromSeconds(2));
+        _f.Clock.Advance(TimeSpan.FromSeconds(60));
         var done = await GetActionAsync(Id(isolate));
         Assert.Equal("Succeeded", done.GetProperty("status").GetString());
         Assert.True(done.GetProperty("lastUpdateDateTimeUtc").GetDateTimeOffset() > done.GetProperty("creationDateTimeUtc").GetDateTimeOffset());
