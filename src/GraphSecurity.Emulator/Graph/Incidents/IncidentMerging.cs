@@ -144,7 +144,7 @@ public static class IncidentMerging
         string comment, string reasons, CallerPrincipal principal, DateTimeOffset now)
     {
         foreach (var id in alertIds)
-            alerts.Update(id, a => { a.IncidentId = into.Id; a.IncidentWebUrl = $"https://security.microsoft.com/incidents/{into.Id}?tid={principal.Tenant.Id}"; a.LastUpdateDateTime = now; });
+            alerts.Update(id, a => { a.IncidentId = into.Id; a.IncidentWebUrl = IncidentWriter.WebUrl(principal.Tenant.Id, into.Id); a.LastUpdateDateTime = now; });
         var moved = alertIds.Select(alerts.Get).Where(a => a != null).ToList();
         store.Update(into.Id, i =>
         {

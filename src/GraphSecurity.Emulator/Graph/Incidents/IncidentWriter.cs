@@ -129,7 +129,8 @@ public sealed class IncidentWriter
         a.IncidentWebUrl = WebUrl(tenantId, incidentId);
     }
 
-    private static string WebUrl(string tenantId, string incidentId) => $"https://security.microsoft.com/incidents/{incidentId}?tid={tenantId}";
+    /// <summary>The portal link of an incident, as alerts and incidents carry it.</summary>
+    internal static string WebUrl(string tenantId, string incidentId) => $"https://security.microsoft.com/incidents/{incidentId}?tid={tenantId}";
 
     private static string Highest(IEnumerable<Alert> alerts) => alerts.Select(a => a.Severity).MaxBy(s => SecurityEnums.AlertSeverity.Ordinal(s));
 

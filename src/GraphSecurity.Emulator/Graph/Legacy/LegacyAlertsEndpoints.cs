@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using GraphSecurity.Emulator.Data;
 using GraphSecurity.Emulator.Errors;
 using GraphSecurity.Emulator.Graph.Legacy.Providers;
 using GraphSecurity.Emulator.Graph.Query;
-using GraphSecurity.Emulator.Hosting;
 using GraphSecurity.Emulator.Identity;
 
 namespace GraphSecurity.Emulator.Graph.Legacy;

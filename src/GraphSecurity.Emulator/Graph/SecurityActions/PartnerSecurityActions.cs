@@ -122,10 +122,7 @@ public sealed class PartnerSecurityActions
             ClientContext = Text(json, "clientContext"),
             CreatedDateTime = Date(json, "createdDateTime") ?? link.Created,
             Parameters = parameters,
-            VendorInformation = new JsonObject
-            {
-                ["provider"] = provider.Provider, ["providerVersion"] = provider.ProviderVersion, ["subProvider"] = null, ["vendor"] = provider.Vendor,
-            },
+            VendorInformation = SecurityActionsEndpoints.Vendor(provider.Provider, provider.ProviderVersion, null, provider.Vendor),
         };
         var states = json.TryGetProperty("states", out var st) && st.ValueKind == JsonValueKind.Array
             ? st.EnumerateArray().Select(s => new SecurityAction.State(Status(Text(s, "status")), Date(s, "updatedDateTime") ?? action.CreatedDateTime)).ToList()

@@ -178,7 +178,7 @@ public static class SecurityActionsEndpoints
         return Vendor(DefenderProvider, Member("providerVersion"), Member("subProvider"), Member("vendor") ?? "Microsoft");
     }
 
-    private static JsonObject Vendor(string provider, string providerVersion, string subProvider, string vendor) => new()
+    internal static JsonObject Vendor(string provider, string providerVersion, string subProvider, string vendor) => new()
     {
         ["provider"] = provider,
         ["providerVersion"] = providerVersion,

@@ -18,6 +18,7 @@ public sealed class AlertBroker
     private readonly PartnerProviderRegistry _registry;
     private readonly PartnerClient _client;
     private readonly LegacySettings _settings;
+    private readonly TenantStores<LegacyAlert> _stores;
     private readonly ConcurrentDictionary<(string Tenant, string Id), string> _partnerOfAlert = new();
 
     public AlertBroker(TenantStores<LegacyAlert> stores, LegacySettings settings, EmulatorClock clock, PartnerProviderRegistry registry, PartnerClient client)
@@ -26,6 +27,7 @@ public sealed class AlertBroker
         _registry = registry;
         _client = client;
         _settings = settings;
+        _stores = stores;
     }
 
     /// <summary>The providers of a tenant, built-in first; none while the API is retired.</summary>
@@ -44,7 +46,8 @@ public sealed class AlertBroker
     public async Task<BrokerAnswer<IReadOnlyList<ProviderPage>>> ListAsync(string tenantId, ProviderQuery query, CancellationToken cancellationToken)
     {
         var providers = ProvidersOf(tenantId);
-        var replies = await Task.WhenAll(providers.Select(p => p.ListAsync(tenantId, query, cancellationToken))).ConfigureAwait(false);
+        var shared = query with { Stored = new Lazy<LegacyAlert[]>(() => _stores.For(tenantId).Snapshot()) };
+        var replies = await Task.WhenAll(providers.Select(p => p.ListAsync(tenantId, shared, cancellationToken))).ConfigureAwait(false);
         var pages = new List<ProviderPage>();
         var warnings = new List<string>();
         for (int i = 0; i < providers.Count; i++)

@@ -35,7 +35,7 @@ public sealed class BuiltInAlertProvider : IAlertProvider
     public Task<ProviderReply<ProviderPage>> ListAsync(string tenantId, ProviderQuery query, CancellationToken cancellationToken)
     {
         if (Fault is { } fault) return Task.FromResult(FaultReply<ProviderPage>(fault));
-        var mine = _stores.For(tenantId).Snapshot().Where(a => a.Provider == Provider);
+        var mine = (query.Stored?.Value ?? _stores.For(tenantId).Snapshot()).Where(a => a.Provider == Provider);
         var page = CollectionQuery.Page(mine, query.Options, LegacyAlertSchema.Rules.PageSize, query.IncludeUnknownMembers,
             CollectionQuery.NewestFirst<LegacyAlert>(a => a.CreatedDateTime), a => a.Id);
         return Task.FromResult(ProviderReply<ProviderPage>.Ok(new ProviderPage(page.Items, page.TotalCount, page.NextSkip != null)));

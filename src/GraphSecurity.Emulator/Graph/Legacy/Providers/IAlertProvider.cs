@@ -27,7 +27,11 @@ public interface IAlertProvider
 }
 
 /// <summary>A caller's list query as the broker passes it to each provider ($top applies per provider).</summary>
-public sealed record ProviderQuery(QueryOptions Options, IQueryCollection Raw, bool IncludeUnknownMembers);
+public sealed record ProviderQuery(QueryOptions Options, IQueryCollection Raw, bool IncludeUnknownMembers)
+{
+    /// <summary>The tenant's stored legacy alerts, read once per request for all the built-in providers (set by the broker).</summary>
+    public Lazy<LegacyAlert[]> Stored { get; init; }
+}
 
 /// <summary>One provider's page: its alerts, how many match, and whether it has more after them.</summary>
 public sealed record ProviderPage(IReadOnlyList<LegacyAlert> Items, int TotalCount, bool More);
